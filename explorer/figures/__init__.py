@@ -1,0 +1,1 @@
+"""Plotly figure builders: pure functions that return ``go.Figure``; one module per page idea."""

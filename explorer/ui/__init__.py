@@ -1,0 +1,1 @@
+"""The only package (besides pages/ and explorer.bench) that imports streamlit."""

@@ -1,0 +1,35 @@
+"""The page table: one place that lists every page, used by navigation and the home cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str  # relative to the repository root
+    title: str
+    icon: str
+    blurb: str  # one sentence for the home card
+
+
+PAGES = (
+    PageInfo("pages/home.py", "Home", ":material/home:", "What Explorer is, and where to start."),
+    PageInfo("pages/descent_1d.py", "Slope and descent", ":material/trending_down:",
+             "The derivative is the slope: watch gradient descent walk downhill on a curve."),
+    PageInfo("pages/descent_2d.py", "Descent on surfaces", ":material/terrain:",
+             "Race real torch.optim optimizers across a 2-D landscape; click to choose the start."),
+    PageInfo("pages/fit_line.py", "Fit a line", ":material/show_chart:",
+             "Learn Celsius → Fahrenheit with one neuron, y = w·x + b, and watch the loss fall."),
+    PageInfo("pages/gradient_tape.py", "Gradient tape", ":material/account_tree:",
+             "Backpropagation step by step: each node's value forward, each gradient backward."),
+    PageInfo("pages/softmax.py", "Logits → softmax", ":material/bar_chart:",
+             "Turn raw scores into probabilities, and see the cross-entropy gradient."),
+    PageInfo("pages/latent.py", "VAE latent map", ":material/scatter_plot:",
+             "1,000 digits on a 2-D map: click anywhere and the decoder draws that point."),
+    PageInfo("pages/restore.py", "Denoise and inpaint", ":material/healing:",
+             "An autoencoder cleans noisy digits and fills holes, measured against classic filters."),
+)

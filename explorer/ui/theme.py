@@ -1,0 +1,70 @@
+"""Page frame shared by every page: title, "the idea", classroom mode, captions, digit images."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer.figures.style import sizes
+
+CLASSROOM_KEY = "classroom"
+
+# Streamlit sizes text in rem, so one root font size scales the whole page for a projector
+_CLASSROOM_CSS = """
+<style>
+html { font-size: 22px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.45; }
+[data-testid="stCaptionContainer"] { color: inherit !important; opacity: 0.95; }
+</style>
+"""
+_BASE_CSS = """
+<style>
+.block-container { padding-top: 2.2rem; padding-bottom: 1rem; }
+.explorer-idea { border-left: 0.3rem solid #0072B2; padding: 0.3rem 0.9rem; margin: 0 0 0.8rem 0;
+                 font-size: 1.08rem; }
+.explorer-caption { font-size: 0.95rem; margin-top: -0.4rem; margin-bottom: 0.9rem; opacity: 0.9; }
+</style>
+"""
+
+
+def classroom() -> bool:
+    """Classroom (projector) mode: the sidebar toggle, seeded once from ``?classroom=1``."""
+    if CLASSROOM_KEY not in st.session_state:
+        st.session_state[CLASSROOM_KEY] = st.query_params.get(CLASSROOM_KEY) == "1"
+    return bool(st.session_state[CLASSROOM_KEY])
+
+
+def classroom_toggle() -> None:
+    """The sidebar switch; rendered by the entry script so it survives page changes."""
+    classroom()
+    st.sidebar.toggle("Classroom mode", key=CLASSROOM_KEY,
+                      help="Large type, thick lines and big digits for a projector.")
+
+
+def setup_page(title: str, idea: str) -> bool:
+    """Title, the two-line idea block and the classroom CSS; returns whether classroom mode is on."""
+    big = classroom()
+    st.html(_BASE_CSS + (_CLASSROOM_CSS if big else ""))
+    st.title(title)
+    st.html(f'<div class="explorer-idea"><b>The idea.</b> {idea}</div>')
+    return big
+
+
+def caption(text: str) -> None:
+    """The one sentence under a figure saying what you see."""
+    st.html(f'<div class="explorer-caption">{text}</div>')
+
+
+def upscale(img, px: int) -> np.ndarray:
+    """A (28, 28) image in [0, 1] -> uint8 (px', px') enlarged by whole pixels (nearest neighbour)."""
+    a = np.asarray(img.detach().cpu() if hasattr(img, "detach") else img, dtype=np.float32)
+    a = a.reshape(a.shape[-2], a.shape[-1])
+    k = max(1, px // a.shape[-1])
+    a = np.kron(np.clip(a, 0.0, 1.0), np.ones((k, k), dtype=np.float32))
+    return (a * 255.0 + 0.5).astype(np.uint8)
+
+
+def digit_image(img, classroom: bool, caption_text: str | None = None, scale: float = 1.0) -> None:
+    """Show a digit large and crisp: whole-pixel upscaling and PNG (st.image would send JPEG)."""
+    px = int(sizes(classroom)["digit_px"] * scale)
+    st.image(upscale(img, px), caption=caption_text, output_format="PNG", width=px)

@@ -1,0 +1,24 @@
+"""Home: what Explorer is, and a card per page."""
+
+import streamlit as st
+
+from explorer.ui.pages import PAGES, ROOT
+from explorer.ui.theme import setup_page
+
+setup_page(
+    "Explorer",
+    "Machine-learning ideas you can see and touch. Every picture here is computed live by "
+    "real PyTorch — real optimizers, real autograd, real trained networks.",
+)
+st.markdown(
+    "Use it on a projector (switch on **Classroom mode** in the sidebar for big type) or on "
+    "your own laptop. Every page keeps its settings in the address bar, so a link opens the "
+    "same picture."
+)
+
+cards = [p for p in PAGES[1:] if (ROOT / p.path).exists()]
+for row in range(0, len(cards), 3):
+    for col, info in zip(st.columns(3), cards[row:row + 3]):
+        with col.container(border=True):
+            st.page_link(str(ROOT / info.path), label=info.title, icon=info.icon)
+            st.write(info.blurb)
