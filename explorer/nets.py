@@ -29,8 +29,7 @@ def _decoder(latent: int, width: int, hidden: int) -> nn.Sequential:
         nn.Linear(hidden, 2 * width * 49), nn.ReLU(),
         nn.Unflatten(1, (2 * width, 7, 7)),
         nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1), nn.ReLU(),  # (N, w, 14, 14)
-        nn.ConvTranspose2d(width, width, 4, stride=2, padding=1), nn.ReLU(),  # (N, w, 28, 28)
-        nn.Conv2d(width, 1, 3, padding=1),  # (N, 1, 28, 28) logits
+        nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),  # (N, 1, 28, 28) logits
     )
 
 

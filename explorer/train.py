@@ -86,7 +86,7 @@ def fit(model: nn.Module, images: Tensor, step: Step, epochs: int, *, batch: int
 
 
 def train_vae(images: Tensor, epochs: int = 60, *, hparams: dict | None = None, warmup: float = 0.1,
-              seed: int = SEED, progress: Progress | None = None) -> Fit:
+              batch: int = 128, lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
     """Fit a VAE by minimising the negative ELBO; the KL weight ramps 0 -> 1 over ``warmup``."""
     torch.manual_seed(seed)
     model = VAE(**(hparams or {}))
@@ -98,11 +98,11 @@ def train_vae(images: Tensor, epochs: int = 60, *, hparams: dict | None = None, 
         beta = min(1.0, t / warmup) if warmup > 0 else 1.0  # KL warm-up: codes spread out first
         return (rec + beta * kl).mean()
 
-    return fit(model, images, step, epochs, seed=seed, progress=progress)
+    return fit(model, images, step, epochs, batch=batch, lr=lr, seed=seed, progress=progress)
 
 
-def train_ae(images: Tensor, epochs: int = 30, *, hparams: dict | None = None, seed: int = SEED,
-             progress: Progress | None = None) -> Fit:
+def train_ae(images: Tensor, epochs: int = 30, *, hparams: dict | None = None, batch: int = 128,
+             lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
     """Fit a plain autoencoder on the Bernoulli reconstruction loss alone (no KL)."""
     torch.manual_seed(seed)
     model = Autoencoder(**(hparams or {}))
@@ -111,11 +111,11 @@ def train_ae(images: Tensor, epochs: int = 30, *, hparams: dict | None = None, s
         rec = F.binary_cross_entropy_with_logits(model(x), x, reduction="none")
         return rec.flatten(1).sum(1).mean()
 
-    return fit(model, images, step, epochs, seed=seed, progress=progress)
+    return fit(model, images, step, epochs, batch=batch, lr=lr, seed=seed, progress=progress)
 
 
-def train_restorer(images: Tensor, epochs: int = 30, *, hparams: dict | None = None,
-                   seed: int = SEED, progress: Progress | None = None) -> Fit:
+def train_restorer(images: Tensor, epochs: int = 30, *, hparams: dict | None = None, batch: int = 64,
+                   lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
     """Fit the restorer on a mix of noisy (mask of ones) and masked digits.
 
     Half of each batch is noisy (``corrupt.training_noise``), half masked
@@ -131,7 +131,7 @@ def train_restorer(images: Tensor, epochs: int = 30, *, hparams: dict | None = N
         inputs = torch.cat([noisy, x[n:]]) * mask
         return F.binary_cross_entropy_with_logits(model.logits(inputs, mask), x)
 
-    return fit(model, images, step, epochs, seed=seed, progress=progress)
+    return fit(model, images, step, epochs, batch=batch, lr=lr, seed=seed, progress=progress)
 
 
 def train_classifier(images: Tensor, labels: Tensor, epochs: int = 8, *, hparams: dict | None = None,

@@ -1,6 +1,7 @@
 """Home: what Explorer is, and a card per page."""
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from explorer.ui.pages import PAGES, ROOT
 from explorer.ui.theme import setup_page
@@ -20,5 +21,8 @@ cards = [p for p in PAGES[1:] if (ROOT / p.path).exists()]
 for row in range(0, len(cards), 3):
     for col, info in zip(st.columns(3), cards[row:row + 3]):
         with col.container(border=True):
-            st.page_link(str(ROOT / info.path), label=info.title, icon=info.icon)
+            try:
+                st.page_link(str(ROOT / info.path), label=info.title, icon=info.icon)
+            except StreamlitPageNotFoundError:  # run on its own, without st.navigation
+                st.markdown(f"**{info.title}**")
             st.write(info.blurb)

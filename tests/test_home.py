@@ -2,6 +2,8 @@
 
 from apps import app_test
 
+from explorer.ui.pages import PAGES, ROOT
+
 
 def test_home_renders_cards():
     at = app_test("pages/home.py").run()
@@ -14,3 +16,20 @@ def test_entry_script_runs_home_with_classroom_toggle():
     assert not at.exception
     assert at.title[0].value == "Explorer"
     assert at.sidebar.toggle[0].label == "Classroom mode"
+    existing = [p.title for p in PAGES[1:] if (ROOT / p.path).exists()]
+    assert [link.proto.label for link in at.get("page_link")] == existing
+
+
+def test_classroom_toggle_is_mirrored_in_the_url_and_enlarges_type():
+    at = app_test("streamlit_app.py").run()
+    assert "font-size: 22px" not in "".join(h.proto.body for h in at.get("html"))
+    at.sidebar.toggle[0].set_value(True).run()
+    assert at.query_params["classroom"] == "1"
+    assert "font-size: 22px" in "".join(h.proto.body for h in at.get("html"))
+
+
+def test_classroom_from_url():
+    at = app_test("streamlit_app.py")
+    at.query_params["classroom"] = "1"
+    at.run()
+    assert at.sidebar.toggle[0].value is True

@@ -34,10 +34,17 @@ def classroom() -> bool:
     return bool(st.session_state[CLASSROOM_KEY])
 
 
+def _mirror_classroom() -> None:
+    if st.session_state[CLASSROOM_KEY]:
+        st.query_params[CLASSROOM_KEY] = "1"
+    else:
+        st.query_params.pop(CLASSROOM_KEY, None)
+
+
 def classroom_toggle() -> None:
     """The sidebar switch; rendered by the entry script so it survives page changes."""
     classroom()
-    st.sidebar.toggle("Classroom mode", key=CLASSROOM_KEY,
+    st.sidebar.toggle("Classroom mode", key=CLASSROOM_KEY, on_change=_mirror_classroom,
                       help="Large type, thick lines and big digits for a projector.")
 
 

@@ -1,0 +1,262 @@
+"""`python -m explorer bench [--json] [--load] [--replicas N] [--train] [--quick]`: every figure, one run.
+
+Medians throughout; each figure that cannot be measured here (no chromium, no checkpoint, no
+page yet) reads "n/a (reason)" instead of stopping the run. The table goes to stdout as markdown
+(or JSON with --json); progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from explorer.bench_server import ROOT
+
+CLICK_NEEDS = ('[data-testid="stPlotlyChart"]', '[data-testid="stImage"] img')
+
+
+@dataclass
+class Figure:
+    """One line of the table: a value with its unit, or None and the reason it is missing."""
+
+    section: str
+    name: str
+    value: float | None = None
+    unit: str = ""
+    note: str = ""
+
+    def shown(self) -> str:
+        if self.value is None:
+            return f"n/a ({self.note})" if self.note else "n/a"
+        digits = 2 if abs(self.value) < 10 else 1 if abs(self.value) < 100 else 0
+        return f"{self.value:,.{digits}f} {self.unit}".strip()
+
+
+def measure(section: str, name: str, unit: str, fn: Callable[[], float | tuple[float, str]], log=None) -> Figure:
+    """Run ``fn`` (returning a value, or (value, note)); any failure becomes "n/a (reason)"."""
+    t0 = time.monotonic()
+    try:
+        out = fn()
+        value, note = out if isinstance(out, tuple) else (out, "")
+        fig = Figure(section, name, float(value), unit, note)
+    except Exception as err:  # noqa: BLE001 - any missing piece must not stop the other figures
+        fig = Figure(section, name, None, unit, f"{type(err).__name__}: {err}"[:200])
+    if log:
+        log(f"  {name}: {fig.shown()}  [{time.monotonic() - t0:.0f} s]")
+    return fig
+
+
+def median_ms(fn: Callable[[], object], repeats: int = 21, warmup: int = 2) -> float:
+    """Median wall time of ``fn()`` in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return statistics.median(times)
+
+
+def machine() -> dict:
+    """CPU model, cores, library versions: what the figures were measured on."""
+    import plotly
+    import streamlit
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
+            "streamlit": streamlit.__version__, "plotly": plotly.__version__, "os": platform.platform(),
+            "load_average": [round(v, 1) for v in os.getloadavg()]}  # other work on the machine skews figures
+
+
+def page_figures(repeats: int, log) -> list[Figure]:
+    """AppTest rerun medians per page after a control change, and each one's ratio to the floor page."""
+    from explorer.bench_apptest import FLOOR, latent_click, rerun_median_ms
+    from explorer.ui.pages import PAGES
+
+    floor = measure("pages", "floor page rerun (AppTest)", "ms", lambda: rerun_median_ms(FLOOR, repeats), log)
+    figs = [floor]
+    runs = [(p.path, p.title, None) for p in PAGES if (ROOT / p.path).exists()]
+    if (ROOT / "pages/latent.py").exists():
+        runs.append(("pages/latent.py", "VAE latent map (click)", latent_click))
+    for path, title, act in runs:
+        fig = measure("pages", f"{title} rerun (AppTest)", "ms",
+                      lambda path=path, act=act: rerun_median_ms(path, repeats, act=act), log)
+        figs.append(fig)
+        ratio = Figure("pages", f"{title} / floor", None, "×", fig.note if fig.value is None else "floor n/a")
+        if fig.value is not None and floor.value:
+            ratio = Figure("pages", f"{title} / floor", fig.value / floor.value, "×", "")
+        figs.append(ratio)
+    missing = [p.path for p in PAGES if not (ROOT / p.path).exists()]
+    if missing:
+        figs.append(Figure("pages", "pages not measured", None, "", "not built yet: " + ", ".join(missing)))
+    return figs
+
+
+def compute_figures(log) -> list[Figure]:
+    """The library's own costs: decodes, a trajectory, a surface grid."""
+    import numpy as np
+
+    def vae():
+        from explorer import zoo
+        return zoo.load("vae")
+
+    def one_decode():
+        from explorer import latent
+        model, z = vae(), np.array([0.5, -0.5], dtype=np.float32)
+        return median_ms(lambda: latent.decode(model, z), repeats=101)
+
+    def manifold():
+        from explorer import latent
+        model, codes = vae(), latent.manifold_codes(20)  # (400, 2)
+        return median_ms(lambda: latent.decode(model, codes))
+
+    def trajectory():
+        from explorer.descent import descend
+        from explorer.surfaces import CURVES
+        c = CURVES["two_minima"]
+        return median_ms(lambda: descend(c.f, c.start, "adam", 0.01, 500), repeats=7)
+
+    def surface():
+        from explorer.surfaces import SURFACES, grid
+        return median_ms(lambda: grid(SURFACES["rosenbrock"], n=200))
+
+    return [measure("compute", "one decode (VAE, 1 z)", "ms", one_decode, log),
+            measure("compute", "20×20 manifold decode (400 z, one batch)", "ms", manifold, log),
+            measure("compute", "500-step 1-D trajectory (adam, descend)", "ms", trajectory, log),
+            measure("compute", "200×200 2-D surface (grid)", "ms", surface, log)]
+
+
+def browser_figures(log) -> list[Figure]:
+    """Cold start, click -> image and the live map, in headless Chromium."""
+    from explorer import bench_browser as bb
+
+    def click():
+        ms, n = bb.click_to_image_ms()
+        return ms, f"median of {n} clicks"
+
+    def live(i: int):
+        rate = bb.live_map_rate()
+        return rate[i], "2 s mouse sweep"
+
+    return [measure("browser", "cold start → home rendered", "s", lambda: bb.cold_start_s(""), log),
+            measure("browser", "cold start → latent page rendered", "s",
+                    lambda: bb.cold_start_s("latent", CLICK_NEEDS), log),
+            measure("browser", "click on map → decoded image (latent)", "ms", click, log),
+            measure("browser", "live map: decodes per second", "/s", lambda: live(0), log),
+            measure("browser", "live map: ms per decode", "ms", lambda: live(1), log)]
+
+
+def training_figures(retrain: bool, log) -> list[Figure]:
+    """Training seconds and held-out metrics per model: from the manifest, or re-measured (--train)."""
+    from explorer import zoo
+
+    figs = []
+    if retrain:
+        for name in zoo.SPECS:
+            _, record = zoo.train_model(name)
+            figs += _training_rows(name, record, "re-measured")
+            log(f"  trained {name}: {record['train_seconds']} s")
+        return figs
+    try:
+        entries = zoo.read_manifest()["models"]
+    except zoo.CheckpointError as err:
+        return [Figure("training", "training seconds", None, "s", str(err))]
+    for key, entry in sorted(entries.items()):
+        figs += _training_rows(key, entry, f"manifest, {entry.get('epochs', '?')} epochs")
+    return figs
+
+
+def _training_rows(name: str, record: dict, note: str) -> list[Figure]:
+    rows = [Figure("training", f"{name}: training time", record.get("train_seconds"), "s", note)]
+    for metric, value in sorted((record.get("metrics") or {}).items()):
+        rows.append(Figure("training", f"{name}: held-out {metric}", value, "", "test split"))
+    return rows
+
+
+def load_figures(replicas: int, duration: float, log) -> tuple[list[Figure], list[dict]]:
+    """p50/p95 at N = 1, 10, 30 for floor and latent; the N=30 ratio (goal ≤ 1.5×, 0 errors)."""
+    from explorer.bench_load import load_matrix, ratio_at
+
+    try:
+        rows = load_matrix(duration=duration, n_replicas=replicas, log=log)
+    except Exception as err:  # noqa: BLE001 - no nginx, a server that never came up: say so, go on
+        return [Figure("load", "load test", None, "", f"{type(err).__name__}: {err}"[:200])], []
+    where = "1 process" if replicas == 1 else f"{replicas} replicas + nginx"
+    figs = []
+    for r in rows:
+        label = f"{r['target']} N={r['n']} ({where})"
+        errs = f"{r['errors']} errors" + (f" {r['error_kinds']}" if r["errors"] else "") + f", {r['actions']} reruns"
+        figs.append(Figure("load", f"{label} p50", r["p50_ms"], "ms", errs))
+        figs.append(Figure("load", f"{label} p95", r["p95_ms"], "ms", errs))
+    ratio = ratio_at(rows, 30, replicas)
+    figs.append(Figure("load", f"p95 latent / floor at N=30 ({where})", ratio, "×", "goal ≤ 1.5×"))
+    return figs, rows
+
+
+def table(info: dict, figures: list[Figure]) -> str:
+    """The markdown table: the machine, then one row per figure."""
+    head = (f"Machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, torch {info['torch']} "
+            f"({info['torch_threads']} thread), Streamlit {info['streamlit']}, Plotly {info['plotly']}; "
+            f"load average at start {info['load_average'][0]}.")
+    lines = [head, "",
+             "| section | figure | median | note |", "| --- | --- | --- | --- |"]
+    for f in figures:
+        note = "" if f.value is None else f.note
+        lines.append(f"| {f.section} | {f.name} | {f.shown()} | {note} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m explorer bench`."""
+    ap = argparse.ArgumentParser(prog="python -m explorer bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="print JSON instead of the markdown table")
+    ap.add_argument("--load", action="store_true", help="also run the load test (N = 1, 10, 30)")
+    ap.add_argument("--replicas", type=int, default=1, help="load through nginx with this many replicas")
+    ap.add_argument("--duration", type=float, default=20.0, help="seconds of load per N")
+    ap.add_argument("--train", action="store_true", help="re-measure training instead of reading the manifest")
+    ap.add_argument("--quick", action="store_true", help="skip the browser figures (no chromium needed)")
+    ap.add_argument("--repeats", type=int, default=9, help="AppTest reruns per page")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(1)  # as each server replica runs: one thread, two cores shared
+    os.chdir(ROOT)
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings
+    log = (lambda s: print(s, file=sys.stderr, flush=True))
+    info = machine()
+    log("pages (AppTest)…")
+    figures = page_figures(args.repeats, log)
+    log("compute…")
+    figures += compute_figures(log)
+    if not args.quick:
+        log("browser (headless Chromium)…")
+        figures += browser_figures(log)
+    log("training…")
+    figures += training_figures(args.train, log)
+    rows = []
+    if args.load:
+        log("load…")
+        more, rows = load_figures(args.replicas, args.duration, log)
+        figures += more
+    if args.json:
+        print(json.dumps({"machine": info, "figures": [asdict(f) for f in figures], "load": rows}, indent=2))
+    else:
+        print(table(info, figures))
+    return 0

@@ -1,0 +1,102 @@
+"""AppTest rerun timings: the median rerun of each page after a control change, and of the floor page."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOOR = "explorer/bench_floor.py"
+# the control a person moves most on each page; other pages use their first slider (or other control)
+PREFERRED = {"pages/latent.py": "latent.z1", "pages/restore.py": "restore.noise", "pages/descent_1d.py": "gd1.lr",
+             "pages/descent_2d.py": "gd2.lr", "pages/fit_line.py": "fit.lr"}
+KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "toggle", "checkbox")
+
+
+def _widgets(at, kind: str) -> list:
+    return [w for w in getattr(at, kind) if getattr(w, "key", None) != "classroom"]
+
+
+def control_changer(at, prefer: str | None = None) -> tuple[str, Callable[[int], None]] | None:
+    """(description, change(i)) for one control of the page: the i-th change sets a value that
+    differs from the (i-1)-th, as a person moving the control back and forth."""
+    for kind in KINDS:
+        found = _widgets(at, kind)
+        chosen = [w for w in found if prefer and w.key == prefer] or found
+        if not chosen:
+            continue
+        key = chosen[0].key
+        label = f"{kind} {key or chosen[0].label!r}"
+
+        def change(i: int, kind=kind, key=key, first=chosen[0]) -> None:
+            w = at.get(kind)[[getattr(x, "key", None) for x in at.get(kind)].index(key)] if key else first
+            _move(kind, w, i)
+        return label, change
+    return None
+
+
+def _move(kind: str, w, i: int) -> None:
+    if kind in ("slider", "select_slider"):
+        options = getattr(w, "options", None)
+        if options:  # select_slider: step through its options
+            w.set_value(options[(i % (len(options) - 1)) + 1] if len(options) > 1 else options[0])
+            return
+        lo, hi, step = float(w.min), float(w.max), float(w.step or (w.max - w.min) / 100)
+        frac = (0.3, 0.7)[i % 2]
+        value = lo + round(frac * (hi - lo) / step) * step
+        value = type(w.value if not isinstance(w.value, (tuple, list)) else w.value[0])(value)
+        w.set_value((lo, value) if isinstance(w.value, (tuple, list)) else value)
+    elif kind in ("selectbox", "radio"):
+        w.set_value(w.options[(i % (len(w.options) - 1)) + 1] if len(w.options) > 1 else w.options[0])
+    elif kind == "number_input":
+        (w.increment if i % 2 == 0 else w.decrement)()
+    else:
+        w.set_value(i % 2 == 0)
+
+
+def _fail(at) -> str | None:
+    if len(at.exception):
+        return f"page raised: {at.exception[0].value}"[:160]
+    return None
+
+
+def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | None = None,
+                    act: Callable | None = None) -> tuple[float, str]:
+    """Median wall time (ms) of ``at.run()`` after one control change, over ``repeats`` changes.
+
+    ``act(at, i)`` replaces the default control change (e.g. a click injected into a chart's
+    session-state key). Raises RuntimeError when the page has no control or raises.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / path), default_timeout=600).run()
+    if _fail(at):
+        raise RuntimeError(_fail(at))
+    if act is None:
+        found = control_changer(at, prefer or PREFERRED.get(path))
+        if found is None:
+            raise RuntimeError("no control to move")
+        label, change = found
+        act = lambda at_, i: change(i)  # one signature for both kinds of action
+    else:
+        label = act.__doc__ or "custom action"
+    times = []
+    for i in range(warmup + repeats):
+        act(at, i)
+        t0 = time.perf_counter()
+        at.run()
+        if i >= warmup:
+            times.append((time.perf_counter() - t0) * 1000.0)
+        if _fail(at):
+            raise RuntimeError(_fail(at))
+    return statistics.median(times), label
+
+
+def latent_click(at, i: int) -> None:
+    """click on the map (selection injected into 'latent.map')"""
+    x, y = ((-1.0, 0.5), (1.2, -0.8))[i % 2]
+    at.session_state["latent.map"] = {"selection": {"points": [{"curve_number": 0, "point_number": i, "point_index": i,
+                                                               "x": x, "y": y}],
+                                                    "point_indices": [i], "box": [], "lasso": []}}

@@ -1,0 +1,140 @@
+"""Browser timings in headless Chromium (Debian's, through Playwright): cold start, click -> image, live map."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import statistics
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from explorer.bench_server import (
+    APP_SCRIPT,
+    ROOT,
+    free_port,
+    stop,
+    streamlit_command,
+    wait_healthy,
+)
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+VIEWPORT = {"width": 1280, "height": 720}
+# rendered = the script finished (no running indicator) and the main area holds real content
+RENDERED_JS = """(needs) => !document.querySelector('[data-testid="stStatusWidget"]')
+  && document.querySelectorAll('[data-testid="stMain"] *').length > 20
+  && needs.every(sel => document.querySelector(sel))"""
+# time from the mouse press on the map to the moment a digit image's src changes, measured in the page
+CLICK_PROBE_JS = """() => { const t = window.__probe = {down: null, changed: null};
+  document.addEventListener('mousedown', () => { t.down = performance.now(); t.changed = null; }, true);
+  new MutationObserver(ms => { if (t.down !== null && t.changed === null
+      && ms.some(m => m.target.tagName === 'IMG' || [...m.addedNodes].some(n => n.tagName === 'IMG'
+                                                                                || n.querySelector?.('img'))))
+      t.changed = performance.now(); })
+    .observe(document.querySelector('[data-testid="stMain"]'),
+             {subtree: true, childList: true, attributes: true, attributeFilter: ['src']}); }"""
+
+
+def chromium_path() -> str | None:
+    """PLAYWRIGHT_CHROMIUM, else Debian's /usr/bin/chromium, else None."""
+    for candidate in (os.environ.get("PLAYWRIGHT_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@contextlib.contextmanager
+def browser() -> Iterator:
+    """A headless Chromium (raises RuntimeError when there is none)."""
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError("no chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@contextlib.contextmanager
+def app(script: str = APP_SCRIPT) -> Iterator[tuple[str, float]]:
+    """`streamlit run` the app; yields (base URL, monotonic start time) once healthy."""
+    port = free_port()
+    t0 = time.monotonic()
+    proc = subprocess.Popen(streamlit_command(script, port), cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, 120, proc)
+        yield url, t0
+    finally:
+        stop(proc)
+
+
+def _open(b, url: str, needs: list[str], timeout_s: float = 300):
+    page = b.new_context(viewport=VIEWPORT).new_page()
+    page.goto(url)
+    page.wait_for_function(RENDERED_JS, arg=needs, timeout=timeout_s * 1000, polling=50)
+    return page
+
+
+def cold_start_s(path: str = "", needs: tuple[str, ...] = ()) -> float:
+    """Seconds from `streamlit run` to the page at ``path`` rendered in Chromium (a new process)."""
+    with browser() as b, app() as (url, t0):
+        page = _open(b, f"{url}/{path}", list(needs))
+        elapsed = time.monotonic() - t0
+        page.context.close()
+    return elapsed
+
+
+def click_to_image_ms(clicks: int = 6) -> tuple[float, int]:
+    """Median ms from a click on the latent map to a changed digit image in the page; (median, clicks seen)."""
+    with browser() as b, app() as (url, _):
+        page = _open(b, f"{url}/latent", ['[data-testid="stPlotlyChart"] .nsewdrag', '[data-testid="stImage"] img'])
+        page.evaluate(CLICK_PROBE_JS)
+        box = page.locator('[data-testid="stPlotlyChart"] .nsewdrag').first.bounding_box()
+        times = []
+        for i in range(clicks):
+            fx, fy = ((0.3, 0.35), (0.7, 0.6), (0.45, 0.75), (0.62, 0.28))[i % 4]
+            page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+            with contextlib.suppress(Exception):  # a click that changes nothing is simply not counted
+                page.wait_for_function("() => window.__probe.changed !== null", timeout=15_000, polling="raf")
+                times.append(page.evaluate("() => window.__probe.changed - window.__probe.down"))
+            page.wait_for_function(RENDERED_JS, arg=[], timeout=60_000)
+            page.wait_for_timeout(300)
+        page.context.close()
+    if not times:
+        raise RuntimeError("no click changed the decoded image")
+    return statistics.median(times), len(times)
+
+
+def live_map_rate(sweep_s: float = 2.0) -> tuple[float, float]:
+    """(decodes per second, ms per decode) of the in-browser live map during a mouse sweep."""
+    with browser() as b, app() as (url, _):
+        page = _open(b, f"{url}/latent?latent.section=Live+map", [])
+        try:
+            page.wait_for_function("() => window.__liveMap && window.__liveMap.ready", timeout=60_000)
+        except Exception as err:
+            raise RuntimeError("the live map (window.__liveMap) did not appear") from err
+        page.locator("canvas.lm-map").scroll_into_view_if_needed()
+        a = page.evaluate("() => window.__liveMap.zToClient(-1.5, -1.5)")
+        c = page.evaluate("() => window.__liveMap.zToClient(1.5, 1.5)")
+        page.mouse.move(a["x"], a["y"])
+        before = page.evaluate("() => [window.__liveMap.decodes, window.__liveMap.totalDecodeMs]")
+        t0, k = time.monotonic(), 0
+        while time.monotonic() - t0 < sweep_s:
+            s = (k % 40) / 40 if (k // 40) % 2 == 0 else 1 - (k % 40) / 40
+            page.mouse.move(a["x"] + s * (c["x"] - a["x"]), a["y"] + s * (c["y"] - a["y"]), steps=2)
+            k += 1
+        elapsed = time.monotonic() - t0
+        after = page.evaluate("() => [window.__liveMap.decodes, window.__liveMap.totalDecodeMs]")
+        page.context.close()
+    n = after[0] - before[0]
+    if n <= 0:
+        raise RuntimeError("no decodes during the sweep")
+    return n / elapsed, (after[1] - before[1]) / n

@@ -1,0 +1,103 @@
+"""Load figures: p50/p95 rerun latency at N = 1, 10, 30 for the floor page and the latent page, one run.
+
+Each target gets its own server (one `streamlit run`, or N replicas behind nginx via
+deploy/run_replicas.sh); the floor and the latent page are loaded one after the other, never at
+once, so both see the same machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+
+from explorer.bench_server import (
+    APP_SCRIPT,
+    FLOOR_SCRIPT,
+    ROOT,
+    free_port,
+    streamlit_server,
+    wait_healthy,
+)
+from explorer.loadtest import run_load
+
+# (label, script, page path, the controls a person moves): the latent map's sliders and the map itself
+TARGETS = (("floor", FLOOR_SCRIPT, "", None),
+           ("latent", APP_SCRIPT, "latent", ("latent.z1", "latent.z2", "latent.map")))
+NGINX = "/usr/sbin/nginx"
+
+
+@contextlib.contextmanager
+def replicas(script: str, n: int, timeout: float = 120.0) -> Iterator[str]:
+    """N `streamlit run` replicas behind nginx on loopback (deploy/run_replicas.sh); yields nginx's URL."""
+    if not os.path.exists(NGINX):
+        raise RuntimeError(f"no nginx at {NGINX} (apt-get install nginx)")
+    port, base = free_port(), free_port()
+    proc = subprocess.Popen(["bash", str(ROOT / "deploy/run_replicas.sh"), str(n), str(port), str(base), script],
+                            cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, timeout, proc)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)  # the script's trap stops its replicas and nginx
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+def server(script: str, n_replicas: int):
+    """One `streamlit run`, or ``n_replicas`` behind nginx when n_replicas > 1."""
+    return replicas(script, n_replicas) if n_replicas > 1 else streamlit_server(script)
+
+
+def warm(url: str, page: str) -> None:
+    """One page load before timing, so model loading and first-run imports are not in the figures."""
+    run_load(url, 1, duration=3.0, page=page, pace=(0.5, 0.5), timeout=300)
+
+
+def load_matrix(ns=(1, 10, 30), duration: float = 20.0, n_replicas: int = 1, log=print) -> list[dict]:
+    """Run every target at every N; returns one summary dict per (target, N), plus the replica spread."""
+    rows = []
+    for label, script, page, only in TARGETS:
+        with server(script, n_replicas) as url:
+            warm(url, page)
+            for n in ns:
+                res = run_load(url, n, duration=duration, page=page, only=only, resume_midway=n_replicas > 1)
+                row = {"target": label, "replicas": n_replicas, **res.summary()}
+                if n_replicas > 1:
+                    row["sessions_per_replica"] = spread(res.upstreams)
+                    row["sticky_violations"] = sum(len(set(u) - {""}) > 1 for u in res.upstreams)
+                rows.append(row)
+                log(f"  load {label} N={n} x{n_replicas}: p50 {_ms(row['p50_ms'])} p95 {_ms(row['p95_ms'])} "
+                    f"errors {row['errors']} {row['error_kinds'] or ''}")
+                time.sleep(2.0)  # let disconnected sessions settle before the next N
+    return rows
+
+
+def spread(upstreams: list[list[str]]) -> dict[str, int]:
+    """How many sessions each replica served (by the first upstream a session saw)."""
+    counts: dict[str, int] = {}
+    for seen in upstreams:
+        first = next((u for u in seen if u), "?")
+        counts[first] = counts.get(first, 0) + 1
+    return counts
+
+
+def ratio_at(rows: list[dict], n: int, replicas_: int = 1) -> float | None:
+    """p95(latent) / p95(floor) at N = n."""
+    p95 = {r["target"]: r["p95_ms"] for r in rows if r["n"] == n and r["replicas"] == replicas_}
+    if p95.get("latent") and p95.get("floor"):
+        return p95["latent"] / p95["floor"]
+    return None
+
+
+def _ms(v) -> str:
+    return "n/a" if v is None else f"{v:.0f} ms"

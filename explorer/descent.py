@@ -1,0 +1,146 @@
+"""Gradient descent with real ``torch.optim`` optimizers on a function of one or two variables.
+
+``descend(parse("x^2"), start=(2.0,), optimizer="sgd", lr=0.1, steps=50)`` returns a
+:class:`Trajectory`: every point visited, its loss and its gradient. A run that blows up (a
+non-finite value or gradient, or a point that runs beyond ``bound``) stops at the last good step
+and says why in ``reason``; the arrays never hold NaN or inf.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from explorer.expressions import Expression
+
+OPTIMIZERS = {  # name -> (torch.optim class, default keyword arguments)
+    "sgd": (torch.optim.SGD, {}),
+    "momentum": (torch.optim.SGD, {"momentum": 0.9}),
+    "nesterov": (torch.optim.SGD, {"momentum": 0.9, "nesterov": True}),
+    "rmsprop": (torch.optim.RMSprop, {}),
+    "adagrad": (torch.optim.Adagrad, {}),
+    "adam": (torch.optim.Adam, {}),
+}
+BOUND = 1e6  # a point farther than this from the origin has run away
+MAX_STEPS = 100_000
+
+
+@dataclass
+class Trajectory:
+    """The path of one run: row k is the point after k steps (row 0 is the start)."""
+
+    points: np.ndarray  # (steps_run + 1, dim) float64, finite
+    losses: np.ndarray  # (steps_run + 1,) f at each point
+    grads: np.ndarray  # (steps_run + 1, dim) gradient of f at each point
+    diverged: bool
+    diverged_at: int | None  # the step whose point, value or gradient was not usable
+    optimizer: str
+    lr: float
+    reason: str = ""  # one sentence for the page when the run diverged, else ""
+
+    @property
+    def steps_run(self) -> int:
+        """How many steps were taken and kept."""
+        return len(self.points) - 1
+
+
+def make_optimizer(name: str, params, lr: float, **hyper) -> torch.optim.Optimizer:
+    """The named torch.optim optimizer; ``hyper`` overrides its defaults. Bad names or keywords -> ValueError."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer '{name}' — choose one of {', '.join(OPTIMIZERS)}")
+    cls, defaults = OPTIMIZERS[name]
+    accepted = set(inspect.signature(cls.__init__).parameters) - {"self", "params", "lr"}
+    unknown = set(hyper) - accepted
+    if unknown:
+        raise ValueError(f"{name} does not take {', '.join(sorted(unknown))} — it takes {', '.join(sorted(accepted))}")
+    if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"learning rate must be a positive number, got {lr!r}")
+    try:
+        return cls(params, lr=lr, **({"foreach": False} | defaults | hyper))  # one small tensor: the plain loop is faster
+    except (TypeError, ValueError, RuntimeError) as err:  # torch's own checks, e.g. nesterov needs momentum
+        raise ValueError(f"{name}: {err}") from None
+
+
+def descend(f, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
+            bound: float = BOUND, **hyper) -> Trajectory:
+    """Run ``steps`` steps of ``optimizer`` on ``f`` from ``start`` and record the path.
+
+    ``f`` is an :class:`Expression` or any callable ``f(x)`` / ``f(x, y)`` of scalar tensors
+    returning a scalar tensor; ``start`` has one number per variable. ``hyper`` goes straight to
+    the torch.optim class (``momentum``, ``betas``, ``alpha``, ``eps``, ...). The run stops early
+    when the value or gradient is not finite or the point goes beyond ``bound`` in any coordinate.
+    Raises ValueError for bad arguments or when ``f`` is not finite at the start.
+    """
+    p = _start_tensor(f, start, bound)
+    if not isinstance(steps, numbers.Integral) or not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
+    opt = make_optimizer(optimizer, [p], lr, **hyper)
+    # torch.optim's own update, minus the per-step profiler hook around it (about half of a step's cost)
+    update = getattr(opt.step, "__wrapped__", None)
+    step = (lambda: update(opt)) if update is not None else opt.step
+    points, losses, grads = [], [], []
+    for k in range(int(steps) + 1):
+        p.grad = None  # what opt.zero_grad() does, without its overhead
+        loss = _scalar(f(*p.unbind()))  # one scalar tensor per variable
+        if loss.requires_grad:  # a constant function has no gradient: leave p.grad None (no move)
+            loss.backward()
+        point, value = p.tolist(), loss.item()
+        grad = p.grad.tolist() if p.grad is not None else [0.0] * len(point)
+        why = _trouble(point, value, grad, bound)
+        if why:
+            if k == 0:
+                raise ValueError(f"the function is {why} at the start {tuple(point)}: pick another start")
+            return _result(points, losses, grads, optimizer, lr, k, _reason(why, k, losses))
+        points.append(point)
+        losses.append(value)
+        grads.append(grad)
+        if k < steps:
+            step()
+    return _result(points, losses, grads, optimizer, lr)
+
+
+def _start_tensor(f, start, bound: float) -> torch.Tensor:
+    values = np.atleast_1d(np.asarray(start, dtype=np.float64))
+    if values.ndim != 1 or not 1 <= values.size <= 2 or not np.all(np.abs(values) <= bound):
+        raise ValueError(f"start must be one or two finite numbers within ±{bound:g}, got {start!r}")
+    if isinstance(f, Expression) and len(f.variables) > values.size:
+        raise ValueError(f"'{f.text}' uses x and y: the start needs two numbers")
+    return torch.tensor(values, dtype=torch.float64, requires_grad=True)
+
+
+def _scalar(loss) -> torch.Tensor:
+    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+        raise ValueError("the function must return one number (a scalar tensor) per point")
+    return loss if loss.dim() == 0 else loss.reshape(())
+
+
+def _trouble(point: list, loss: float, grad: list, bound: float) -> str:
+    """Why this step cannot be used, or "" if it can."""
+    if not all(abs(v) <= bound for v in point):  # NaN fails this test too
+        return "running away"
+    if math.isnan(loss) or any(math.isnan(g) for g in grad):
+        return "not defined (NaN)"
+    if any(math.isinf(g) for g in grad):
+        return "infinitely steep"
+    return "infinite" if math.isinf(loss) else ""
+
+
+def _reason(why: str, k: int, good_losses: list) -> str:
+    """One sentence for the page: most blow-ups are a learning rate too large for the curvature."""
+    if why == "not defined (NaN)":
+        return f"left the function's domain: diverged at step {k} (the value is not a number there)"
+    if why == "infinitely steep":
+        return f"the slope became infinite: stopped at step {k}"
+    if good_losses[-1] < good_losses[0] - 1e6 * (1 + abs(good_losses[0])):
+        return f"the function has no minimum in this direction: diverged at step {k}"
+    return f"learning rate too large: diverged at step {k}"
+
+
+def _result(points, losses, grads, optimizer, lr, k=None, reason="") -> Trajectory:
+    return Trajectory(np.array(points, dtype=np.float64), np.array(losses, dtype=np.float64),
+                      np.array(grads, dtype=np.float64), k is not None, k, optimizer, float(lr), reason)

@@ -1,0 +1,168 @@
+"""Figures of the 2-D latent space: the clickable map, its overlays, the decoded manifold, strips."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+import torch
+from PIL import Image
+from torchvision.utils import make_grid
+
+from explorer.figures.style import PALETTE, marker_size, sizes, style
+
+GRID_CURVE = 0  # the invisible click grid is trace 0, drawn under everything
+CLASS_CURVES = range(1, 11)  # digit k is trace k + 1
+GRID_PX = 9  # target spacing of the click grid on screen: a click lands ≤ ~5 px from a grid point
+
+
+def click_grid(half_width: float, height: int) -> go.Scattergl:
+    """An invisible dense grid of points so a click on empty space still reports a position."""
+    n = max(20, round(height / GRID_PX))
+    axis = np.round(np.linspace(-half_width, half_width, n), 4)
+    z1, z2 = np.meshgrid(axis, axis)
+    # opacity 0 hides it; hoverinfo "none" (not "skip") keeps it clickable
+    return go.Scattergl(x=z1.ravel(), y=z2.ravel(), mode="markers", name="click grid",
+                        marker=dict(size=GRID_PX, opacity=0, color="#000000"),
+                        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
+                        hoverinfo="none", showlegend=False)
+
+
+def digit_traces(mu: np.ndarray, labels: np.ndarray, classroom: bool, size: float | None = None,
+                 opacity: float = 0.8, showlegend: bool = True) -> list[go.Scattergl]:
+    """One WebGL scatter per class (colour PALETTE[k], legend "k"); hover gives the digit and its index."""
+    size = size or marker_size(classroom)
+    traces = []
+    for k in range(10):
+        idx = np.flatnonzero(labels == k)
+        # a click selects points, and Plotly would dim the rest: keep every dot as it is
+        traces.append(go.Scattergl(
+            x=mu[idx, 0], y=mu[idx, 1], mode="markers", name=str(k), legendgroup=str(k),
+            marker=dict(size=size, color=PALETTE[k], opacity=opacity),
+            selected=dict(marker=dict(opacity=opacity)), unselected=dict(marker=dict(opacity=opacity)),
+            customdata=np.stack([np.full(len(idx), k), idx], axis=1),
+            hovertemplate="digit %{customdata[0]} · test #%{customdata[1]}<br>"
+                          "z = (%{x:.2f}, %{y:.2f})<extra></extra>",
+            showlegend=showlegend))
+    return traces
+
+
+def _square_axes(fig: go.Figure, lo: float, hi: float, lo_y: float | None = None, hi_y: float | None = None,
+                 fixed: bool = True) -> None:
+    """Equal scale on both axes (the prior is round), fixed ranges so a click never zooms."""
+    fig.update_xaxes(range=[lo, hi], title_text="z₁", fixedrange=fixed, zeroline=True,
+                     zerolinecolor="#bbbbbb", constrain="domain")
+    fig.update_yaxes(range=[lo if lo_y is None else lo_y, hi if hi_y is None else hi_y], title_text="z₂",
+                     fixedrange=fixed, zeroline=True, zerolinecolor="#bbbbbb",
+                     scaleanchor="x", scaleratio=1, constrain="domain")
+
+
+def map_figure(mu: np.ndarray, labels: np.ndarray, half_width: float, classroom: bool,
+               height: int = 480, clickable: bool = True, faint: bool = False) -> go.Figure:
+    """The latent map: every test digit's mu coloured by class over [-R, R]², plus the click grid.
+
+    ``faint``: pale dots and no class legend, a backdrop for other traces drawn on top.
+    """
+    fig = go.Figure([click_grid(half_width, height)] if clickable else [])
+    fig.add_traces(digit_traces(mu, labels, classroom, opacity=0.3 if faint else 0.8, showlegend=not faint))
+    style(fig, classroom, height=height)
+    _square_axes(fig, -half_width, half_width)
+    legend = dict(orientation="h", yanchor="bottom", y=1.0, x=0) if faint else dict(title_text="digit")
+    fig.update_layout(legend=dict(itemsizing="constant", itemwidth=30, **legend), hovermode="closest",
+                      clickmode="event+select", uirevision="latent-map")
+    if faint:
+        fig.update_layout(margin=dict(t=50))
+        fig.update_xaxes(fixedrange=False)
+        fig.update_yaxes(fixedrange=False)
+    return fig
+
+
+def marker_trace(z, classroom: bool, name: str = "z", color: str = "#ffffff") -> go.Scattergl:
+    """A star at z: white fill and a black rim, visible on every class colour."""
+    s = sizes(classroom)
+    return go.Scattergl(x=[z[0]], y=[z[1]], mode="markers", name=name, showlegend=False,
+                        marker=dict(symbol="star", size=3 * s["marker"], color=color,
+                                    line=dict(width=s["line"] * 0.8, color="#000000")),
+                        hovertemplate=f"{name} = (%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
+
+
+def path_traces(path: np.ndarray, classroom: bool) -> list[go.Scattergl]:
+    """The straight interpolation path: a line, a dot per decoded step, and its two ends."""
+    s = sizes(classroom)
+    return [
+        go.Scattergl(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path", showlegend=False,
+                     line=dict(color="#000000", width=s["line"]),
+                     marker=dict(size=s["marker"] * 1.2, color="#ffffff", line=dict(width=2, color="#000000")),
+                     hovertemplate="step %{pointNumber}<extra></extra>"),
+        go.Scattergl(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", showlegend=False,
+                     text=["A", "B"], textposition="top center", textfont=dict(size=s["font"] + 2),
+                     marker=dict(size=s["marker"] * 2, color="#000000"), hoverinfo="skip"),
+    ]
+
+
+def sampling_traces(mu, rings: dict, samples: np.ndarray, classroom: bool) -> list:
+    """One digit's code distribution: N samples z, the kσ ellipses (``rings``: k -> outline) and mu."""
+    s = sizes(classroom)
+    traces = [go.Scattergl(x=samples[:, 0], y=samples[:, 1], mode="markers", name="samples z = μ + σ·ε",
+                           marker=dict(size=s["marker"] * 0.8, color="#000000", opacity=0.55))]
+    for k, outline in sorted(rings.items()):
+        traces.append(go.Scatter(x=outline[:, 0], y=outline[:, 1], mode="lines", name=f"{k:g}σ",
+                                 line=dict(color="#D55E00", width=s["line"], dash="solid" if k == 1 else "dash")))
+    return traces + [marker_trace(mu, classroom, name="μ")]
+
+
+def zoom(mu, rings: dict) -> dict:
+    """Axis ranges centred on mu that show the widest ellipse with room around it."""
+    span = max(float(np.max(np.abs(rings[max(rings)] - mu[:2]))) * 1.6, 0.4)
+    return dict(x=[mu[0] - span, mu[0] + span], y=[mu[1] - span, mu[1] + span])
+
+
+def _png_uri(img: np.ndarray) -> str:
+    """uint8 (H, W) -> a PNG data URI: a small payload, unlike a pixel array in the JSON."""
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def tile(images: np.ndarray, nrow: int, px: int = 28, padding: int = 0, pad_value: float = 1.0) -> np.ndarray:
+    """(N, 28, 28) in [0, 1] -> one uint8 picture, ``nrow`` digits per row, each enlarged to ``px`` (whole pixels)."""
+    t = torch.as_tensor(np.asarray(images, dtype=np.float32))[:, None]  # (N, 1, 28, 28)
+    k = max(1, px // t.shape[-1])
+    t = torch.nn.functional.interpolate(t, scale_factor=k, mode="nearest")  # crisp, no smoothing
+    grid = make_grid(t, nrow=nrow, padding=padding * k, pad_value=pad_value)  # (3, H, W)
+    return (grid[0].clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+
+
+def manifold_figure(images: np.ndarray, axis: np.ndarray, spacing: str, classroom: bool,
+                    height: int = 520) -> go.Figure:
+    """The decoded n×n grid as one picture; tick labels give the z of each column and row.
+
+    With linear spacing the picture sits on the same z axes as the map; with icdf spacing the
+    cells are equal-probability slices of N(0, 1), so the tick labels spread out at the edges.
+    """
+    n = len(axis)
+    picture = tile(images, nrow=n, px=28)  # (28n, 28n)
+    fig = go.Figure(go.Image(source=_png_uri(picture), x0=0.5 / 28, dx=1 / 28, y0=0.5 / 28, dy=1 / 28,
+                             hoverinfo="skip"))
+    ticks = np.unique(np.linspace(0, n - 1, min(n, 7)).round().astype(int))  # (≤7,) cell indices
+    fig.update_xaxes(tickvals=ticks + 0.5, ticktext=[f"{axis[i]:.2f}" for i in ticks], title_text="z₁",
+                     range=[0, n], fixedrange=True, showgrid=False)
+    fig.update_yaxes(tickvals=n - 0.5 - ticks, ticktext=[f"{axis[i]:.2f}" for i in ticks], title_text="z₂",
+                     range=[n, 0], fixedrange=True, showgrid=False, scaleanchor="x", constrain="domain")
+    return style(fig, classroom, height=height)
+
+
+def assemble(base: dict, traces: list, ranges: dict | None = None) -> go.Figure:
+    """A figure from a base figure's dict plus traces drawn on top (and new axis ranges).
+
+    The base is left untouched and not validated again: plotly's validation of its thousands of
+    points would cost more than the rest of a rerun.
+    """
+    layout = dict(base["layout"])
+    for axis, rng in (ranges or {}).items():
+        layout[f"{axis}axis"] = {**layout[f"{axis}axis"], "range": rng}
+    data = base["data"] + [t.to_plotly_json() for t in traces]
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+

@@ -1,0 +1,110 @@
+"""Widgets as the browser's widget manager keeps them: id, fragment, current state; and a person's move."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+_DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "i2": "<i2", "u2": "<u2", "i4": "<i4", "u4": "<u4"}
+
+
+@dataclass
+class Widget:
+    """One control on the page. ``state`` is what the browser would send back (None = nothing yet)."""
+
+    id: str
+    kind: str
+    fragment_id: str
+    state: WidgetState | None
+    element: Any  # the element proto (slider, plotly_chart, ...)
+    actionable: bool = False
+
+    def act(self, rng: random.Random) -> None:
+        """Change the value as a person would: a new slider position, or a click on the chart."""
+        if self.kind == "slider":
+            s = self.element
+            steps = round((s.max - s.min) / s.step) if s.step else 100
+            old = list(self.state.double_array_value.data)
+            new = [s.min + rng.randint(0, steps) * (s.step or (s.max - s.min) / 100) for _ in old]
+            if new == old and steps:  # a person moves the thumb somewhere else
+                new = [s.min + ((round((v - s.min) / (s.step or 1)) + 1) % (steps + 1)) * (s.step or 1) for v in old]
+            self.state.double_array_value.data[:] = new
+        elif self.kind == "plotly_chart":
+            self.state = self.state or WidgetState(id=self.id)
+            self.state.string_value = json.dumps(click_selection(self.element.spec, rng))
+
+
+def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | None:
+    """The Widget an element describes, keeping the value the browser already holds for it."""
+    kind = el.WhichOneof("type")
+    proto = getattr(el, kind) if kind else None
+    wid = getattr(proto, "id", "") if proto is not None else ""
+    if not wid:
+        return None
+    state = _initial_state(kind, proto)
+    if known is not None and known.state is not None and not getattr(proto, "set_value", False):
+        state = known.state  # the browser keeps what the person set unless the server overrides it
+    actionable = kind == "slider" or (kind == "plotly_chart" and len(proto.selection_mode) > 0
+                                          and _has_points(proto.spec))
+    return Widget(wid, kind, fragment_id, state, proto, actionable and not getattr(proto, "disabled", False))
+
+
+def _initial_state(kind: str, p) -> WidgetState | None:
+    """The value a freshly mounted widget reports (its default, or the server-set value)."""
+    ws = WidgetState(id=p.id)
+    if kind == "slider":
+        ws.double_array_value.data.extend(p.value if p.set_value else p.default)
+    elif kind == "checkbox":
+        ws.bool_value = p.value if p.set_value else p.default
+    elif kind in ("selectbox", "radio"):
+        if p.set_value:
+            ws.string_value = p.raw_value
+        elif p.HasField("default") and 0 <= p.default < len(p.options):
+            ws.string_value = p.options[p.default]
+        else:
+            return None
+    elif kind == "number_input":
+        ws.double_value = p.value if p.set_value else p.default
+    elif kind == "select_slider":
+        idx = p.value if p.set_value else p.default
+        ws.string_array_value.data.extend(p.options[i] for i in idx)
+    else:
+        return None  # charts, buttons, components: nothing until the person acts on them
+    return ws
+
+
+def _array(v) -> np.ndarray:
+    """A Plotly JSON array: a plain list or a base64 typed array ({"dtype": "f8", "bdata": ...})."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=_DTYPES.get(v.get("dtype"), "<f8")).ravel()
+    return np.asarray(v if isinstance(v, list) else [], dtype=float).ravel()
+
+
+def _traces(spec: str) -> list[tuple[int, dict]]:
+    data = json.loads(spec).get("data", []) if spec else []
+    return [(i, t) for i, t in enumerate(data) if isinstance(t, dict) and "x" in t and "y" in t]
+
+
+def _has_points(spec: str) -> bool:
+    return any(_array(t["x"]).size for _, t in _traces(spec))
+
+
+def click_selection(spec: str, rng: random.Random) -> dict:
+    """The selection the browser sends after a click: one point of the click grid, else of the biggest trace.
+
+    A click on empty map space lands on the invisible grid (marker opacity 0), so that is
+    preferred: it is the "click anywhere" of the latent page.
+    """
+    traces = [(i, t) for i, t in _traces(spec) if _array(t["x"]).size]
+    hidden = [(i, t) for i, t in traces if (t.get("marker") or {}).get("opacity") == 0]
+    curve, trace = rng.choice(hidden) if hidden else max(traces, key=lambda it: _array(it[1]["x"]).size)
+    xs, ys = _array(trace["x"]), _array(trace["y"])
+    k = rng.randrange(min(xs.size, ys.size))
+    point = {"curve_number": curve, "point_number": k, "point_index": k, "x": float(xs[k]), "y": float(ys[k])}
+    return {"selection": {"points": [point], "point_indices": [k], "box": [], "lasso": []}}

@@ -1,0 +1,76 @@
+"""The shipped models in one table: architecture, training recipe and held-out measure.
+
+Changing an entry's ``hparams`` makes existing checkpoints "another architecture": the zoo
+then retrains them. ``epochs`` is the recipe the shipped checkpoints were made with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from torch import Tensor, nn
+
+from explorer import metrics, train
+from explorer.nets import VAE, Autoencoder, Classifier, Restorer
+
+Progress = train.Progress
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How to build, train and score one model."""
+
+    cls: type[nn.Module]
+    epochs: int
+    fit: Callable[..., train.Fit]  # fit(images, labels, epochs, progress, seed)
+    evaluate: Callable[[nn.Module, Tensor, Tensor], dict]  # on the test split
+    hparams: dict = field(default_factory=dict)
+    about: str = ""
+
+    def train(self, x: Tensor, y: Tensor, epochs: int, progress: Progress | None, seed: int) -> train.Fit:
+        """Run this model's recipe on (x, y)."""
+        return self.fit(x, y, epochs, progress, seed, self.hparams)
+
+
+def _vae(x, _y, epochs, progress, seed, hp):
+    return train.train_vae(x, epochs, hparams=hp, progress=progress, seed=seed)
+
+
+def _ae(x, _y, epochs, progress, seed, hp):
+    return train.train_ae(x, epochs, hparams=hp, progress=progress, seed=seed)
+
+
+def _restorer(x, _y, epochs, progress, seed, hp):
+    return train.train_restorer(x, epochs, hparams=hp, progress=progress, seed=seed)
+
+
+def _classifier(x, y, epochs, progress, seed, hp):
+    return train.train_classifier(x, y, epochs, hparams=hp, progress=progress, seed=seed)
+
+
+def _elbo(model, x, _y):
+    return metrics.negative_elbo(model, x)
+
+
+def _rec(model, x, _y):
+    return metrics.reconstruction_bce(model, x)
+
+
+def _restore(model, x, _y):
+    return metrics.restoration(model, x)
+
+
+def _acc(model, x, y):
+    return metrics.accuracy(model, x, y)
+
+
+VAE_HP = {"latent": 2, "width": 32, "hidden": 256, "dropout": 0.2}
+SPECS: dict[str, Spec] = {
+    "vae": Spec(VAE, 60, _vae, _elbo, VAE_HP, "2-D VAE: the latent map"),
+    "ae": Spec(Autoencoder, 30, _ae, _rec, VAE_HP, "2-D plain autoencoder: AE vs VAE"),
+    "vae8": Spec(VAE, 30, _vae, _elbo, {**VAE_HP, "latent": 8}, "8-latent VAE"),
+    "vae16": Spec(VAE, 30, _vae, _elbo, {**VAE_HP, "latent": 16}, "16-latent VAE"),
+    "restorer": Spec(Restorer, 30, _restorer, _restore, {"width": 16}, "denoiser + inpainter"),
+    "classifier": Spec(Classifier, 6, _classifier, _acc, {"width": 16}, "digit classifier"),
+}

@@ -1,0 +1,75 @@
+"""The shared "preset or typed function" control of the descent pages.
+
+A preset selectbox and a formula box under it. Picking a preset writes its formula into the box;
+typing in the box switches the preset to "your own". A formula that does not parse shows the
+parser's message under the box and the page keeps drawing the last good function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from explorer.expressions import Expression, ExpressionError, parse
+from explorer.surfaces import Surface
+from explorer.ui.url_state import Param
+
+CUSTOM = "custom"  # the preset key of a typed function
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The function the page draws: its parsed form, the preset it came from (None if typed), its domain."""
+
+    f: Expression
+    preset: Surface | None
+    domain: tuple[tuple[float, float], ...]
+
+
+def params(prefix: str, presets: dict[str, Surface], default: str) -> list[Param]:
+    """The two URL parameters of the box: ``<prefix>.fn`` (preset key or "custom") and ``<prefix>.expr``."""
+    return [Param(f"{prefix}.fn", str, default, choices=(*presets, CUSTOM)),
+            Param(f"{prefix}.expr", str, presets[default].formula)]
+
+
+def function_box(prefix: str, presets: dict[str, Surface], default_domain, on_preset=None) -> Chosen:
+    """Draw the selectbox and formula box; return the function to use (never raises on bad text).
+
+    ``on_preset(surface)`` runs when a preset is picked (e.g. to move the start to its default).
+    """
+    fn_key, expr_key, good_key = f"{prefix}.fn", f"{prefix}.expr", f"_{prefix}.good"
+    variables = ("x",) if len(default_domain) == 1 else ("x", "y")
+
+    def preset_picked():
+        preset = presets.get(st.session_state[fn_key])
+        if preset is not None:
+            st.session_state[expr_key] = preset.formula
+            if on_preset:
+                on_preset(preset)
+
+    def formula_typed():
+        preset = presets.get(st.session_state[fn_key])
+        if preset is None or preset.formula != st.session_state[expr_key]:
+            st.session_state[fn_key] = CUSTOM
+
+    st.selectbox("Function", (*presets, CUSTOM), key=fn_key, on_change=preset_picked,
+                 format_func=lambda k: presets[k].label if k in presets else "✎ type your own")
+    preset = presets.get(st.session_state[fn_key])
+    if preset is not None:
+        st.session_state[expr_key] = preset.formula  # a preset from the URL wins over a stale formula
+    text = st.text_input("f(" + ", ".join(variables) + ") =", key=expr_key, on_change=formula_typed,
+                         help="Type a formula: numbers, " + " and ".join(variables)
+                              + ", + − * / ^, ( ), pi, e, sin cos tan exp log sqrt abs tanh sigmoid relu softplus.")
+    try:
+        f = parse(text)
+        if len(f.variables) > len(variables):
+            raise ExpressionError("this page draws curves of x only — use x (the surfaces page takes x and y)")
+        st.session_state[good_key] = text
+    except ExpressionError as err:
+        good = st.session_state.get(good_key) or next(iter(presets.values())).formula
+        st.error(f"Can't read this formula: {err}. Still showing the last good one: {good}")
+        f = parse(good)
+        preset = next((p for p in presets.values() if p.formula == good), None)
+    domain = preset.domain if preset is not None else tuple(default_domain)
+    return Chosen(f, preset, domain)

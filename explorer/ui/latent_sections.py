@@ -1,0 +1,163 @@
+"""The latent page's sections below the map: manifold grid, interpolation, sampling, encoding.
+
+Each section is ``show(ctx)``; a section may also draw on the main map through ``overlay(ctx)``,
+which the page calls before it draws the map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from torch import nn
+
+from explorer import latent
+from explorer.data import digits
+from explorer.figures import latent as figs
+from explorer.ui import latent_state as state
+from explorer.ui.theme import caption, digit_image
+
+STATIC = {"displayModeBar": False}  # plotly config: no toolbar on a projected page
+SPACING_LABELS = {"linear": "even steps in z", "icdf": "equal probability (Φ⁻¹)"}
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every section needs: the VAE, its codes of the test digits, the map range, the point z."""
+
+    vae: nn.Module
+    mu: np.ndarray  # (N, 2)
+    logvar: np.ndarray  # (N, 2)
+    labels: np.ndarray  # (N,)
+    half_width: float
+    big: bool
+    z: tuple[float, float]
+
+
+def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int | None = None) -> None:
+    """Digits in a row (or rows of ``per_row``), whole-pixel enlarged, as one PNG."""
+    per_row = per_row or len(images)
+    k = int(np.clip(30 // per_row, 2, 4 if big else 3))  # a row of 10 fits a 1280-px projector
+    st.image(figs.tile(images, nrow=per_row, px=28 * k, padding=1), caption=label, output_format="PNG")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _manifold(name: str, spacing: str, half_width: float, big: bool, height: int, _vae: nn.Module) -> dict:
+    """The 20×20 manifold figure of model ``name`` as a dict, decoded in one batch once."""
+    axis = latent.grid_axis(20, spacing, half_width)  # (20,)
+    images = latent.decode(_vae, latent.manifold_codes(20, spacing, half_width))  # (400, 28, 28)
+    return figs.manifold_figure(images, axis, spacing, big, height).to_dict()
+
+
+def manifold(ctx: Ctx) -> None:
+    """The decoder's digit at every point of a 20×20 grid, decoded in one batch."""
+    left, right = st.columns([2, 3], vertical_alignment="center")
+    spacing = left.segmented_control("Grid spacing", latent.SPACINGS, key="latent.spacing", required=True,
+                                     format_func=SPACING_LABELS.get)
+    right.markdown("**Even steps** cover the map's square evenly; **equal probability** gives each row and "
+                   "column an equal slice of the prior N(0, 1) — dense near 0, where most codes are.")
+    base = _manifold("vae", spacing, ctx.half_width, ctx.big, 640 if ctx.big else 560, ctx.vae)
+    st.plotly_chart(figs.assemble(base, []), config=STATIC)
+    caption("Every square is what the decoder draws at the z under it: walk across the grid and "
+            "one digit morphs into the next — there are no holes.")
+
+
+def _ends(ctx: Ctx) -> tuple[np.ndarray, np.ndarray] | None:
+    """The two ends of the interpolation: two chosen digits' mu, or the last two clicks."""
+    if st.session_state["latent.path"] == "clicks":
+        prev = st.session_state["latent.prev"]
+        return (np.array(prev), np.array(ctx.z)) if len(prev) == 2 else None
+    ex = st.session_state["latent.example"]
+    a = latent.class_examples(ctx.labels, st.session_state["latent.from"], ex)
+    b = latent.class_examples(ctx.labels, st.session_state["latent.to"], ex)
+    return ctx.mu[a], ctx.mu[b]
+
+
+def interpolate_overlay(ctx: Ctx) -> list:
+    ends = _ends(ctx)
+    return [] if ends is None else figs.path_traces(latent.interpolate(*ends, st.session_state["latent.steps"]), ctx.big)
+
+
+def interpolate(ctx: Ctx) -> None:
+    """The straight path A → B (drawn on the map above) and the digits decoded along it."""
+    cols = st.columns([2, 1, 1, 2])
+    cols[0].segmented_control("Ends", ("digits", "clicks"), key="latent.path", required=True,
+                              format_func={"digits": "two digits", "clicks": "last two clicks"}.get)
+    if st.session_state["latent.path"] == "digits":
+        cols[1].selectbox("From digit", range(10), key="latent.from")
+        cols[2].selectbox("To digit", range(10), key="latent.to")
+    cols[3].slider("Steps", 3, 16, key="latent.steps")
+    ends = _ends(ctx)
+    if ends is None:
+        st.info("Click two places on the map: the path runs from the previous click to the last one.")
+        return
+    path = latent.interpolate(*ends, st.session_state["latent.steps"])  # (steps, 2)
+    strip(latent.decode(ctx.vae, path), ctx.big)
+    caption(f"The decoder's digits along the straight line from A ({ends[0][0]:.2f}, {ends[0][1]:.2f}) to "
+            f"B ({ends[1][0]:.2f}, {ends[1][1]:.2f}) on the map: each step changes the digit a little.")
+
+
+def _random_digit() -> None:
+    rng = np.random.default_rng()  # a fresh pick each press is the point of the button
+    st.session_state["latent.digit"] = int(rng.integers(10))
+    st.session_state["latent.example"] = int(rng.integers(100))
+
+
+def pick(ctx: Ctx) -> int:
+    """Choose a test digit by class and example (or at random); returns its test-set index."""
+    st.segmented_control("Digit", range(10), key="latent.digit", required=True)
+    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    left.slider("Example", 0, 99, key="latent.example")
+    right.button("Random", on_click=_random_digit, width="stretch")
+    return latent.class_examples(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
+
+
+def chosen_overlay(ctx: Ctx) -> list:
+    """The chosen digit's mu as a marked point on the main map."""
+    i = latent.class_examples(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
+    return [figs.marker_trace(ctx.mu[i], ctx.big, name=f"digit {ctx.labels[i]} (test #{i})",
+                              color=figs.PALETTE[ctx.labels[i]])]
+
+
+def sampling(ctx: Ctx) -> None:
+    """The reparameterisation trick: the same digit, many codes z = mu + σ·ε."""
+    i = pick(ctx)
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    cols[0].slider("Samples", 10, 1000, step=10, key="latent.samples")
+    cols[1].button("Draw again", width="stretch",
+                   on_click=lambda: st.session_state.update({"latent.seed": st.session_state["latent.seed"] + 1}))
+    mu, logvar = ctx.mu[i], ctx.logvar[i]
+    z = latent.sample(mu, logvar, st.session_state["latent.samples"], seed=st.session_state["latent.seed"])
+    rings = {k: latent.ellipse(mu, logvar, k) for k in (1, 2)}
+    left, right = st.columns([3, 2])
+    with left:
+        base = state.base_map("vae", state.DATASET, ctx.half_width, ctx.big, 480, clickable=False, faint=True,
+                              _mu=ctx.mu, _labels=ctx.labels)
+        fig = figs.assemble(base, figs.sampling_traces(mu, rings, z, ctx.big), figs.zoom(mu, rings))
+        st.plotly_chart(fig, config=STATIC)
+        sigma = np.exp(0.5 * logvar)
+        caption(f"Zoomed in on test digit #{i}: the encoder gives μ = ({mu[0]:.2f}, {mu[1]:.2f}) and "
+                f"σ = ({sigma[0]:.2f}, {sigma[1]:.2f}); each dot is one draw z = μ + σ·ε.")
+    with right:
+        digit_image(latent.decode(ctx.vae, mu), ctx.big, caption_text="decoded at μ", scale=0.6)
+        strip(latent.decode(ctx.vae, z[:6]), ctx.big, label="decoded at the first 6 samples", per_row=3)
+        caption("The same digit gives a different code each time, and each code decodes to a slightly "
+                "different digit.")
+
+
+def encode(ctx: Ctx) -> None:
+    """A real test digit: its point on the map (the coloured star above) and its reconstruction."""
+    i = pick(ctx)
+    images, _ = digits(state.DATASET, "test")
+    mu = ctx.mu[i]
+    cols = st.columns(3, vertical_alignment="center")
+    with cols[0]:
+        digit_image(images[i], ctx.big, caption_text=f"test #{i}: a real {ctx.labels[i]}")
+    with cols[1]:
+        digit_image(latent.decode(ctx.vae, mu), ctx.big, caption_text="decoded from its μ")
+    with cols[2]:
+        st.markdown(f"μ = **({mu[0]:.2f}, {mu[1]:.2f})** — the coloured star on the map.")
+        st.button("Decode this point on the map", on_click=state.set_z, args=(mu[0], mu[1]))
+    caption("The encoder squeezes 784 pixels into two numbers; the decoder redraws the digit from "
+            "those two numbers alone.")

@@ -1,0 +1,100 @@
+"""The live latent map: the VAE decoder runs in the browser, so the digit follows the mouse.
+
+Built on Streamlit's Components v2 (``st.components.v2.component``: no iframe; the JS module's
+default export gets ``parentElement``, ``data``, ``setStateValue``, ``setTriggerValue``).
+Two mounts share one JS module: ``explorer.live_map_weights`` carries the decoder export (a
+few MB: sent on the session's first run only, later runs send its id, and the browser asks
+again through the ``missing`` trigger if it lacks it) and ``explorer.live_map`` carries the
+small per-run data (codes, extent, the picked z). Moving the
+mouse never reruns the script; a click or a drag release sends the z back as the ``pick``
+trigger, whose callback runs ``on_pick`` before the page script, like a widget's ``on_change``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from importlib import resources
+
+import numpy as np
+import streamlit as st
+from torch import nn
+
+from explorer.decoder_export import decoder_weights
+from explorer.figures.style import PALETTE, sizes
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+# three plain files joined into one ES module: no bundler, nothing fetched at install or run time
+_JS = "\n".join(_asset(name) for name in ("live_decoder.js", "live_draw.js", "live_map.js"))
+_MAP = st.components.v2.component("explorer.live_map", css=_asset("live_map.css"), js=_JS)
+_WEIGHTS = st.components.v2.component("explorer.live_map_weights", js=_JS, isolate_styles=False)
+_EXPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its export, built once
+
+
+def _export(vae: nn.Module) -> dict:
+    """The decoder export of this model object (models come from st.cache_resource, so it lives on)."""
+    if vae not in _EXPORTS:
+        _EXPORTS[vae] = decoder_weights(vae)
+    return _EXPORTS[vae]
+
+
+def _extent(extent) -> list[float]:
+    """(z1_lo, z1_hi, z2_lo, z2_hi), or a half-width R meaning the square [-R, R]²."""
+    if np.ndim(extent) == 0:
+        return [-float(extent), float(extent), -float(extent), float(extent)]
+    lo1, hi1, lo2, hi2 = (float(v) for v in extent)
+    return [lo1, hi1, lo2, hi2]
+
+
+def map_data(export_id: str, mu, labels, z, extent, classroom: bool, target: str) -> dict:
+    """The JSON the map mount receives: codes rounded to 4 decimals, labels, palette, sizes."""
+    mu = np.asarray(mu, dtype=np.float64)[:, :2]  # (N, 2)
+    return {
+        "decoder_id": export_id,
+        "points": np.round(mu, 4).ravel().tolist(),  # z1, z2, z1, z2, ...
+        "labels": np.asarray(labels, dtype=np.int64).tolist(),
+        "palette": list(PALETTE),
+        "sizes": dict(sizes(classroom)),
+        "extent": _extent(extent),
+        "z": None if z is None else [round(float(z[0]), 4), round(float(z[1]), 4)],
+        "target": target,
+    }
+
+
+def show(vae: nn.Module, mu, labels, z, extent, classroom: bool,
+         on_pick: Callable[[float, float], None], key: str = "latent.live") -> tuple[float, float] | None:
+    """Draw the live map of the codes ``mu`` (N, 2) coloured by ``labels`` with the decoded digit beside it.
+
+    Hovering decodes in the browser (no rerun); a click or drag release calls ``on_pick(z1, z2)``
+    before the script reruns, and this run returns that z (otherwise None). ``extent`` is
+    (z1_lo, z1_hi, z2_lo, z2_hi) or a half-width R. ``z`` (or None) is marked as the picked point.
+    """
+    def deliver() -> None:
+        picked = st.session_state[key].get("pick")
+        if picked:
+            on_pick(float(picked[0]), float(picked[1]))
+
+    sent = f"{key}.decoder_sent"  # the export id this browser page already holds
+
+    def resend() -> None:  # this page never got the weights (e.g. a run cut short): send them again
+        st.session_state.pop(sent, None)
+
+    try:
+        export = _export(vae)
+        if export["latent"] != 2:
+            raise ValueError(f"it has {export['latent']} latent variables, the map shows 2")
+    except ValueError as err:  # e.g. a decoder layer the browser cannot run: the click map still works
+        st.info(f"The live map is not available for this model: {err}. Use the click map.")
+        return None
+    fresh = st.session_state.get(sent) != export["id"]
+    st.session_state[sent] = export["id"]
+    with st.container(gap=None):  # the weights mount is 0 px tall: no gap above the map
+        _WEIGHTS(data=export if fresh else {"id": export["id"]}, key=f"{key}.weights", on_missing_change=resend)
+        result = _MAP(data=map_data(export["id"], mu, labels, z, extent, classroom, key),
+                      key=key, on_pick_change=deliver)
+    picked = result.get("pick")
+    return (float(picked[0]), float(picked[1])) if picked else None

@@ -1,0 +1,78 @@
+"""The shared optimizer controls of the descent pages: which optimizer(s), the learning rate, their settings.
+
+The learning rate moves on a log scale from 1e-4 to 10 (a select slider over 1–1.5–2–3–4–5–7 per
+decade plus every preset's own rate). Each optimizer's settings are torch.optim's own keyword
+arguments and go straight through to :func:`explorer.descent.descend`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.descent import OPTIMIZERS
+from explorer.figures.descent import LABELS
+from explorer.surfaces import CURVES, SURFACES
+from explorer.ui.url_state import Param
+
+LEARNING_RATES = tuple(sorted(
+    {round(m * 10.0 ** e, 12) for e in range(-4, 1) for m in (1, 1.5, 2, 3, 4, 5, 7)} | {10.0}
+    | {s.lr for s in (*CURVES.values(), *SURFACES.values())}
+))
+EPSILONS = (1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1e-1)
+USES = {  # optimizer -> the settings it takes (names of the sliders below)
+    "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "rmsprop": ("alpha", "eps"),
+    "adagrad": ("eps",), "adam": ("beta1", "beta2", "eps"),
+}
+
+
+def params(prefix: str, multi: bool, default=("sgd",), lr: float = 0.1) -> list[Param]:
+    """URL parameters: ``<prefix>.opt`` (one name, or a list when ``multi``), ``.lr`` and each setting."""
+    opt = (Param(f"{prefix}.opts", "strs", list(default), choices=tuple(OPTIMIZERS)) if multi
+           else Param(f"{prefix}.opt", str, default[0], choices=tuple(OPTIMIZERS)))
+    return [opt, Param(f"{prefix}.lr", float, lr, choices=LEARNING_RATES),
+            Param(f"{prefix}.momentum", float, 0.9, lo=0.0, hi=0.99),
+            Param(f"{prefix}.alpha", float, 0.99, lo=0.5, hi=0.999),
+            Param(f"{prefix}.beta1", float, 0.9, lo=0.0, hi=0.99),
+            Param(f"{prefix}.beta2", float, 0.999, lo=0.9, hi=0.9999),
+            Param(f"{prefix}.eps", float, 1e-8, choices=EPSILONS)]
+
+
+def optimizer_box(prefix: str, multi: bool, main, extra) -> tuple[list[str], float, dict[str, dict]]:
+    """Optimizer choice and learning rate in ``main``, the chosen optimizers' settings in ``extra``.
+
+    Returns the optimizer names, the learning rate and each optimizer's keyword arguments.
+    """
+    with main:
+        if multi:
+            names = st.multiselect("Optimizers (race)", tuple(OPTIMIZERS), key=f"{prefix}.opts",
+                                   format_func=LABELS.get, placeholder="pick one or more")
+        else:
+            names = [st.selectbox("Optimizer", tuple(OPTIMIZERS), key=f"{prefix}.opt", format_func=LABELS.get)]
+        lr = st.select_slider("Learning rate η (log scale)", LEARNING_RATES, key=f"{prefix}.lr",
+                              format_func=lambda v: f"{v:g}",
+                              help="How far each step goes. Too small: a crawl. Too large: overshoot, then divergence.")
+    used = {u for n in names for u in USES[n]}
+    with extra:
+        if not used:
+            st.caption("Plain SGD has no settings beyond the learning rate.")
+        if "momentum" in used:
+            st.slider("Momentum μ", 0.0, 0.99, step=0.01, key=f"{prefix}.momentum",
+                      help="How much of the previous velocity each step keeps.")
+        if "alpha" in used:
+            st.slider("RMSprop α", 0.5, 0.999, step=0.001, key=f"{prefix}.alpha", format="%.3f",
+                      help="How slowly the average of squared slopes forgets.")
+        if "beta1" in used:
+            st.slider("Adam β₁", 0.0, 0.99, step=0.01, key=f"{prefix}.beta1", help="Memory of the slope average.")
+        if "beta2" in used:
+            st.slider("Adam β₂", 0.9, 0.9999, step=0.0001, key=f"{prefix}.beta2", format="%.4f",
+                      help="Memory of the squared-slope average.")
+        if "eps" in used:
+            st.select_slider("ε (keeps the division finite)", EPSILONS, key=f"{prefix}.eps",
+                             format_func=lambda v: f"{v:g}")
+    state = st.session_state
+    hyper = {"sgd": {}, "momentum": {"momentum": state[f"{prefix}.momentum"]},
+             "nesterov": {"momentum": state[f"{prefix}.momentum"]},
+             "rmsprop": {"alpha": state[f"{prefix}.alpha"], "eps": state[f"{prefix}.eps"]},
+             "adagrad": {"eps": state[f"{prefix}.eps"]},
+             "adam": {"betas": (state[f"{prefix}.beta1"], state[f"{prefix}.beta2"]), "eps": state[f"{prefix}.eps"]}}
+    return names, lr, {n: hyper[n] for n in names}

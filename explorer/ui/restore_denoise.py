@@ -1,0 +1,73 @@
+"""The Denoise tab: noise controls, the four big pictures, PSNR numbers and the PSNR-vs-noise curve."""
+
+from __future__ import annotations
+
+import streamlit as st
+from torch import Tensor
+
+from explorer.figures.restore import LEVEL_NAMES, error_map
+from explorer.figures.restore import psnr_curve as psnr_curve_figure
+from explorer.restoration import (
+    NOISES,
+    Curve,
+    choose_filter,
+    curve_digits,
+    denoise,
+    psnr_curve,
+    tuning_digits,
+)
+from explorer.ui.models import load_model
+from explorer.ui.restore_view import fmt_psnr, image_row, psnr_delta
+from explorer.ui.theme import caption
+
+KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "salt and pepper"}
+
+
+@st.cache_data(show_spinner=False)
+def best_filter_for(kind: str, level: float) -> str:
+    """The classical filter a careful person would pick for this noise, tuned on training digits."""
+    return choose_filter(kind, level, tuning_digits())
+
+
+@st.cache_data(show_spinner="Scoring the network and the filters on 200 test digits at 10 noise levels…")
+def test_split_curve(kind: str, model_id: int, _denoiser) -> Curve:
+    """PSNR vs noise level over test digits; ``model_id`` stands in for the unhashable model."""
+    return psnr_curve(_denoiser, curve_digits(), kind, tuning_digits())
+
+
+def new_noise() -> None:
+    """Button callback: the next seed, so the same picture gets a fresh draw of noise."""
+    st.session_state["restore.seed"] = (st.session_state["restore.seed"] + 1) % 1_000_000
+
+
+def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
+    """Noise the digit, clean it with the network and the best filter, and compare them."""
+    kind_col, level_col, seed_col = st.columns([1.2, 2, 1.2])
+    kind = kind_col.radio("Noise", NOISES, key="restore.kind", format_func=KIND_LABELS.get)
+    level = level_col.slider(LEVEL_NAMES[kind], 0.0, 1.0, step=0.05, key="restore.noise")
+    seed = seed_col.number_input("Noise seed", 0, 999_999, key="restore.seed",
+                                 help="The same seed always gives the same noise.")
+    seed_col.button("New noise", on_click=new_noise, icon=":material/refresh:", key="restore.new_noise")
+
+    denoiser = load_model("denoiser")
+    if denoiser is None:  # load_model has said why
+        return
+    r = denoise(denoiser, clean, kind, level, best_filter_for(kind, level), seed)
+    image_row([(f"clean: {name}", r.clean[0, 0]), ("noisy", r.noisy[0, 0]),
+               ("network's output", r.denoised[0, 0]),
+               ("error map", error_map(r.error.numpy()))], classroom)
+    caption("The network was trained to turn noisy digits back into clean ones; the error map shows "
+            "|output − clean| per pixel: black is exact, yellow a full step (0 ↔ 1) off.")
+    noisy_col, net_col, filter_col = st.columns(3)
+    noisy_col.metric("PSNR of the noisy input", fmt_psnr(r.psnr_noisy))
+    net_col.metric("PSNR of the network", fmt_psnr(r.psnr_denoised), psnr_delta(r.psnr_denoised, r.psnr_noisy))
+    filter_col.metric("PSNR of the best filter", fmt_psnr(r.psnr_baseline), psnr_delta(r.psnr_baseline, r.psnr_noisy))
+    caption(f"PSNR = 10·log₁₀(1 / mean squared error) against the clean digit: higher is closer, +3 dB halves "
+            f"the error. The filter is {r.filter_name}, the best Gaussian blur or median filter for this "
+            "noise on training digits.")
+
+    curve = test_split_curve(kind, id(denoiser), denoiser)
+    st.plotly_chart(psnr_curve_figure(curve, level, classroom), key="restore.curve")
+    caption(f"The same comparison over 200 test digits (20 per class) with {KIND_LABELS[kind]} noise: "
+            "the network (solid) against the best classical filter (dashed) and doing nothing (dotted); "
+            "the dashed grey line is the slider.")

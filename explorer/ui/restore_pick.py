@@ -1,0 +1,50 @@
+"""Pick the digit to restore: a test digit by class and index (or at random), a drawing, or an upload."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+import torch
+from torch import Tensor
+
+from explorer.data import digits
+from explorer.ui.canvas import draw_digit, upload_digit
+from explorer.ui.restore_params import SOURCES
+
+LABELS = {"test set": "a test digit", "draw": "draw your own", "upload": "upload a picture"}
+
+
+def test_digit(digit: int, index: int) -> Tensor:
+    """The ``index``-th test digit of class ``digit``, (1, 1, 28, 28); never seen in training."""
+    images, labels = digits("mnist-5k", "test")
+    return images[torch.nonzero(labels == digit)[index]].reshape(1, 1, 28, 28)
+
+
+def _random_digit() -> None:
+    rng = np.random.default_rng()  # a fresh pick each click; the URL then records which one
+    st.session_state["restore.digit"] = int(rng.integers(10))
+    st.session_state["restore.index"] = int(rng.integers(100))
+
+
+def pick_digit() -> tuple[Tensor, str]:
+    """The chosen digit (1, 1, 28, 28) in [0, 1] and a few words naming it."""
+    source_col, control_col = st.columns([1, 3])
+    source = source_col.radio("Digit", SOURCES, key="restore.source", format_func=LABELS.get)
+    digit, index = st.session_state["restore.digit"], st.session_state["restore.index"]
+    with control_col:
+        if source == "test set":
+            a, b = st.columns(2)
+            digit = a.slider("Class", 0, 9, key="restore.digit")
+            index = b.slider("Which of its 100 test digits", 0, 99, key="restore.index")
+            st.button("Random digit", on_click=_random_digit, icon=":material/casino:")
+            return test_digit(digit, index), f"test digit {digit} #{index}"
+        if source == "draw":
+            st.html("<b>Draw one digit</b> with the mouse, big and in the middle; the page frames it "
+                    "like MNIST (20×20 box, centred by mass). The bin icon clears it.")
+            drawn = draw_digit("restore.canvas")
+        else:
+            drawn = upload_digit("restore.upload")
+    if drawn is None:
+        st.info(f"Nothing drawn or uploaded yet: showing test digit {digit} #{index} meanwhile.")
+        return test_digit(digit, index), f"test digit {digit} #{index}"
+    return torch.as_tensor(drawn).reshape(1, 1, 28, 28), "your digit"

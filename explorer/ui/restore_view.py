@@ -1,0 +1,52 @@
+"""Small view pieces shared by the denoise and inpaint tabs: number formats and a row of big images."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from explorer.figures.style import sizes
+from explorer.ui.theme import digit_image
+
+# four big digits side by side can be wider than a narrow window: shrink them to their column
+# and keep the pixels square-edged (the browser would smooth them otherwise)
+FIT_CSS = """<style>
+[data-testid="stImageContainer"] { max-width: 100%; }
+[data-testid="stImage"] img { max-width: 100%; height: auto; image-rendering: pixelated; }
+</style>"""
+
+
+def fmt_psnr(value: float) -> str:
+    """PSNR in dB; two identical images have infinite PSNR, which is said in words."""
+    return "∞ (identical)" if math.isinf(value) else f"{value:.1f} dB"
+
+
+def psnr_delta(value: float, reference: float) -> str | None:
+    """'+3.2 dB' against a reference, or None when either side is infinite."""
+    return None if math.isinf(value) or math.isinf(reference) else f"{value - reference:+.1f} dB"
+
+
+def fmt_mse(value: float | None) -> str:
+    """MSE over the hole, or a plain word when the mask hides nothing."""
+    return "no hole" if value is None else f"{value:.4f}"
+
+
+def rgb_image(rgb: np.ndarray, classroom: bool, label: str) -> None:
+    """An (28, 28, 3) uint8 picture enlarged by whole pixels, as PNG (the error map, the hole)."""
+    px = sizes(classroom)["digit_px"]
+    k = max(1, px // rgb.shape[0])
+    big = rgb.repeat(k, axis=0).repeat(k, axis=1)  # nearest neighbour: crisp pixels
+    st.image(big, caption=label, output_format="PNG", width=k * rgb.shape[0])
+
+
+def image_row(items: list[tuple[str, np.ndarray]], classroom: bool) -> None:
+    """Pictures side by side, each with its label: grey (28, 28) digits or (28, 28, 3) RGB maps."""
+    st.html(FIT_CSS)
+    for col, (label, img) in zip(st.columns(len(items)), items):
+        with col:
+            if img.ndim == 3:
+                rgb_image(img, classroom, label)
+            else:
+                digit_image(img, classroom, caption_text=label)

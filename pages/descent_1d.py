@@ -1,0 +1,94 @@
+"""Slope and descent: the derivative is the slope, and gradient descent steps against it."""
+
+import streamlit as st
+
+from explorer.descent import descend
+from explorer.expressions import parse
+from explorer.figures.descent import curve_figure, view_range
+from explorer.surfaces import CURVES, grid
+from explorer.ui import function_box as fbox
+from explorer.ui import optimizer_box as obox
+from explorer.ui import url_state
+from explorer.ui.theme import caption, setup_page
+from explorer.ui.url_state import Param
+from explorer.update_rule import IN_WORDS, update_rule
+
+DEFAULT = CURVES["bowl"]
+PARAMS = [
+    *fbox.params("gd1", CURVES, DEFAULT.key),
+    Param("gd1.x0", float, DEFAULT.start[0], lo=-1000.0, hi=1000.0),
+    Param("gd1.steps", int, 30, lo=1, hi=500),
+    *obox.params("gd1", multi=False, lr=DEFAULT.lr),
+    Param("gd1.k", int, 0, lo=0, hi=499),
+]
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def run(formula: str, x0: float, optimizer: str, lr: float, steps: int, hyper: tuple):
+    """The descent path, computed once per distinct set of plain arguments."""
+    return descend(parse(formula), (x0,), optimizer, lr, steps, **dict(hyper))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def curve(formula: str, lo: float, hi: float):
+    return grid(parse(formula), ((lo, hi),), n=400)
+
+
+def preset_picked(preset):
+    """A new preset starts where it teaches best, with the learning rate that shows its idea."""
+    st.session_state["gd1.x0"] = preset.start[0]
+    st.session_state["gd1.lr"] = preset.lr
+
+
+big = setup_page(
+    "Slope and descent",
+    "Gradient is another word for slope: the steeper the curve, the bigger the gradient, and a negative one "
+    "means downhill is to the right. The derivative gives that slope — gradient descent steps against it.",
+)
+url_state.restore(PARAMS)
+
+controls, picture = st.columns([1, 2.6], gap="large")
+with controls:
+    chosen = fbox.function_box("gd1", CURVES, ((-4.0, 4.0),), on_preset=preset_picked)
+    x0 = st.number_input("Start x₀", step=0.1, format="%.3f", key="gd1.x0")
+    steps = st.slider("Steps", 1, 500, key="gd1.steps")
+(optimizer,), lr, hyper = obox.optimizer_box("gd1", False, controls, controls)
+
+try:
+    traj = run(chosen.f.text, float(x0), optimizer, float(lr), int(steps), tuple(sorted(hyper[optimizer].items())))
+except ValueError as err:  # e.g. the function is undefined at the start, or Nesterov without momentum
+    picture.error(f"Can't run this: {err}")
+    st.stop()
+
+st.session_state["gd1.k"] = min(st.session_state["gd1.k"], max(traj.steps_run - 1, 0))
+k = st.session_state["gd1.k"]
+xs, ys = curve(chosen.f.text, *view_range(chosen.domain[0], traj.points[:, 0]))
+minima = chosen.preset.minima if chosen.preset is not None else ()
+with picture:
+    if traj.diverged:
+        st.warning(f"{traj.reason.capitalize()}. Try a smaller learning rate.", icon=":material/warning:")
+    st.plotly_chart(curve_figure(xs, ys, traj, k, big, minima), key="gd1.chart", width="stretch")
+    caption("Top: the curve, the steps so far and the red tangent, whose slope is the derivative at the current "
+            "point; bottom: the loss after each step. Press ▶ to play the steps or drag the step slider.")
+    if chosen.preset is not None:
+        st.info(chosen.preset.note, icon=":material/lightbulb:")
+
+st.subheader("The numbers for one step")
+if traj.steps_run >= 2:
+    k = st.slider("Show the numbers for step k", 0, traj.steps_run - 1, key="gd1.k")
+x_k, f_k, g_k = traj.points[k, 0], traj.losses[k], traj.grads[k, 0]
+if traj.steps_run >= 1:
+    rule = update_rule(traj, k, hyper[optimizer])
+    downhill = "left" if g_k > 0 else "right" if g_k < 0 else "nowhere: the slope is zero"
+    st.markdown(f"At step **{k}**: x = **{x_k:.4g}**, f(x) = **{f_k:.4g}**, slope f′(x) = **{g_k:.4g}** "
+                f"— so downhill is to the {downhill}.")
+    for line in rule.lines:
+        st.latex(line)
+    st.caption(IN_WORDS[optimizer] + ("" if optimizer == "sgd" else
+               r" Plain SGD would be $x_{k+1} = x_k - \eta\,f'(x_k)$."))
+else:
+    st.markdown(f"The run stopped before its first step: x = {x_k:.4g}, f(x) = {f_k:.4g}, slope {g_k:.4g}.")
+st.markdown(f"After **{traj.steps_run}** steps: x = **{traj.points[-1, 0]:.4g}**, f(x) = **{traj.losses[-1]:.4g}**.")
+
+url_state.publish(PARAMS)
+url_state.share_link(PARAMS)

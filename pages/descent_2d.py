@@ -1,0 +1,116 @@
+"""Descent on surfaces: real torch.optim optimizers race across a 2-D landscape from one start."""
+
+import streamlit as st
+
+from explorer.descent import descend
+from explorer.expressions import parse
+from explorer.figures.descent import (
+    GRID_CURVE,
+    LABELS,
+    contour_figure,
+    loss_figure,
+    surface_figure,
+)
+from explorer.surfaces import SURFACES, grid
+from explorer.ui import function_box as fbox
+from explorer.ui import optimizer_box as obox
+from explorer.ui import url_state
+from explorer.ui.theme import caption, setup_page
+from explorer.ui.url_state import Param
+
+DEFAULT = SURFACES["elongated"]
+CHART = "gd2.chart"  # the contour's selection state: where the map was clicked
+PARAMS = [
+    *fbox.params("gd2", SURFACES, DEFAULT.key),
+    Param("gd2.start", "floats", DEFAULT.start, lo=-1000.0, hi=1000.0),
+    Param("gd2.steps", int, 100, lo=1, hi=500),
+    *obox.params("gd2", multi=True, default=("sgd", "momentum", "adam"), lr=DEFAULT.lr),
+]
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def run(formula: str, start: tuple, optimizer: str, lr: float, steps: int, hyper: tuple):
+    """One racer's path, computed once per distinct set of plain arguments."""
+    return descend(parse(formula), start, optimizer, lr, steps, **dict(hyper))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def landscape(formula: str, domain: tuple, n: int):
+    return grid(parse(formula), domain, n=n)
+
+
+def take_click() -> None:
+    """A click on the map (a point of the invisible grid) becomes the new start."""
+    event = st.session_state.get(CHART) or {}
+    points = [p for p in event.get("selection", {}).get("points", []) if p.get("curve_number") == GRID_CURVE]
+    if points:
+        st.session_state["gd2.start"] = (round(float(points[0]["x"]), 3), round(float(points[0]["y"]), 3))
+
+
+def preset_picked(preset):
+    """A new preset starts where it teaches best, with the learning rate that shows its idea."""
+    st.session_state["gd2.start"] = preset.start
+    st.session_state["gd2.lr"] = preset.lr
+
+
+def around(domain, start, margin=0.5):
+    """The preset's domain, widened when the start lies outside it."""
+    return tuple((min(lo, s - margin), max(hi, s + margin)) for (lo, hi), s in zip(domain, start))
+
+
+big = setup_page(
+    "Descent on surfaces",
+    "With two inputs the gradient holds the slope in each direction and points uphill; stepping against it "
+    "walks down the landscape. Optimizers use the same slopes differently — race them from one start.",
+)
+url_state.restore(PARAMS)
+take_click()
+
+controls, picture = st.columns([1, 2.6], gap="large")
+with controls:
+    chosen = fbox.function_box("gd2", SURFACES, ((-3.0, 3.0), (-3.0, 3.0)), on_preset=preset_picked)
+names, lr, hyper = obox.optimizer_box("gd2", True, controls, controls)
+with controls:
+    steps = st.slider("Steps", 1, 500, key="gd2.steps")
+    if chosen.preset is not None:
+        st.button("Reset the start", on_click=preset_picked, args=(chosen.preset,),
+                  help="Back to this surface's usual start.")
+
+start = tuple(float(v) for v in st.session_state["gd2.start"])
+domain = around(chosen.domain, start)
+runs = {}
+for name in names:
+    try:
+        runs[name] = run(chosen.f.text, start, name, float(lr), int(steps), tuple(sorted(hyper[name].items())))
+    except ValueError as err:  # e.g. undefined at the start, or Nesterov without momentum
+        picture.error(f"{LABELS[name]} can't run: {err}")
+minima = chosen.preset.minima if chosen.preset is not None else ()
+
+with picture:
+    st.markdown(f"**Start** x = {start[0]:.3f}, y = {start[1]:.3f} — click anywhere on the map to move it.")
+    for name, t in runs.items():
+        if t.diverged:
+            st.warning(f"{LABELS[name]}: {t.reason}.", icon=":material/warning:")
+    if not names:
+        st.info("Pick at least one optimizer to race.")
+    flat, solid = st.tabs(["Contour map (click to set the start)", "3-D surface"])
+    with flat:
+        xs, ys, zs = landscape(chosen.f.text, domain, 300)
+        st.plotly_chart(contour_figure(xs, ys, zs, runs, start, big, minima), key=CHART, on_select="rerun",
+                        selection_mode="points", width="stretch")
+        caption("Each coloured path is one optimizer from the black ✕; the white stars are the minima. "
+                "Press ▶ to race them, or click the map to start somewhere else.")
+    with solid:
+        xs3, ys3, zs3 = landscape(chosen.f.text, domain, 70)
+        st.plotly_chart(surface_figure(xs3, ys3, zs3, runs, big), key="gd2.surface", width="stretch")
+        caption("The same landscape in 3-D (drag to turn it): each path runs downhill on the surface.")
+    if runs:
+        st.plotly_chart(loss_figure(runs, big), key="gd2.loss", width="stretch")
+        caption("The loss after each step, one line per optimizer: the lowest line at the right end won the race.")
+        st.markdown("  \n".join(f"**{LABELS[n]}** after {t.steps_run} steps: ({t.points[-1, 0]:.3f}, "
+                                f"{t.points[-1, 1]:.3f}), f = {t.losses[-1]:.4g}" for n, t in runs.items()))
+    if chosen.preset is not None:
+        st.info(chosen.preset.note, icon=":material/lightbulb:")
+
+url_state.publish(PARAMS)
+url_state.share_link(PARAMS)

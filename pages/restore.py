@@ -1,0 +1,31 @@
+"""Denoise and inpaint: an autoencoder cleans noisy digits and fills holes, scored against classic filters."""
+
+import streamlit as st
+
+from explorer.ui import url_state
+from explorer.ui.restore_denoise import show_denoise
+from explorer.ui.restore_inpaint import show_inpaint
+from explorer.ui.restore_params import PARAMS, TABS
+from explorer.ui.restore_pick import pick_digit
+from explorer.ui.theme import setup_page
+
+big = setup_page(
+    "Denoise and inpaint",
+    "Feed an autoencoder noisy digits and train it to give back the clean ones: it learns to remove "
+    "noise. Cut a hole in a digit instead and it learns to fill the missing part (inpainting).",
+)
+url_state.restore(PARAMS)
+
+clean, name = pick_digit()  # (1, 1, 28, 28)
+
+# stateful tabs run only the open one, so moving a slider redoes one tab's work
+denoise_tab, inpaint_tab = st.tabs(list(TABS), key="restore.mode", on_change="rerun")
+if denoise_tab.open:
+    with denoise_tab:
+        show_denoise(clean, name, big)
+if inpaint_tab.open:
+    with inpaint_tab:
+        show_inpaint(clean, name, big)
+
+url_state.publish(PARAMS)
+url_state.share_link(PARAMS)

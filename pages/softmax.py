@@ -1,0 +1,98 @@
+"""Logits → softmax: ten raw scores become probabilities; cross-entropy and its gradient."""
+
+import streamlit as st
+import torch
+
+from explorer import softmax as sm
+from explorer.data import digits
+from explorer.figures.softmax import gradient_bars, logits_and_probabilities
+from explorer.ui import url_state
+from explorer.ui.models import load_model
+from explorer.ui.theme import caption, digit_image, setup_page
+from explorer.ui.url_state import Param
+
+LIMIT = 20.0  # slider range ±LIMIT: the trained classifier's logits stay within it
+DEFAULT_LOGITS = (1.0, -0.5, 0.5, 2.0, -1.0, 0.0, -2.0, 3.0, 1.5, -1.5)
+PARAMS = [Param(f"softmax.z{k}", float, DEFAULT_LOGITS[k], lo=-LIMIT, hi=LIMIT) for k in range(10)] + [
+    Param("softmax.T", float, 1.0, lo=0.1, hi=5.0),
+    Param("softmax.true", int, 7, choices=tuple(range(10))),
+    Param("softmax.digit", int, 0, lo=0, hi=999),
+]
+
+big = setup_page(
+    "Logits → softmax",
+    "Logit values are what softmax takes as inputs; it then outputs probabilities. "
+    "Softmax turns any ten scores into ten positive numbers that add up to 1.",
+)
+url_state.restore(PARAMS)
+
+
+def load_digit_logits(logits: list[float], label: int) -> None:
+    """Button callback: copy the classifier's logits into the sliders (before they are drawn)."""
+    for k, z in enumerate(logits):
+        st.session_state[f"softmax.z{k}"] = round(min(max(z, -LIMIT), LIMIT), 1)
+    st.session_state["softmax.true"] = label
+
+
+def digit_section() -> None:
+    """A test digit, the classifier's verdict and a button that loads its logits into the sliders."""
+    net = load_model("classifier")
+    if net is None:  # load_model has said why
+        return
+    images, labels = digits("mnist-5k", "test")
+    image, pick = st.columns([1, 3], gap="medium", vertical_alignment="center")
+    pick.number_input("Test digit (0–999)", 0, 999, step=1, key="softmax.digit",
+                      help="The 1,000 held-out test digits, 100 of each class in order.")
+    index = st.session_state["softmax.digit"]
+    digit, label = images[index], int(labels[index])  # (1, 28, 28)
+    with torch.inference_mode():
+        digit_logits = net(digit[None])[0].tolist()  # 10 floats
+    with image:
+        digit_image(digit, big, scale=0.5)
+    guess = max(range(10), key=lambda k: digit_logits[k])
+    pick.markdown(f"True label **{label}**; the classifier's biggest logit is class **{guess}**.")
+    pick.button("Use this digit's logits", on_click=load_digit_logits, args=(digit_logits, label), type="primary")
+    caption("A small conv net trained on the other 4,000 digits scores this held-out digit; "
+            "the button puts its ten logits on the sliders and its label as the true class.")
+
+
+with st.expander("Load the logits of a real digit classifier"):
+    digit_section()
+
+top = st.columns([3, 1], gap="medium")
+top[0].slider("Temperature T", 0.1, 5.0, step=0.1, key="softmax.T",
+              help="Softmax of logits / T: a small T sharpens the probabilities, a large T flattens them.")
+top[1].selectbox("True class", range(10), key="softmax.true",
+                 help="The right answer, used by the cross-entropy loss.")
+st.markdown("**Logits**: one raw score per class (drag them)")
+for row in (range(5), range(5, 10)):
+    for col, k in zip(st.columns(5), row):
+        col.slider(f"class {k}", -LIMIT, LIMIT, step=0.1, key=f"softmax.z{k}", format="%.1f")
+
+logits = torch.tensor([st.session_state[f"softmax.z{k}"] for k in range(10)], dtype=torch.float64)  # (10,)
+T, true = st.session_state["softmax.T"], st.session_state["softmax.true"]
+probs = sm.softmax(logits, T)  # (10,)
+loss = float(sm.cross_entropy(logits, true, T))
+grad = sm.cross_entropy_grad(logits, true, T)  # (10,)
+height = 400 if big else 330
+
+st.plotly_chart(logits_and_probabilities(logits.tolist(), probs.tolist(), T, big, true, height),
+                key="softmax.probs_chart", config={"displayModeBar": False})
+caption(f"The same ten classes before and after softmax: any logits in, probabilities out "
+        f"(positive, adding up to 1); the outlined bar is the true class {true}.")
+
+loss_col, p_col, text = st.columns([1, 1, 3], gap="medium")
+loss_col.metric("CE loss", f"{loss:.3f}", help="Cross-entropy: −log p(true class)")
+p_col.metric(f"p({true})", f"{float(probs[true]):.3f}", help="The probability of the true class")
+text.markdown(
+    f"The loss is −log p({true}): near 0 when the true class gets almost all the probability. Its "
+    f"gradient per logit is **(softmax − one_hot) / T**: each wrong class is pushed down by its "
+    f"probability, the true class is pulled up by 1 − p."
+)
+st.plotly_chart(gradient_bars(grad.tolist(), big, true, height), key="softmax.grad_chart",
+                config={"displayModeBar": False})
+caption("The cross-entropy gradient per logit: gradient descent lowers the positive bars "
+        "and raises the negative one, the true class.")
+
+url_state.publish(PARAMS)
+url_state.share_link(PARAMS)

@@ -1,0 +1,49 @@
+"""Denoise/inpaint page in a real browser: draw a digit on the canvas and the pictures change."""
+
+import pytest
+from conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def image_sources(page) -> list[str]:
+    return page.eval_on_selector_all('[data-testid="stImage"] img', "els => els.map(e => e.src)")
+
+
+def draw_stroke(page, points) -> None:
+    """Press, drag through ``points`` (fractions of the canvas) and release, like a finger."""
+    canvas = page.locator("canvas.upper-canvas").first  # fabric.js's input layer (open shadow DOM)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for x, y in xy[1:]:
+        page.mouse.move(x, y, steps=8)
+    page.mouse.up()
+
+
+def test_drawing_a_digit_changes_the_pictures(app_server, browser_page):
+    page = browser_page
+    page.goto(f"{app_server}/restore?restore.source=draw")
+    wait_for_app(page)
+    page.wait_for_selector("canvas.upper-canvas", timeout=60_000)
+    page.get_by_text("clean: test digit 5 #0").wait_for(timeout=60_000)  # nothing drawn yet
+    before = image_sources(page)
+    draw_stroke(page, [(0.5, 0.15), (0.5, 0.5), (0.48, 0.85)])  # a "1"
+    page.get_by_text("clean: your digit").wait_for(timeout=60_000)
+    wait_for_app(page)
+    after = image_sources(page)
+    assert len(after) == 4 and after != before
+    assert not page.locator('[data-testid="stException"]').count()
+    screenshot(page, "restore-drawn-digit")
+
+
+def test_projector_view_has_no_errors(app_server, browser_page):
+    page = browser_page
+    page.goto(f"{app_server}/restore?classroom=1")
+    wait_for_app(page)
+    page.get_by_text("network's output").wait_for(timeout=120_000)
+    page.locator('[data-testid="stPlotlyChart"]').wait_for(timeout=120_000)
+    assert not page.locator('[data-testid="stException"]').count()
+    screenshot(page, "restore-classroom-1280x720")

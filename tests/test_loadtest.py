@@ -1,0 +1,130 @@
+"""The websocket load client: its protocol pieces, and small real loads on `streamlit run` (-m load)."""
+
+import asyncio
+import json
+import random
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from streamlit.proto.Element_pb2 import Element
+
+from explorer.bench_load import warm
+from explorer.bench_server import APP_SCRIPT, FLOOR_SCRIPT, streamlit_server
+from explorer.loadtest import LoadResult, Session, run_load
+from explorer.loadtest_http import check_loopback
+from explorer.loadtest_widgets import _array, click_selection, widget_from_element
+
+LATENT_CONTROLS = ("latent.z1", "latent.z2", "latent.map")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8501", "http://127.3.4.5:1", "http://localhost:9",
+                                 "http://[::1]:8501"])
+def test_loopback_targets_are_allowed(url):
+    check_loopback(url)
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.1:8501", "http://192.168.1.2", "http://example.com",
+                                 "http://8.8.8.8:80"])
+def test_other_targets_are_refused(url):
+    with pytest.raises(ValueError, match="loopback"):
+        check_loopback(url)
+
+
+def test_run_load_refuses_a_remote_url_before_connecting():
+    with pytest.raises(ValueError, match="loopback"):
+        run_load("http://10.1.2.3:8501", 1, duration=1)
+
+
+def _slider(value=None) -> Element:
+    el = Element()
+    s = el.slider
+    s.id, s.min, s.max, s.step = "$$ID-abc-latent.z1", -3.0, 3.0, 0.05
+    s.default.append(0.0)
+    if value is not None:
+        s.value.append(value)
+        s.set_value = True
+    return el
+
+
+def test_a_new_slider_reports_its_default_and_a_move_stays_on_its_grid():
+    w = widget_from_element(_slider(), "", None)
+    assert w.actionable and list(w.state.double_array_value.data) == [0.0]
+    rng = random.Random(0)
+    for _ in range(20):
+        before = list(w.state.double_array_value.data)
+        w.act(rng)
+        (v,) = w.state.double_array_value.data
+        assert v != before[0] and -3.0 <= v <= 3.0
+        assert abs((v + 3.0) / 0.05 - round((v + 3.0) / 0.05)) < 1e-6
+
+
+def test_the_browser_keeps_its_value_unless_the_server_sets_one():
+    known = widget_from_element(_slider(), "frag", None)
+    known.act(random.Random(1))
+    moved = list(known.state.double_array_value.data)
+    again = widget_from_element(_slider(), "frag", known)
+    assert list(again.state.double_array_value.data) == moved and again.fragment_id == "frag"
+    forced = widget_from_element(_slider(value=1.25), "frag", known)  # e.g. a map click set the slider
+    assert list(forced.state.double_array_value.data) == [1.25]
+
+
+def test_a_click_lands_on_the_invisible_grid_with_its_coordinates():
+    gx, gy = np.meshgrid(np.linspace(-2, 2, 5), np.linspace(-2, 2, 5))
+    fig = go.Figure([go.Scattergl(x=gx.ravel(), y=gy.ravel(), mode="markers", marker={"opacity": 0}),
+                     go.Scattergl(x=np.arange(50.0), y=np.arange(50.0), mode="markers")])
+    spec = pio.to_json(fig)
+    assert isinstance(json.loads(spec)["data"][0]["x"], dict)  # Plotly sends typed arrays (bdata)
+    sel = click_selection(spec, random.Random(3))["selection"]
+    (p,) = sel["points"]
+    assert p["curve_number"] == 0 and sel["point_indices"] == [p["point_index"]]
+    assert (p["x"], p["y"]) == (gx.ravel()[p["point_index"]], gy.ravel()[p["point_index"]])
+
+
+def test_typed_and_plain_arrays_decode_alike():
+    a = np.array([0.5, -1.25, 3.0])
+    typed = json.loads(pio.to_json(go.Figure(go.Scatter(x=a, y=a))))["data"][0]["x"]
+    assert np.array_equal(_array(typed), a) and np.array_equal(_array([0.5, -1.25, 3.0]), a)
+
+
+@pytest.mark.load
+def test_floor_page_under_three_sessions():
+    with streamlit_server(FLOOR_SCRIPT) as url:
+        res = run_load(url, 3, duration=6.0, pace=(0.5, 1.0))
+    assert sum(res.errors.values()) == 0, res.errors
+    assert len(res.first_load_ms) == 3 and len(res.latencies_ms) >= 6
+    assert res.actions["slider"] == len(res.latencies_ms)
+    assert res.images > 3  # every slider move brought a new image: the server saw the new value
+    assert 0 < res.pct(50) <= res.pct(95)
+
+
+@pytest.mark.load
+def test_latent_page_under_three_sessions():
+    with streamlit_server(APP_SCRIPT) as url:
+        warm(url, "latent")  # the first visitor loads the model and encodes the digits: not timed here
+        res = run_load(url, 3, duration=10.0, page="latent", pace=(0.5, 1.0), only=LATENT_CONTROLS, timeout=120)
+    assert sum(res.errors.values()) == 0, res.errors
+    assert res.actions["slider"] > 0 and res.actions["plotly_chart"] > 0
+    assert 0 < res.pct(50) <= res.pct(95)
+
+
+@pytest.mark.load
+def test_a_map_click_moves_the_latent_sliders():
+
+    async def click_once(url):
+        s = Session(url, "latent", random.Random(0), LoadResult(url, "latent", 1, 0), 120.0, None)
+        await s.open()
+        await s.rerun()
+        chart = next(w for w in s.widgets.values() if w.id.endswith("latent.map"))
+        chart.act(random.Random(5))
+        await s.rerun(chart.fragment_id)
+        x = json.loads(chart.state.string_value)["selection"]["points"][0]["x"]
+        z1 = next(w for w in s.widgets.values() if w.id.endswith("latent.z1"))
+        await s.ws.close()
+        return x, z1.state.double_array_value.data[0], s.result.errors
+
+    with streamlit_server(APP_SCRIPT) as url:
+        x, z1, errors = asyncio.run(click_once(url))
+    assert not errors
+    assert z1 == pytest.approx(x, abs=0.051)  # the page rounds z to its slider step
