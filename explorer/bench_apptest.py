@@ -63,9 +63,11 @@ def _fail(at) -> str | None:
 
 
 def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | None = None,
-                    act: Callable | None = None) -> tuple[float, str]:
-    """Median wall time (ms) of ``at.run()`` after one control change, over ``repeats`` changes.
+                    act: Callable | None = None) -> tuple[float, float, str]:
+    """Median wall and CPU time (ms) of ``at.run()`` after one control change, over ``repeats`` changes.
 
+    CPU time (this process, all threads) is the steadier figure on a shared machine: it does not
+    count waiting for a core.
     ``act(at, i)`` replaces the default control change (e.g. a click injected into a chart's
     session-state key). Raises RuntimeError when the page has no control or raises.
     """
@@ -77,21 +79,22 @@ def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | 
     if act is None:
         found = control_changer(at, prefer or PREFERRED.get(path))
         if found is None:
-            raise RuntimeError("no control to move")
+            raise RuntimeError("no control on this page")
         label, change = found
         act = lambda at_, i: change(i)  # one signature for both kinds of action
     else:
         label = act.__doc__ or "custom action"
-    times = []
+    wall, cpu = [], []
     for i in range(warmup + repeats):
         act(at, i)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         at.run()
         if i >= warmup:
-            times.append((time.perf_counter() - t0) * 1000.0)
+            wall.append((time.perf_counter() - t0) * 1000.0)
+            cpu.append((time.process_time() - c0) * 1000.0)
         if _fail(at):
             raise RuntimeError(_fail(at))
-    return statistics.median(times), label
+    return statistics.median(wall), statistics.median(cpu), label
 
 
 def latent_click(at, i: int) -> None:

@@ -7,22 +7,27 @@ once, so both see the same machine.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import random
 import signal
+import statistics
 import subprocess
 import time
 from collections.abc import Iterator
 
+from explorer import SEED
 from explorer.bench_server import (
     APP_SCRIPT,
     FLOOR_SCRIPT,
     ROOT,
+    Server,
     free_port,
     streamlit_server,
     wait_healthy,
 )
-from explorer.loadtest import run_load
+from explorer.loadtest import LoadResult, Session, run_load
 
 # (label, script, page path, the controls a person moves): the latent map's sliders and the map itself
 TARGETS = (("floor", FLOOR_SCRIPT, "", None),
@@ -31,8 +36,9 @@ NGINX = "/usr/sbin/nginx"
 
 
 @contextlib.contextmanager
-def replicas(script: str, n: int, timeout: float = 120.0) -> Iterator[str]:
-    """N `streamlit run` replicas behind nginx on loopback (deploy/run_replicas.sh); yields nginx's URL."""
+def replicas(script: str, n: int, timeout: float = 120.0) -> Iterator[Server]:
+    """N `streamlit run` replicas behind nginx on loopback (deploy/run_replicas.sh); yields nginx's
+    URL (with the pid of the script that runs them all)."""
     if not os.path.exists(NGINX):
         raise RuntimeError(f"no nginx at {NGINX} (apt-get install nginx)")
     port, base = free_port(), free_port()
@@ -41,7 +47,7 @@ def replicas(script: str, n: int, timeout: float = 120.0) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, timeout, proc)
-        yield url
+        yield Server(url, proc.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)  # the script's trap stops its replicas and nginx
@@ -63,12 +69,42 @@ def warm(url: str, page: str) -> None:
     run_load(url, 1, duration=3.0, page=page, pace=(0.5, 0.5), timeout=300)
 
 
+def server_cpu_per_rerun(srv: Server, page: str, only, reruns: int = 30) -> tuple[float, float]:
+    """(server CPU ms, wall ms) per rerun, medians-free: one session acting back to back, no think time.
+
+    CPU is read from /proc for the server process, so it does not count waiting for a core:
+    the steadiest measure of what one rerun of a page costs the server.
+    """
+    async def go() -> tuple[float, float]:
+        s = Session(srv.url, page, random.Random(SEED), LoadResult(srv.url, page, 1, 0), 120.0, only)
+        await s.open()
+        await s.rerun()
+        await s.act()  # the first move may fill caches
+        walls, c0 = [], srv.cpu_seconds()
+        for _ in range(reruns):
+            walls.append(await s.act())
+        cpu = (srv.cpu_seconds() - c0) * 1000.0 / reruns
+        await s.ws.close()
+        if None in walls or s.result.errors:
+            raise RuntimeError(f"errors while measuring: {dict(s.result.errors)}")
+        return cpu, statistics.median(walls)
+    return asyncio.run(go())
+
+
 def load_matrix(ns=(1, 10, 30), duration: float = 20.0, n_replicas: int = 1, log=print) -> list[dict]:
-    """Run every target at every N; returns one summary dict per (target, N), plus the replica spread."""
+    """Run every target at every N; returns one summary dict per (target, N), plus the replica spread.
+
+    With one process, each target also gets an N=0 row: the server's CPU ms per rerun.
+    """
     rows = []
     for label, script, page, only in TARGETS:
-        with server(script, n_replicas) as url:
+        with server(script, n_replicas) as srv:
+            url = srv.url
             warm(url, page)
+            if n_replicas == 1:
+                cpu, wall = server_cpu_per_rerun(srv, page, only)
+                rows.append({"target": label, "replicas": 1, "n": 0, "server_cpu_ms": cpu, "wall_ms": wall})
+                log(f"  {label}: server CPU {cpu:.1f} ms per rerun, {wall:.0f} ms wall (one session, back to back)")
             for n in ns:
                 res = run_load(url, n, duration=duration, page=page, only=only, resume_midway=n_replicas > 1)
                 row = {"target": label, "replicas": n_replicas, **res.summary()}
@@ -93,7 +129,7 @@ def spread(upstreams: list[list[str]]) -> dict[str, int]:
 
 def ratio_at(rows: list[dict], n: int, replicas_: int = 1) -> float | None:
     """p95(latent) / p95(floor) at N = n."""
-    p95 = {r["target"]: r["p95_ms"] for r in rows if r["n"] == n and r["replicas"] == replicas_}
+    p95 = {r["target"]: r["p95_ms"] for r in rows if r["n"] == n and r["replicas"] == replicas_ and n}
     if p95.get("latent") and p95.get("floor"):
         return p95["latent"] / p95["floor"]
     return None

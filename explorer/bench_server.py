@@ -11,12 +11,27 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_SCRIPT = "explorer/bench_floor.py"
 APP_SCRIPT = "streamlit_app.py"
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running `streamlit run`: its base URL and process id."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system, all threads) the server has used so far, from /proc."""
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def free_port() -> int:
@@ -49,8 +64,8 @@ def streamlit_command(script: str, port: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: str, timeout: float = 90.0, threads: int = 1) -> Iterator[str]:
-    """Run ``script`` with `streamlit run`; yields its base URL once healthy, and stops it after."""
+def streamlit_server(script: str, timeout: float = 90.0, threads: int = 1) -> Iterator[Server]:
+    """Run ``script`` with `streamlit run`; yields it once healthy, and stops it after."""
     port = free_port()
     # one torch thread per server: two cores are shared with the load client (and other servers)
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
@@ -60,7 +75,7 @@ def streamlit_server(script: str, timeout: float = 90.0, threads: int = 1) -> It
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, timeout, proc)
-        yield url
+        yield Server(url, proc.pid)
     finally:
         stop(proc)
 

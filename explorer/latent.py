@@ -49,6 +49,14 @@ def extent(mu: np.ndarray, pad: float = 1.05, step: float = 0.5) -> float:
     return max(step, math.ceil(reach / step) * step)
 
 
+def square_around(points: np.ndarray, pad: float = 1.05) -> tuple[tuple[float, float], float]:
+    """Centre and half-width of the smallest square holding every point (with ``pad``): a map
+    for codes that need not sit around 0, like a plain autoencoder's."""
+    lo, hi = points[:, :2].min(0), points[:, :2].max(0)
+    centre = (lo + hi) / 2
+    return (float(centre[0]), float(centre[1])), max(float((hi - lo).max()) / 2 * pad, 0.5)
+
+
 def grid_axis(n: int, spacing: str = "linear", half_width: float = 3.0) -> np.ndarray:
     """n increasing z values at the centres of n equal cells.
 

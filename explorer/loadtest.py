@@ -124,6 +124,8 @@ class Session:
                 elif kind == "new_session":
                     self.page_hash = fwd.new_session.page_script_hash
                     self.session_id = fwd.new_session.initialize.session_id or self.session_id
+                elif kind == "navigation":  # a multipage app: the page actually shown, not the entry script
+                    self.page_hash = fwd.navigation.page_script_hash or self.page_hash
                 elif kind == "page_info_changed":
                     self.query_string = fwd.page_info_changed.query_string
                 elif kind == "page_not_found":

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from explorer.descent import OPTIMIZERS, Trajectory
 
-SGD_FORM = r"x_{k+1} = x_k - \eta\, f'(x_k)"
 IN_WORDS = {  # how each optimizer changes plain gradient descent, in one sentence
     "sgd": "Plain gradient descent: step against the slope, scaled by the learning rate η.",
     "momentum": "Momentum keeps a velocity v — a running sum of past slopes — and steps along it, "
@@ -61,9 +60,8 @@ def update_rule(traj: Trajectory, k: int, hyper: dict | None = None) -> Rule:
         raise ValueError(f"step {k} is not in this run (it has {traj.steps_run} steps)")
     s = settings(traj.optimizer, hyper or {})
     g = [float(v) for v in traj.grads[: k + 1, 0]]  # slopes f'(x_0) … f'(x_k)
-    x, lr, t = float(traj.points[k, 0]), traj.lr, k + 1
-    xk, xn, gk = f"x_{{{k}}}", f"x_{{{k + 1}}}", f"f'(x_{{{k}}})"
-    name = traj.optimizer
+    x, lr, t, name = float(traj.points[k, 0]), traj.lr, k + 1, traj.optimizer
+    xk, xn, gk = f"x_{{{k}}}", f"x_{{{t}}}", f"f'(x_{{{k}}})"
     if name == "sgd":
         x_next = x - lr * g[k]
         return Rule((rf"{xn} = {xk} - \eta\,{gk} = {num(x)} - {num(lr)}\cdot{num(g[k])} = {num(x_next, False)}",),
@@ -74,15 +72,16 @@ def update_rule(traj: Trajectory, k: int, hyper: dict | None = None) -> Rule:
         for i, gi in enumerate(g):
             vs.append(gi if i == 0 else mu * vs[-1] + gi)
         v, v_old = vs[-1], (vs[-2] if k else 0.0)
-        vline = rf"v_{{{k + 1}}} = \mu\,v_{{{k}}} + {gk} = {num(mu)}\cdot{num(v_old)} + {num(g[k])} = {num(v, False)}"
+        vline = rf"v_{{{t}}} = \mu\,v_{{{k}}} + {gk} = {num(mu)}\cdot{num(v_old)} + {num(g[k])} = {num(v, False)}"
         if name == "momentum":
             x_next = x - lr * v
-            return Rule((vline, rf"{xn} = {xk} - \eta\,v_{{{k + 1}}} = {num(x)} - {num(lr)}\cdot{num(v)} = {num(x_next, False)}"),
-                        x_next)
-        step = g[k] + mu * v
-        x_next = x - lr * step
-        return Rule((vline, rf"{xn} = {xk} - \eta\,({gk} + \mu\,v_{{{k + 1}}}) = {num(x)} - {num(lr)}\cdot{num(step)}"
-                            rf" = {num(x_next, False)}"), x_next)
+            xline = rf"{xn} = {xk} - \eta\,v_{{{t}}} = {num(x)} - {num(lr)}\cdot{num(v)} = {num(x_next, False)}"
+        else:  # torch's Nesterov steps along g + μ·buf
+            step = g[k] + mu * v
+            x_next = x - lr * step
+            xline = (rf"{xn} = {xk} - \eta\,({gk} + \mu\,v_{{{t}}}) = {num(x)} - {num(lr)}\cdot{num(step)}"
+                     rf" = {num(x_next, False)}")
+        return Rule((vline, xline), x_next)
     if name in ("rmsprop", "adagrad"):
         eps, alpha = s["eps"], s.get("alpha", 0.0)
         sqs = [s.get("initial_accumulator_value", 0.0)]  # s_0, s_1, … s_{k+1}
@@ -90,13 +89,14 @@ def update_rule(traj: Trajectory, k: int, hyper: dict | None = None) -> Rule:
             sqs.append(alpha * sqs[-1] + (1 - alpha) * gi * gi if name == "rmsprop" else sqs[-1] + gi * gi)
         sq, sq_old = sqs[-1], sqs[-2]
         if name == "rmsprop":
-            sline = rf"s_{{{t}}} = \alpha\,s_{{{k}}} + (1-\alpha)\,{gk}^2 = {num(alpha)}\cdot{num(sq_old)} + {num(1 - alpha)}\cdot{num(g[k] ** 2)} = {num(sq, False)}"
+            sline = (rf"s_{{{t}}} = \alpha\,s_{{{k}}} + (1-\alpha)\,{gk}^2 = {num(alpha)}\cdot{num(sq_old)}"
+                     rf" + {num(1 - alpha)}\cdot{num(g[k] ** 2)} = {num(sq, False)}")
         else:
             sline = rf"s_{{{t}}} = s_{{{k}}} + {gk}^2 = {num(sq_old)} + {num(g[k] ** 2)} = {num(sq, False)}"
         x_next = x - lr * g[k] / (math.sqrt(sq) + eps)
-        return Rule((sline, rf"{xn} = {xk} - \eta\,\frac{{{gk}}}{{\sqrt{{s_{{{t}}}}} + \varepsilon}}"
-                            rf" = {num(x)} - {num(lr)}\cdot\frac{{{num(g[k], False)}}}{{{num(math.sqrt(sq))}}} = {num(x_next, False)}"),
-                    x_next)
+        xline = (rf"{xn} = {xk} - \eta\,\frac{{{gk}}}{{\sqrt{{s_{{{t}}}}} + \varepsilon}} = {num(x)} - {num(lr)}"
+                 rf"\cdot\frac{{{num(g[k], False)}}}{{{num(math.sqrt(sq))}}} = {num(x_next, False)}")
+        return Rule((sline, xline), x_next)
     if name == "adam":
         (b1, b2), eps = s["betas"], s["eps"]
         m = v = 0.0
@@ -105,12 +105,11 @@ def update_rule(traj: Trajectory, k: int, hyper: dict | None = None) -> Rule:
         m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
         # torch divides by (√v / √(1−β₂ᵗ) + ε), which is √v̂ + ε
         x_next = x - lr * m_hat / (math.sqrt(v_hat) + eps)
-        return Rule((
-            rf"m_{{{t}}} = \beta_1 m_{{{k}}} + (1-\beta_1)\,{gk} = {num(m, False)},\quad "
-            rf"v_{{{t}}} = \beta_2 v_{{{k}}} + (1-\beta_2)\,{gk}^2 = {num(v, False)}",
-            rf"\hat m = \frac{{m_{{{t}}}}}{{1-\beta_1^{{{t}}}}} = {num(m_hat, False)},\quad "
-            rf"\hat v = \frac{{v_{{{t}}}}}{{1-\beta_2^{{{t}}}}} = {num(v_hat)}",
-            rf"{xn} = {xk} - \eta\,\frac{{\hat m}}{{\sqrt{{\hat v}} + \varepsilon}} = {num(x)} - {num(lr)}\cdot"
-            rf"\frac{{{num(m_hat, False)}}}{{{num(math.sqrt(v_hat))}}} = {num(x_next, False)}",
-        ), x_next)
+        moments = (rf"m_{{{t}}} = \beta_1 m_{{{k}}} + (1-\beta_1)\,{gk} = {num(m, False)},\quad "
+                   rf"v_{{{t}}} = \beta_2 v_{{{k}}} + (1-\beta_2)\,{gk}^2 = {num(v, False)}")
+        corrected = (rf"\hat m = \frac{{m_{{{t}}}}}{{1-\beta_1^{{{t}}}}} = {num(m_hat, False)},\quad "
+                     rf"\hat v = \frac{{v_{{{t}}}}}{{1-\beta_2^{{{t}}}}} = {num(v_hat, False)}")
+        xline = (rf"{xn} = {xk} - \eta\,\frac{{\hat m}}{{\sqrt{{\hat v}} + \varepsilon}} = {num(x)} - {num(lr)}"
+                 rf"\cdot\frac{{{num(m_hat, False)}}}{{{num(math.sqrt(v_hat))}}} = {num(x_next, False)}")
+        return Rule((moments, corrected, xline), x_next)
     raise ValueError(f"no update rule written for '{name}'")

@@ -66,7 +66,7 @@ big = setup_page(
 url_state.restore(PARAMS)
 take_click()
 
-controls, picture = st.columns([1, 2.6], gap="large")
+controls, picture = st.columns([1.15, 2.5], gap="large")
 with controls:
     chosen = fbox.function_box("gd2", SURFACES, ((-3.0, 3.0), (-3.0, 3.0)), on_preset=preset_picked)
 names, lr, hyper = obox.optimizer_box("gd2", True, controls, controls)

@@ -18,7 +18,6 @@ SHOW = {
 }
 OVERLAYS = {"Interpolate": sections.interpolate_overlay, "Sampling": sections.chosen_overlay,
             "Encode": sections.chosen_overlay}
-FOLLOWS_Z = {"Interpolate", "AE vs VAE", "Live map"}  # sections redrawn when z moves
 
 big = setup_page(
     "VAE latent map",
@@ -36,33 +35,26 @@ options = state.sections()
 if st.session_state["latent.section"] not in options:
     st.session_state["latent.section"] = options[0]
 section = st.session_state["latent.section"]
+state.take_click()  # a selection put into session state directly (the chart's callback covers clicks)
+state.clamp_z(half)
+z = state.z()
+ctx = sections.Ctx(vae, mu, logvar, labels, half, big, z)
 
+map_col, digit_col = st.columns([5, 3], gap="medium")
+with digit_col:  # filled before the map: a click swaps this image without waiting for the chart
+    digit_image(latent.decode(vae, z), big)
+    st.markdown(f"### z = ({z[0]:.2f}, {z[1]:.2f})")
+    caption("The decoder's drawing of the point z — the white star on the map.")
+    st.slider("z₁", -half, half, step=0.01, format="%.2f", key="latent.z1")
+    st.slider("z₂", -half, half, step=0.01, format="%.2f", key="latent.z2")
+with map_col:  # the cached map plus a few small traces: the thousands of points never change
+    base = state.base_map("vae", state.DATASET, half, big, 560 if big else 470, _mu=mu, _labels=labels)
+    extra = OVERLAYS[section](ctx) if section in OVERLAYS else []
+    st.plotly_chart(assemble(base, extra + [marker_trace(z, big)]), key=state.MAP_KEY,
+                    on_select=state.on_click, selection_mode="points", config=sections.STATIC)
+    caption("Each dot is one of 1,000 test digits at its code μ, coloured by class; click anywhere — "
+            "on a dot or between them — to decode that point.")
 
-def map_and_digit() -> sections.Ctx:
-    """The map and the decoded digit at z; a click or a slider reruns only this when nothing else follows z."""
-    state.take_click()  # a selection put into session state directly (the chart's callback covers clicks)
-    state.clamp_z(half)
-    ctx = sections.Ctx(vae, mu, logvar, labels, half, big, state.z())
-    z = ctx.z
-    map_col, digit_col = st.columns([5, 3], gap="medium")
-    with digit_col:  # filled before the map: a click swaps this image without waiting for the chart
-        digit_image(latent.decode(vae, z), big)
-        st.markdown(f"### z = ({z[0]:.2f}, {z[1]:.2f})")
-        caption("The decoder's drawing of the point z — the white star on the map.")
-        st.slider("z₁", -half, half, step=0.01, format="%.2f", key="latent.z1")
-        st.slider("z₂", -half, half, step=0.01, format="%.2f", key="latent.z2")
-    with map_col:
-        base = state.base_map("vae", state.DATASET, half, big, 560 if big else 470, _mu=mu, _labels=labels)
-        extra = OVERLAYS[section](ctx) if section in OVERLAYS else []
-        st.plotly_chart(assemble(base, extra + [marker_trace(z, big)]), key=state.MAP_KEY,
-                        on_select=state.on_click, selection_mode="points", config=sections.STATIC)
-        caption("Each dot is one of 1,000 test digits at its code μ, coloured by class; click anywhere — "
-                "on a dot or between them — to decode that point.")
-    url_state.publish(state.PARAMS)  # also on a fragment-only rerun, so the link keeps the new z
-    return ctx
-
-
-ctx = (map_and_digit if section in FOLLOWS_Z else st.fragment(map_and_digit))()
 st.segmented_control("Explore", options, key="latent.section", required=True, label_visibility="collapsed")
 SHOW[section](ctx)
 url_state.publish(state.PARAMS)

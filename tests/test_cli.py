@@ -6,19 +6,25 @@ import sys
 
 import pytest
 
+from explorer import specs
 from explorer.__main__ import main
+from explorer.nets import Classifier
+
+TINY = specs.Spec(Classifier, 1, specs._classifier, specs._acc, {"width": 2}, "tiny test classifier")
 
 
-def test_train_writes_checkpoint_and_manifest(tmp_path):
+def test_train_writes_checkpoint_and_manifest(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(specs.SPECS, "classifier", TINY)  # the real command, a 2-channel network
     (tmp_path / "manifest.json").write_text(json.dumps({"format": 1, "models": {"keep-me": {}}}))
-    out = subprocess.run([sys.executable, "-m", "explorer", "train", "--model", "classifier",
-                          "--epochs", "1", "--root", str(tmp_path)],
-                         capture_output=True, text=True, timeout=120, check=True).stdout
-    assert "[" + "#" * 30 + "] 1/1" in out  # the per-epoch bar, full at the end
+    assert main(["train", "--model", "classifier", "--epochs", "2", "--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "[" + "#" * 15 + "." * 15 + "] 1/2" in out and "[" + "#" * 30 + "] 2/2" in out  # per-epoch bar
     assert "accuracy" in out and "classifier-mnist-5k.pt" in out
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert set(manifest["models"]) == {"keep-me", "classifier-mnist-5k"}
-    assert manifest["models"]["classifier-mnist-5k"]["metrics"]["accuracy"] > 0.5
+    assert set(manifest["models"]) == {"keep-me", "classifier-mnist-5k"}  # other entries kept
+    entry = manifest["models"]["classifier-mnist-5k"]
+    acc = entry["metrics"]["accuracy"]
+    assert entry["epochs"] == 2 and 0.1 < acc <= 1 and f"accuracy {acc:.4g}" in out  # printed = recorded
 
 
 def test_usage_errors(capsys):
@@ -29,3 +35,8 @@ def test_usage_errors(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--epochs", "0"])
     assert "usage" in capsys.readouterr().err
+
+
+def test_module_entry_point():
+    done = subprocess.run([sys.executable, "-m", "explorer"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "train" in done.stderr

@@ -74,7 +74,8 @@ def test_encode_decode_match_the_network(vae):
     x = torch.rand(7, 1, 28, 28, generator=torch.Generator().manual_seed(SEED))
     mu, logvar = latent.encode(vae, x, batch=3)
     ref_mu, ref_logvar = vae.encode(x)
-    assert np.allclose(mu, ref_mu.detach().numpy(), atol=1e-6) and np.allclose(logvar, ref_logvar.detach().numpy(), atol=1e-6)
+    assert np.allclose(mu, ref_mu.detach().numpy(), atol=1e-6)
+    assert np.allclose(logvar, ref_logvar.detach().numpy(), atol=1e-6)
     images = latent.decode(vae, mu)
     assert images.shape == (7, 28, 28)
     assert np.allclose(images, torch.sigmoid(vae.decode(torch.from_numpy(mu)))[:, 0].detach().numpy(), atol=1e-6)
@@ -93,6 +94,14 @@ def test_extent_holds_every_code():
     mu = np.array([[0.2, -3.3], [1.0, 0.1]])
     r = latent.extent(mu)
     assert r == 3.5 and np.all(np.abs(mu) <= r)
+
+
+def test_square_around_frames_off_centre_codes():
+    points = np.array([[2.0, 9.0], [8.0, 1.0], [5.0, 5.0]])
+    (cx, cy), r = latent.square_around(points, pad=1.0)
+    assert (cx, cy) == (5.0, 5.0) and r == 4.0  # the taller side sets the square
+    fig = figs.map_figure(points, np.array([0, 1, 2]), r, classroom=False, clickable=False, centre=(cx, cy))
+    assert list(fig.layout.xaxis.range) == [1.0, 9.0] and list(fig.layout.yaxis.range) == [1.0, 9.0]
 
 
 def test_class_examples_pick_within_class():

@@ -90,7 +90,8 @@ def test_typed_and_plain_arrays_decode_alike():
 
 @pytest.mark.load
 def test_floor_page_under_three_sessions():
-    with streamlit_server(FLOOR_SCRIPT) as url:
+    with streamlit_server(FLOOR_SCRIPT) as server:
+        url = server.url
         res = run_load(url, 3, duration=6.0, pace=(0.5, 1.0))
     assert sum(res.errors.values()) == 0, res.errors
     assert len(res.first_load_ms) == 3 and len(res.latencies_ms) >= 6
@@ -101,7 +102,8 @@ def test_floor_page_under_three_sessions():
 
 @pytest.mark.load
 def test_latent_page_under_three_sessions():
-    with streamlit_server(APP_SCRIPT) as url:
+    with streamlit_server(APP_SCRIPT) as server:
+        url = server.url
         warm(url, "latent")  # the first visitor loads the model and encodes the digits: not timed here
         res = run_load(url, 3, duration=10.0, page="latent", pace=(0.5, 1.0), only=LATENT_CONTROLS, timeout=120)
     assert sum(res.errors.values()) == 0, res.errors
@@ -124,7 +126,8 @@ def test_a_map_click_moves_the_latent_sliders():
         await s.ws.close()
         return x, z1.state.double_array_value.data[0], s.result.errors
 
-    with streamlit_server(APP_SCRIPT) as url:
+    with streamlit_server(APP_SCRIPT) as server:
+        url = server.url
         x, z1, errors = asyncio.run(click_once(url))
     assert not errors
     assert z1 == pytest.approx(x, abs=0.051)  # the page rounds z to its slider step

@@ -37,6 +37,7 @@ def test_round_trip_and_manifest(tmp_path, tiny):
     assert not loaded.training and not any(p.requires_grad for p in loaded.parameters())
     entry = zoo.read_manifest(tmp_path)["models"]["classifier-mnist-5k"]
     assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert path.stat().st_mode & 0o777 == 0o644  # readable by a container's unprivileged user
     assert entry["hparams"] == {"width": 2} and entry["epochs"] == 1 and entry["seed"] == 0
     assert entry["metrics"]["accuracy"] == pytest.approx(
         metrics.accuracy(loaded, *digits("mnist-5k", "test"))["accuracy"], abs=1e-4)

@@ -50,8 +50,8 @@ def player(steps: list[int], active: int, classroom: bool) -> dict:
                      dict(label="❚❚", method="animate", args=[[None], pause])],
         )],
         sliders=[dict(
-            active=steps.index(active) if active in steps else 0, x=0.16 if classroom else 0.12,
-            len=0.84 if classroom else 0.88, y=0, yanchor="top", pad=dict(t=below),
+            active=steps.index(active) if active in steps else 0, x=0.24 if classroom else 0.18,
+            len=0.76 if classroom else 0.82, y=0, yanchor="top", pad=dict(t=below),
             font=dict(size=s["tick"]), ticklen=4, minorticklen=0,
             currentvalue=dict(prefix="step ", xanchor="right", font=dict(size=s["font"])),
             steps=[dict(method="animate", label=str(k), args=[[str(k)], pause]) for k in steps],
@@ -180,11 +180,11 @@ def contour_figure(xs, ys, zs, runs: dict[str, Trajectory], start, classroom: bo
         fig.add_trace(go.Scatter(x=[m[0] for m in minima], y=[m[1] for m in minima], mode="markers", name="minimum",
                                  marker=dict(symbol="star", size=ms * 2, color=MINIMUM_COLOUR,
                                              line=dict(color="black", width=1.5)), hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name="start", hoverinfo="skip",
-                             marker=dict(symbol="x", size=ms * 2, color=START_COLOUR, line=dict(color="white", width=1))))
     steps = frame_steps(max((t.steps_run for t in runs.values()), default=0))
     fig.add_trace(_heads(runs, 0, ms))
     fig.frames = [go.Frame(data=[_heads(runs, k, ms)], traces=[len(fig.data) - 1], name=str(k)) for k in steps]
+    fig.add_trace(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name="start", hoverinfo="skip",
+                             marker=dict(symbol="x", size=ms * 2, color=START_COLOUR, line=dict(color="white", width=1))))
     fig.update_layout(**player(steps, 0, classroom), hovermode="closest", clickmode="event+select",
                       legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
     fig.update_xaxes(title_text="x", range=[xs[0], xs[-1]])

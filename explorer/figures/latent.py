@@ -25,8 +25,8 @@ def click_grid(half_width: float, height: int) -> go.Scattergl:
     z1, z2 = np.meshgrid(axis, axis)
     # opacity 0 hides it; hoverinfo "none" (not "skip") keeps it clickable
     return go.Scattergl(x=z1.ravel(), y=z2.ravel(), mode="markers", name="click grid",
-                        marker=dict(size=GRID_PX, opacity=0, color="#000000"),
-                        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
+                        marker={"size": GRID_PX, "opacity": 0, "color": "#000000"},
+                        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
                         hoverinfo="none", showlegend=False)
 
 
@@ -40,8 +40,8 @@ def digit_traces(mu: np.ndarray, labels: np.ndarray, classroom: bool, size: floa
         # a click selects points, and Plotly would dim the rest: keep every dot as it is
         traces.append(go.Scattergl(
             x=mu[idx, 0], y=mu[idx, 1], mode="markers", name=str(k), legendgroup=str(k),
-            marker=dict(size=size, color=PALETTE[k], opacity=opacity),
-            selected=dict(marker=dict(opacity=opacity)), unselected=dict(marker=dict(opacity=opacity)),
+            marker={"size": size, "color": PALETTE[k], "opacity": opacity},
+            selected={"marker": {"opacity": opacity}}, unselected={"marker": {"opacity": opacity}},
             customdata=np.stack([np.full(len(idx), k), idx], axis=1),
             hovertemplate="digit %{customdata[0]} · test #%{customdata[1]}<br>"
                           "z = (%{x:.2f}, %{y:.2f})<extra></extra>",
@@ -60,20 +60,23 @@ def _square_axes(fig: go.Figure, lo: float, hi: float, lo_y: float | None = None
 
 
 def map_figure(mu: np.ndarray, labels: np.ndarray, half_width: float, classroom: bool,
-               height: int = 480, clickable: bool = True, faint: bool = False) -> go.Figure:
-    """The latent map: every test digit's mu coloured by class over [-R, R]², plus the click grid.
+               height: int = 480, clickable: bool = True, faint: bool = False,
+               centre: tuple[float, float] = (0.0, 0.0)) -> go.Figure:
+    """The latent map: every test digit's mu coloured by class over the square of half-width R
+    around ``centre``, plus the click grid (which covers [-R, R]²: use it with centre 0).
 
     ``faint``: pale dots and no class legend, a backdrop for other traces drawn on top.
     """
     fig = go.Figure([click_grid(half_width, height)] if clickable else [])
     fig.add_traces(digit_traces(mu, labels, classroom, opacity=0.3 if faint else 0.8, showlegend=not faint))
     style(fig, classroom, height=height)
-    _square_axes(fig, -half_width, half_width)
-    legend = dict(orientation="h", yanchor="bottom", y=1.0, x=0) if faint else dict(title_text="digit")
+    (cx, cy), r = centre, half_width
+    _square_axes(fig, cx - r, cx + r, cy - r, cy + r)
+    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0} if faint else {"title_text": "digit"}
     fig.update_layout(legend=dict(itemsizing="constant", itemwidth=30, **legend), hovermode="closest",
                       clickmode="event+select", uirevision="latent-map")
     if faint:
-        fig.update_layout(margin=dict(t=50))
+        fig.update_layout(margin={"t": 50})
         fig.update_xaxes(fixedrange=False)
         fig.update_yaxes(fixedrange=False)
     return fig
@@ -83,8 +86,8 @@ def marker_trace(z, classroom: bool, name: str = "z", color: str = "#ffffff") ->
     """A star at z: white fill and a black rim, visible on every class colour."""
     s = sizes(classroom)
     return go.Scattergl(x=[z[0]], y=[z[1]], mode="markers", name=name, showlegend=False,
-                        marker=dict(symbol="star", size=3 * s["marker"], color=color,
-                                    line=dict(width=s["line"] * 0.8, color="#000000")),
+                        marker={"symbol": "star", "size": 3 * s["marker"], "color": color,
+                                "line": {"width": s["line"] * 0.8, "color": "#000000"}},
                         hovertemplate=f"{name} = (%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
 
 
@@ -93,12 +96,12 @@ def path_traces(path: np.ndarray, classroom: bool) -> list[go.Scattergl]:
     s = sizes(classroom)
     return [
         go.Scattergl(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path", showlegend=False,
-                     line=dict(color="#000000", width=s["line"]),
-                     marker=dict(size=s["marker"] * 1.2, color="#ffffff", line=dict(width=2, color="#000000")),
+                     line={"color": "#000000", "width": s["line"]},
+                     marker={"size": s["marker"] * 1.2, "color": "#ffffff", "line": {"width": 2, "color": "#000000"}},
                      hovertemplate="step %{pointNumber}<extra></extra>"),
         go.Scattergl(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", showlegend=False,
-                     text=["A", "B"], textposition="top center", textfont=dict(size=s["font"] + 2),
-                     marker=dict(size=s["marker"] * 2, color="#000000"), hoverinfo="skip"),
+                     text=["A", "B"], textposition="top center", textfont={"size": s["font"] + 2},
+                     marker={"size": s["marker"] * 2, "color": "#000000"}, hoverinfo="skip"),
     ]
 
 
@@ -106,17 +109,17 @@ def sampling_traces(mu, rings: dict, samples: np.ndarray, classroom: bool) -> li
     """One digit's code distribution: N samples z, the kσ ellipses (``rings``: k -> outline) and mu."""
     s = sizes(classroom)
     traces = [go.Scattergl(x=samples[:, 0], y=samples[:, 1], mode="markers", name="samples z = μ + σ·ε",
-                           marker=dict(size=s["marker"] * 0.8, color="#000000", opacity=0.55))]
+                           marker={"size": s["marker"] * 0.8, "color": "#000000", "opacity": 0.55})]
     for k, outline in sorted(rings.items()):
         traces.append(go.Scatter(x=outline[:, 0], y=outline[:, 1], mode="lines", name=f"{k:g}σ",
-                                 line=dict(color="#D55E00", width=s["line"], dash="solid" if k == 1 else "dash")))
+                                 line={"color": "#D55E00", "width": s["line"], "dash": "solid" if k == 1 else "dash"}))
     return traces + [marker_trace(mu, classroom, name="μ")]
 
 
 def zoom(mu, rings: dict) -> dict:
     """Axis ranges centred on mu that show the widest ellipse with room around it."""
     span = max(float(np.max(np.abs(rings[max(rings)] - mu[:2]))) * 1.6, 0.4)
-    return dict(x=[mu[0] - span, mu[0] + span], y=[mu[1] - span, mu[1] + span])
+    return {"x": [mu[0] - span, mu[0] + span], "y": [mu[1] - span, mu[1] + span]}
 
 
 def _png_uri(img: np.ndarray) -> str:

@@ -85,6 +85,7 @@ def graph_figure(tape: Tape, step: int = 0, classroom: bool = False, height: int
     hot = {(c.user, current.node): c for c in current.contributions} if current else {}
     fig = go.Figure()
     box_half = 0.85 * (s["font"] + 4) + s["line"] + 2  # px from a box's centre to just past its border
+    labels = []
     for (i, user), path in paths.items():
         c = hot.get((user, i))
         (x0, y0), (x1, y1) = path[0], path[1]
@@ -92,12 +93,8 @@ def graph_figure(tape: Tape, step: int = 0, classroom: bool = False, height: int
             x=[p[0] for p in path], y=[p[1] for p in path], mode="lines", hoverinfo="skip", showlegend=False,
             line={"color": GRAD_COLOUR if c else EDGE_COLOUR, "width": s["line"] * (1.8 if c else 0.8)},
         ))
-        if c:  # the gradient arriving along this edge: ∂f/∂user × local derivative
-            fig.add_annotation(  # nearer the current node, clear of the text under its user
-                x=x0 + 0.4 * (x1 - x0), y=y0 + 0.4 * (y1 - y0), showarrow=False, bgcolor="rgba(255,255,255,0.9)",
-                text=f"× {c.local_text} = {fmt(c.value)}" if c.local_text else f"{fmt(c.value)}",
-                font={"size": s["tick"] - 1, "color": GRAD_COLOUR},
-            )
+        if c:  # the gradient arriving along this edge, labelled after the boxes so it sits on top
+            labels.append(({"x": x0 + 0.45 * (x1 - x0), "y": y0 + 0.45 * (y1 - y0)}, c))
     for n in tape.nodes:
         x, y = pos[n.id]
         kind = "variable" if n.op in ("x", "y") else "const" if n.op == "const" else "op"
@@ -120,6 +117,12 @@ def graph_figure(tape: Tape, step: int = 0, classroom: bool = False, height: int
             fig.add_annotation(x=x, y=y, yshift=-box_half, yanchor="top", showarrow=False,
                                text="<br>".join(lines), font={"size": s["tick"], "color": "#222"},
                                bgcolor="rgba(255,255,255,0.85)")  # edges pass behind the numbers
+    for where, c in labels:  # ∂f/∂user × local derivative
+        fig.add_annotation(
+            **where, showarrow=False, bgcolor="rgba(255,255,255,0.92)", borderpad=1,
+            text=f"× {c.local_text} = {fmt(c.value)}" if c.local_text else fmt(c.value),
+            font={"size": s["tick"] - 1, "color": GRAD_COLOUR},
+        )
     xs, ys = zip(*(pos[n.id] for n in tape.nodes))
     fig.add_trace(go.Scatter(  # invisible markers carry the hover text
         x=xs, y=ys, mode="markers", marker={"size": s["font"] * 2, "opacity": 0}, showlegend=False,

@@ -68,7 +68,8 @@ def function_box(prefix: str, presets: dict[str, Surface], default_domain, on_pr
         st.session_state[good_key] = text
     except ExpressionError as err:
         good = st.session_state.get(good_key) or next(iter(presets.values())).formula
-        st.error(f"Can't read this formula: {err}. Still showing the last good one: {good}")
+        why = str(err) if str(err).endswith((".", "?", "!")) else f"{err}."
+        st.error(f"Can't read this formula: {why} The page still shows the last good one: {good}")
         f = parse(good)
         preset = next((p for p in presets.values() if p.formula == good), None)
     domain = preset.domain if preset is not None else tuple(default_domain)

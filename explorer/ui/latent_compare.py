@@ -15,6 +15,10 @@ from explorer.ui.models import load_model
 from explorer.ui.theme import caption, digit_image
 
 SIZES = (("vae", 2), ("vae8", 8), ("vae16", 16))  # model name, latent variables
+VAE_WORDS = ("The VAE's codes fill one round cloud around 0 — its prior N(0, 1) — so nearly every z near "
+             "the middle decodes to a digit.")
+AE_WORDS = ("The plain autoencoder puts its codes wherever training left them, on its own scale: nothing "
+            "says which z are safe to decode.")
 
 
 def ae_vs_vae(ctx: Ctx) -> None:
@@ -23,23 +27,25 @@ def ae_vs_vae(ctx: Ctx) -> None:
     if ae is None:  # load_model has said why
         return
     ae_mu, _, _ = state.codes("ae", state.DATASET, ae)
-    r_ae = max(latent.extent(ae_mu), latent.extent(np.array([ctx.z])))  # the AE's codes may lie far from 0
+    # the AE's codes sit wherever training put them: frame them and every z the sliders can reach
+    corners = ctx.half_width * np.array([[-1.0, -1.0], [1.0, 1.0]])
+    ae_centre, ae_half = latent.square_around(np.vstack([ae_mu, corners]))
     height = 440 if ctx.big else 400
-    views = (("VAE", "vae", ctx.vae, ctx.mu, ctx.half_width,
-              "The VAE's codes pack into one round cloud around 0, so nearly every z decodes to a digit."),
-             ("Plain autoencoder", "ae", ae, ae_mu, r_ae,
-              "The plain autoencoder's codes spread out with gaps between them, and its scale is its own."))
-    for col, (title, name, model, mu, r, words) in zip(st.columns(2), views):
+    views = (("VAE", "vae", ctx.vae, ctx.mu, ctx.half_width, (0.0, 0.0), VAE_WORDS),
+             ("Plain autoencoder", "ae", ae, ae_mu, ae_half, ae_centre, AE_WORDS))
+    for col, (title, name, model, mu, r, centre, words) in zip(st.columns(2), views):
         with col:
             st.markdown(f"**{title}** — the same 1,000 test digits")
-            base = state.base_map(name, state.DATASET, r, ctx.big, height, clickable=False, _mu=mu, _labels=ctx.labels)
+            base = state.base_map(name, state.DATASET, r, ctx.big, height, clickable=False, centre=centre,
+                                  _mu=mu, _labels=ctx.labels)
             st.plotly_chart(figs.assemble(base, [figs.marker_trace(ctx.z, ctx.big)]), config=STATIC,
                             key=f"latent.map_{name}")
             caption(words)
             digit_image(latent.decode(model, ctx.z), ctx.big, scale=0.6,
                         caption_text=f"{title} decoder at z = ({ctx.z[0]:.2f}, {ctx.z[1]:.2f})")
-    caption("Click the big map above: the star moves on both maps and each decoder draws that z — the "
-            "VAE almost always a digit, the plain autoencoder often a smudge off its streaks.")
+    caption("Click the big map above: the star moves on both maps and each decoder draws the same two "
+            "numbers — which mean something different to each; away from the AE's codes its drawing is "
+            "often a smudge.")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -74,7 +80,8 @@ def more_latents(ctx: Ctx) -> None:
 
 def live(ctx: Ctx) -> None:
     """Issue 8's in-browser map: the decoder follows the mouse; a click sets the same z as the big map."""
-    from explorer.ui import live_map  # optional component: this section is listed only when it exists
+    # optional component: this section is listed only when it exists
+    from explorer.ui import live_map
 
     live_map.show(ctx.vae, ctx.mu, ctx.labels, ctx.z, ctx.half_width, ctx.big, on_pick=state.on_pick,
                   key="latent.live")

@@ -52,11 +52,10 @@ def _manifold(name: str, spacing: str, half_width: float, big: bool, height: int
 
 def manifold(ctx: Ctx) -> None:
     """The decoder's digit at every point of a 20×20 grid, decoded in one batch."""
-    left, right = st.columns([2, 3], vertical_alignment="center")
-    spacing = left.segmented_control("Grid spacing", latent.SPACINGS, key="latent.spacing", required=True,
-                                     format_func=SPACING_LABELS.get)
-    right.markdown("**Even steps** cover the map's square evenly; **equal probability** gives each row and "
-                   "column an equal slice of the prior N(0, 1) — dense near 0, where most codes are.")
+    spacing = st.segmented_control("Grid spacing", latent.SPACINGS, key="latent.spacing", required=True,
+                                   format_func=SPACING_LABELS.get)
+    st.markdown("**Even steps** cover the map's square evenly; **equal probability** gives each row and "
+                "column an equal slice of the prior N(0, 1) — dense near 0, where most codes are.")
     base = _manifold("vae", spacing, ctx.half_width, ctx.big, 640 if ctx.big else 560, ctx.vae)
     st.plotly_chart(figs.assemble(base, []), config=STATIC)
     caption("Every square is what the decoder draws at the z under it: walk across the grid and "
@@ -75,19 +74,23 @@ def _ends(ctx: Ctx) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def interpolate_overlay(ctx: Ctx) -> list:
+    """The interpolation path, drawn on the main map."""
     ends = _ends(ctx)
-    return [] if ends is None else figs.path_traces(latent.interpolate(*ends, st.session_state["latent.steps"]), ctx.big)
+    steps = st.session_state["latent.steps"]
+    return [] if ends is None else figs.path_traces(latent.interpolate(*ends, steps), ctx.big)
 
 
 def interpolate(ctx: Ctx) -> None:
     """The straight path A → B (drawn on the map above) and the digits decoded along it."""
-    cols = st.columns([2, 1, 1, 2])
-    cols[0].segmented_control("Ends", ("digits", "clicks"), key="latent.path", required=True,
-                              format_func={"digits": "two digits", "clicks": "last two clicks"}.get)
+    left, right = st.columns([3, 2])
+    left.segmented_control("Ends", ("digits", "clicks"), key="latent.path", required=True,
+                           format_func={"digits": "two digits", "clicks": "last two clicks"}.get)
+    right.slider("Steps", 3, 16, key="latent.steps")
     if st.session_state["latent.path"] == "digits":
-        cols[1].selectbox("From digit", range(10), key="latent.from")
-        cols[2].selectbox("To digit", range(10), key="latent.to")
-    cols[3].slider("Steps", 3, 16, key="latent.steps")
+        cols = st.columns([1, 1, 3])
+        cols[0].selectbox("From digit", range(10), key="latent.from")
+        cols[1].selectbox("To digit", range(10), key="latent.to")
+        cols[2].slider("Example", 0, 99, key="latent.example")
     ends = _ends(ctx)
     if ends is None:
         st.info("Click two places on the map: the path runs from the previous click to the last one.")

@@ -96,6 +96,7 @@ def codes(name: str, dataset: str, _model: nn.Module) -> tuple[np.ndarray, np.nd
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def base_map(name: str, dataset: str, half_width: float, classroom: bool, height: int, clickable: bool = True,
-             faint: bool = False, *, _mu: np.ndarray, _labels: np.ndarray) -> dict:
+             faint: bool = False, centre: tuple[float, float] = (0.0, 0.0), *, _mu: np.ndarray,
+             _labels: np.ndarray) -> dict:
     """Model ``name``'s map without its marker, as a plain dict built once (callers never mutate it)."""
-    return figs.map_figure(_mu, _labels, half_width, classroom, height, clickable, faint).to_dict()
+    return figs.map_figure(_mu, _labels, half_width, classroom, height, clickable, faint, centre).to_dict()

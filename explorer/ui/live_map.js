@@ -87,7 +87,7 @@ function createMap(root, data, send) {
 
   let picked = data.z ? [data.z[0], data.z[1]] : null;
   let hover = null, dragging = false, raf = 0, shown = null, decoder = null;
-  let image = null, cssSize = [0, 0];
+  let image = null, cssSize = [0, 0], failed = false;
   const api = {
     decodes: 0, frames: 0, lastDecodeMs: 0, totalDecodeMs: 0,
     get ready() { return decoder !== null; },
@@ -126,7 +126,7 @@ function createMap(root, data, send) {
       shown = z;
     }
     readout.textContent = `z\u2081 = ${fmt(z[0])}   z\u2082 = ${fmt(z[1])}`;
-    mode.textContent = !decoder ? "loading the decoder\u2026" : hover ? (dragging ? "dragging" : "under the cursor") : picked ? "picked" : "centre of the map";
+    mode.textContent = failed ? "live decoding unavailable: use the click map" : !decoder ? "loading the decoder\u2026" : hover ? (dragging ? "dragging" : "under the cursor") : picked ? "picked" : "centre of the map";
     const g = canvas.getContext("2d");
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.clearRect(0, 0, canvas.width, canvas.height);
@@ -200,8 +200,10 @@ function createMap(root, data, send) {
   const onReady = (e) => {
     const found = DECODERS.get(e ? e.detail : data.decoder_id);
     if (e && e.detail !== data.decoder_id) return;
-    if (found instanceof Error) mode.textContent = "live decoding unavailable: use the click map";
-    else if (found) {
+    if (found instanceof Error) {
+      failed = true;
+      schedule();
+    } else if (found) {
       decoder = found;
       image = new Float32Array(decoder.height * decoder.width);
       small.width = decoder.width;

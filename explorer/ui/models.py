@@ -20,15 +20,17 @@ def _cached(name: str, dataset: str) -> tuple[nn.Module, str | None]:
     except zoo.CheckpointError as err:
         reason = str(err)
     slot = st.empty()  # emptied at the end, so a cache hit replays nothing visible
-    with slot.container():
-        st.warning(f"Model '{name}' ({dataset}): {reason}. Training a fresh one now…")
-        bar = st.progress(0.0)
+    try:
+        with slot.container():
+            st.warning(f"Model '{name}' ({dataset}): {reason}. Training a fresh one now…")
+            bar = st.progress(0.0)
 
-        def progress(epoch: int, epochs: int, metrics: dict) -> None:
-            bar.progress(epoch / epochs, text=f"epoch {epoch}/{epochs} · loss {metrics['loss']:.3g}")
+            def progress(epoch: int, epochs: int, metrics: dict) -> None:
+                bar.progress(epoch / epochs, text=f"epoch {epoch}/{epochs} · loss {metrics['loss']:.3g}")
 
-        model, message = zoo.ensure(name, dataset, progress=progress)
-    slot.empty()
+            model, message = zoo.ensure(name, dataset, progress=progress)
+    finally:
+        slot.empty()
     return model, message
 
 

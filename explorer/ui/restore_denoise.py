@@ -17,16 +17,25 @@ from explorer.restoration import (
     tuning_digits,
 )
 from explorer.ui.models import load_model
-from explorer.ui.restore_view import fmt_psnr, image_row, psnr_delta
+from explorer.ui.restore_view import image_row, psnr_metric
 from explorer.ui.theme import caption
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "salt and pepper"}
 
 
+STOPS = tuple(round(0.05 * k, 2) for k in range(21))  # the noise slider's positions
+
+
 @st.cache_data(show_spinner=False)
+def filter_table(kind: str) -> dict[float, str]:
+    """The best classical filter at every slider stop, chosen once per noise kind on training digits."""
+    tuning = tuning_digits()
+    return {level: choose_filter(kind, level, tuning) for level in STOPS}
+
+
 def best_filter_for(kind: str, level: float) -> str:
-    """The classical filter a careful person would pick for this noise, tuned on training digits."""
-    return choose_filter(kind, level, tuning_digits())
+    """The filter a careful person would pick for this noise (a level off the stops came from a link)."""
+    return filter_table(kind).get(round(level, 2)) or choose_filter(kind, level, tuning_digits())
 
 
 @st.cache_data(show_spinner="Scoring the network and the filters on 200 test digits at 10 noise levels…")
@@ -59,9 +68,9 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
     caption("The network was trained to turn noisy digits back into clean ones; the error map shows "
             "|output − clean| per pixel: black is exact, yellow a full step (0 ↔ 1) off.")
     noisy_col, net_col, filter_col = st.columns(3)
-    noisy_col.metric("PSNR of the noisy input", fmt_psnr(r.psnr_noisy))
-    net_col.metric("PSNR of the network", fmt_psnr(r.psnr_denoised), psnr_delta(r.psnr_denoised, r.psnr_noisy))
-    filter_col.metric("PSNR of the best filter", fmt_psnr(r.psnr_baseline), psnr_delta(r.psnr_baseline, r.psnr_noisy))
+    psnr_metric(noisy_col, "PSNR of the noisy input", r.psnr_noisy)
+    psnr_metric(net_col, "PSNR of the network", r.psnr_denoised, r.psnr_noisy)
+    psnr_metric(filter_col, "PSNR of the best filter", r.psnr_baseline, r.psnr_noisy)
     caption(f"PSNR = 10·log₁₀(1 / mean squared error) against the clean digit: higher is closer, +3 dB halves "
             f"the error. The filter is {r.filter_name}, the best Gaussian blur or median filter for this "
             "noise on training digits.")

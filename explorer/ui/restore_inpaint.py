@@ -62,11 +62,11 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
                ("network's fill", r.inpainted[0, 0]), ("mean-fill", r.filled[0, 0]),
                (f"truth: {name}", r.truth[0, 0])], classroom)
     caption("The network sees only the pixels outside the blue hole and draws the rest from the "
-            "digits it was trained on; mean-fill paints the hole one flat grey.")
+            "digits it was trained on; mean-fill paints the whole hole with the average of the visible pixels.")
     count_col, net_col, fill_col = st.columns(3)
     count_col.metric("Hidden pixels", f"{r.missing} of 784")
-    net_col.metric("MSE over the hole: network", fmt_mse(r.mse_inpainted))
-    fill_col.metric("MSE over the hole: mean-fill", fmt_mse(r.mse_mean_fill))
+    net_col.metric("Hole MSE: network", fmt_mse(r.mse_inpainted))
+    fill_col.metric("Hole MSE: mean-fill", fmt_mse(r.mse_mean_fill))
     if r.missing == 0:
         st.info("The mask hides nothing yet: there is no hole to fill.")
     caption("Mean squared error over the hidden pixels only (0 = perfect, 1 = every pixel fully wrong); "

@@ -11,7 +11,7 @@ from explorer.data import digits
 from explorer.ui.canvas import draw_digit, upload_digit
 from explorer.ui.restore_params import SOURCES
 
-LABELS = {"test set": "a test digit", "draw": "draw your own", "upload": "upload a picture"}
+LABELS = {"test set": "a test digit", "draw": "draw one", "upload": "upload one"}
 
 
 def test_digit(digit: int, index: int) -> Tensor:

@@ -18,14 +18,16 @@ FIT_CSS = """<style>
 </style>"""
 
 
-def fmt_psnr(value: float) -> str:
-    """PSNR in dB; two identical images have infinite PSNR, which is said in words."""
-    return "∞ (identical)" if math.isinf(value) else f"{value:.1f} dB"
+def psnr_metric(column, label: str, value: float, reference: float | None = None) -> None:
+    """A PSNR as a big number; identical images have infinite PSNR, shown as ∞ with "identical" under it.
 
-
-def psnr_delta(value: float, reference: float) -> str | None:
-    """'+3.2 dB' against a reference, or None when either side is infinite."""
-    return None if math.isinf(value) or math.isinf(reference) else f"{value - reference:+.1f} dB"
+    With a ``reference`` the small line under it is the gain over it, e.g. "+3.2 dB".
+    """
+    if math.isinf(value):
+        column.metric(label, "∞", "identical", delta_color="off", delta_arrow="off")
+        return
+    delta = None if reference is None or math.isinf(reference) else f"{value - reference:+.1f} dB"
+    column.metric(label, f"{value:.1f} dB", delta)
 
 
 def fmt_mse(value: float | None) -> str:
