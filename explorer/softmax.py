@@ -43,7 +43,3 @@ def cross_entropy_grad(logits: Tensor, target: int | Tensor, temperature: float 
     p = softmax(logits, temperature)
     return (p - one_hot(target, logits.shape[-1]).to(p.dtype)) / temperature
 
-
-def entropy(probs: Tensor) -> Tensor:
-    """-sum p log p in nats: 0 when one class is certain, log(10) ≈ 2.30 when all are equal."""
-    return -(probs * torch.log(probs.clamp_min(1e-30))).sum(dim=-1)

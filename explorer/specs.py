@@ -25,28 +25,29 @@ class Spec:
     epochs: int
     fit: Callable[..., train.Fit]  # fit(images, labels, epochs, progress, seed)
     evaluate: Callable[[nn.Module, Tensor, Tensor], dict]  # on the test split
-    hparams: dict = field(default_factory=dict)
+    hparams: dict = field(default_factory=dict)  # architecture: a checkpoint must match it
     about: str = ""
+    recipe: dict = field(default_factory=dict)  # batch, lr, warm-up: recorded in the manifest
 
     def train(self, x: Tensor, y: Tensor, epochs: int, progress: Progress | None, seed: int) -> train.Fit:
         """Run this model's recipe on (x, y)."""
-        return self.fit(x, y, epochs, progress, seed, self.hparams)
+        return self.fit(x, y, epochs, progress, seed, self.hparams, **self.recipe)
 
 
-def _vae(x, _y, epochs, progress, seed, hp):
-    return train.train_vae(x, epochs, hparams=hp, progress=progress, seed=seed)
+def _vae(x, _y, epochs, progress, seed, hp, **recipe):
+    return train.train_vae(x, epochs, hparams=hp, progress=progress, seed=seed, **recipe)
 
 
-def _ae(x, _y, epochs, progress, seed, hp):
-    return train.train_ae(x, epochs, hparams=hp, progress=progress, seed=seed)
+def _ae(x, _y, epochs, progress, seed, hp, **recipe):
+    return train.train_ae(x, epochs, hparams=hp, progress=progress, seed=seed, **recipe)
 
 
-def _restorer(x, _y, epochs, progress, seed, hp):
-    return train.train_restorer(x, epochs, hparams=hp, progress=progress, seed=seed)
+def _restorer(x, _y, epochs, progress, seed, hp, **recipe):
+    return train.train_restorer(x, epochs, hparams=hp, progress=progress, seed=seed, **recipe)
 
 
-def _classifier(x, y, epochs, progress, seed, hp):
-    return train.train_classifier(x, y, epochs, hparams=hp, progress=progress, seed=seed)
+def _classifier(x, y, epochs, progress, seed, hp, **recipe):
+    return train.train_classifier(x, y, epochs, hparams=hp, progress=progress, seed=seed, **recipe)
 
 
 def _elbo(model, x, _y):
@@ -65,12 +66,15 @@ def _acc(model, x, y):
     return metrics.accuracy(model, x, y)
 
 
-VAE_HP = {"latent": 2, "width": 32, "hidden": 256, "dropout": 0.2}
+VAE_HP = {"latent": 2, "width": 32, "hidden": 128, "dropout": 0.3}
+SMALL_BATCH = {"batch": 32, "lr": 1e-3}  # 4,000 digits: more, noisier steps generalise better
+QUICK = {"batch": 64, "lr": 2e-3}
 SPECS: dict[str, Spec] = {
-    "vae": Spec(VAE, 60, _vae, _elbo, VAE_HP, "2-D VAE: the latent map"),
-    "ae": Spec(Autoencoder, 30, _ae, _rec, VAE_HP, "2-D plain autoencoder: AE vs VAE"),
-    "vae8": Spec(VAE, 30, _vae, _elbo, {**VAE_HP, "latent": 8}, "8-latent VAE"),
-    "vae16": Spec(VAE, 30, _vae, _elbo, {**VAE_HP, "latent": 16}, "16-latent VAE"),
-    "restorer": Spec(Restorer, 30, _restorer, _restore, {"width": 16}, "denoiser + inpainter"),
-    "classifier": Spec(Classifier, 6, _classifier, _acc, {"width": 16}, "digit classifier"),
+    "vae": Spec(VAE, 45, _vae, _elbo, VAE_HP, "2-D VAE: the latent map", SMALL_BATCH),
+    "ae": Spec(Autoencoder, 20, _ae, _rec, VAE_HP, "2-D plain autoencoder: AE vs VAE", QUICK),
+    "vae8": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 8}, "8-latent VAE", QUICK),
+    "vae16": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 16}, "16-latent VAE", QUICK),
+    "restorer": Spec(Restorer, 15, _restorer, _restore, {"width": 24}, "denoiser + inpainter",
+                     {"batch": 64, "lr": 2e-3}),
+    "classifier": Spec(Classifier, 6, _classifier, _acc, {"width": 16}, "digit classifier", QUICK),
 }

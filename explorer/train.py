@@ -134,8 +134,8 @@ def train_restorer(images: Tensor, epochs: int = 30, *, hparams: dict | None = N
     return fit(model, images, step, epochs, batch=batch, lr=lr, seed=seed, progress=progress)
 
 
-def train_classifier(images: Tensor, labels: Tensor, epochs: int = 8, *, hparams: dict | None = None,
-                     seed: int = SEED, progress: Progress | None = None) -> Fit:
+def train_classifier(images: Tensor, labels: Tensor, epochs: int = 6, *, hparams: dict | None = None,
+                     batch: int = 64, lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
     """Fit the digit classifier with cross-entropy on the labels."""
     torch.manual_seed(seed)
     model = Classifier(**(hparams or {}))
@@ -143,4 +143,4 @@ def train_classifier(images: Tensor, labels: Tensor, epochs: int = 8, *, hparams
     def step(x, y, _t, _gen):
         return F.cross_entropy(model(x), y)
 
-    return fit(model, images, step, epochs, seed=seed, progress=progress, labels=labels)
+    return fit(model, images, step, epochs, batch=batch, lr=lr, seed=seed, progress=progress, labels=labels)

@@ -38,6 +38,7 @@ MANIFEST = "manifest.json"
 VIEWS = {"denoiser": ("restorer", Denoiser), "inpainter": ("restorer", Inpainter)}
 NAMES = tuple(SPECS) + tuple(VIEWS)
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)  # one training per model
+_locks_guard = threading.Lock()  # creating a per-model lock is itself a race without it
 _in_memory: dict[str, nn.Module] = {}  # trained but not saved (read-only folder)
 
 
@@ -197,7 +198,7 @@ def train_model(name: str, dataset: str = BUNDLED, epochs: int | None = None,
     xt, yt = digits(dataset, "test")
     model = fit.model.eval().requires_grad_(False)
     metrics = {k: round(v, 4) for k, v in spec.evaluate(model, xt, yt).items()}
-    record = {"epochs": fit.epochs, "seed": seed, "train_seconds": round(fit.seconds, 1),
+    record = {"about": spec.about, "recipe": spec.recipe, "epochs": fit.epochs, "seed": seed, "train_seconds": round(fit.seconds, 1),
               "final_train_loss": round(fit.last_loss, 4), "metrics": metrics,
               "threads": torch.get_num_threads()}
     return model, record
@@ -211,7 +212,9 @@ def ensure(name: str, dataset: str = BUNDLED, progress: Progress | None = None,
     """
     base = _base(name)
     key = f"{models_dir(root).resolve()}:{_key(base, dataset)}"
-    with _locks[key]:  # two sessions asking at once: one trains, the other then loads
+    with _locks_guard:
+        lock = _locks[key]
+    with lock:  # two sessions asking at once: one trains, the other then loads
         try:
             return _view(name, _load_base(base, dataset, root)), None
         except CheckpointError as err:

@@ -45,6 +45,7 @@ big = setup_page(
     "Gradient is another word for slope: the steeper the curve, the bigger the gradient, and a negative one "
     "means downhill is to the right. The derivative gives that slope — gradient descent steps against it.",
 )
+fbox.link_defaults("gd1", CURVES, {"gd1.x0": lambda p: p.start[0], "gd1.lr": lambda p: p.lr})
 url_state.restore(PARAMS)
 
 controls, picture = st.columns([1, 2.6], gap="large")
@@ -58,6 +59,7 @@ try:
     traj = run(chosen.f.text, float(x0), optimizer, float(lr), int(steps), tuple(sorted(hyper[optimizer].items())))
 except ValueError as err:  # e.g. the function is undefined at the start, or Nesterov without momentum
     picture.error(f"Can't run this: {err}")
+    url_state.publish(PARAMS)
     st.stop()
 
 st.session_state["gd1.k"] = min(st.session_state["gd1.k"], max(traj.steps_run - 1, 0))
@@ -66,10 +68,11 @@ xs, ys = curve(chosen.f.text, *view_range(chosen.domain[0], traj.points[:, 0]))
 minima = chosen.preset.minima if chosen.preset is not None else ()
 with picture:
     if traj.diverged:
-        st.warning(f"{traj.reason.capitalize()}. Try a smaller learning rate.", icon=":material/warning:")
+        advice = " Try a smaller learning rate." if traj.reason.startswith("learning rate") else ""
+        st.warning(f"{traj.reason.capitalize()}.{advice}", icon=":material/warning:")
     st.plotly_chart(curve_figure(xs, ys, traj, k, big, minima), key="gd1.chart", width="stretch")
-    caption("Top: the curve, the steps so far and the red tangent, whose slope is the derivative at the current "
-            "point; bottom: the loss after each step. Press ▶ to play the steps or drag the step slider.")
+    caption("Top: the curve, the steps so far and the red tangent whose slope is the derivative at the current "
+            "point; bottom: the loss after each step (press ▶ to play the steps, or drag the step slider).")
     if chosen.preset is not None:
         st.info(chosen.preset.note, icon=":material/lightbulb:")
 

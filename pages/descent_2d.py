@@ -63,6 +63,7 @@ big = setup_page(
     "With two inputs the gradient holds the slope in each direction and points uphill; stepping against it "
     "walks down the landscape. Optimizers use the same slopes differently — race them from one start.",
 )
+fbox.link_defaults("gd2", SURFACES, {"gd2.start": lambda p: p.start, "gd2.lr": lambda p: p.lr})
 url_state.restore(PARAMS)
 take_click()
 
@@ -98,12 +99,12 @@ with picture:
         xs, ys, zs = landscape(chosen.f.text, domain, 300)
         st.plotly_chart(contour_figure(xs, ys, zs, runs, start, big, minima), key=CHART, on_select="rerun",
                         selection_mode="points", width="stretch")
-        caption("Each coloured path is one optimizer from the black ✕; the white stars are the minima. "
-                "Press ▶ to race them, or click the map to start somewhere else.")
+        caption("Each coloured path is one optimizer racing from the black ✕ towards the white stars over the "
+                "landscape, darker where it is higher (press ▶ to race them, or click the map to start elsewhere).")
     with solid:
         xs3, ys3, zs3 = landscape(chosen.f.text, domain, 70)
         st.plotly_chart(surface_figure(xs3, ys3, zs3, runs, big), key="gd2.surface", width="stretch")
-        caption("The same landscape in 3-D (drag to turn it): each path runs downhill on the surface.")
+        caption("The same landscape in 3-D (drag to turn it), with each optimizer's path lying on the surface.")
     if runs:
         st.plotly_chart(loss_figure(runs, big), key="gd2.loss", width="stretch")
         caption("The loss after each step, one line per optimizer: the lowest line at the right end won the race.")

@@ -36,14 +36,15 @@ c_opt, c_run, c_extra = st.columns(3, gap="large")
 (optimizer,), lr, hyper = obox.optimizer_box("fit", False, c_opt, c_extra)
 with c_run:
     steps = st.slider("Steps (each uses all the points)", 1, 500, key="fit.steps")
-    scale = st.toggle("Standardise °C first (feature scaling)", key="fit.scale",
-                      help="Feed the neuron x = (C − mean) / std instead of raw °C.")
+    scale = st.toggle("Feature scaling", key="fit.scale",
+                      help="Standardise first: feed the neuron x = (C − mean) / std instead of raw °C.")
 
 c, f = celsius_data()
 try:
     fit = fitted(optimizer, float(lr), int(steps), bool(scale), tuple(sorted(hyper[optimizer].items())))
 except ValueError as err:  # e.g. Nesterov without momentum
     st.error(f"Can't train: {err}")
+    url_state.publish(PARAMS)
     st.stop()
 if fit.diverged:
     st.warning(f"{fit.trajectory.reason.capitalize()}. Try a smaller learning rate"
@@ -51,7 +52,7 @@ if fit.diverged:
 
 st.plotly_chart(fit_figure(c, f, fit, big), key="fit.chart", width="stretch")
 caption("Left: the Celsius–Fahrenheit measurements and the neuron's line after each step; right: the loss for every "
-        "(w, b), the path training took and the star where the loss is lowest. Press ▶ to replay the training.")
+        "(w, b), the path training took and the star where the loss is lowest (press ▶ to replay the training).")
 
 best_w, best_b = exact_fit(c, f)
 st.markdown(

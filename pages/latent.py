@@ -25,6 +25,7 @@ big = setup_page(
     "draws the digit back from them. With two of them every digit is a point on this map — and every "
     "point of the map, even an empty one, decodes to a digit.",
 )
+state.keep_values()
 url_state.restore(state.PARAMS)
 vae = load_model("vae", state.DATASET)
 if vae is None:  # load_model has said why
@@ -42,7 +43,7 @@ ctx = sections.Ctx(vae, mu, logvar, labels, half, big, z)
 
 map_col, digit_col = st.columns([5, 3], gap="medium")
 with digit_col:  # filled before the map: a click swaps this image without waiting for the chart
-    digit_image(latent.decode(vae, z), big)
+    digit_image(ctx.decode(z), big)
     st.markdown(f"### z = ({z[0]:.2f}, {z[1]:.2f})")
     caption("The decoder's drawing of the point z — the white star on the map.")
     st.slider("z₁", -half, half, step=0.01, format="%.2f", key="latent.z1")

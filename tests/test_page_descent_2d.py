@@ -142,3 +142,12 @@ def test_classroom_mode_makes_figure_type_bigger(at):
         small, large = figure(at, i)["layout"], figure(big, i)["layout"]
         assert large["font"]["size"] > small["font"]["size"], i
         assert large["legend"]["font"]["size"] > small["legend"]["font"]["size"], i
+
+
+def test_a_link_naming_only_a_preset_opens_at_its_own_start_and_rate():
+    at = app_test(PAGE)
+    at.query_params["gd2.fn"] = "rosenbrock"
+    at.run()
+    assert "x = -1.200, y = 1.000" in start_text(at)
+    assert at.select_slider(key="gd2.lr").value == pytest.approx(0.001)
+    assert not at.warning  # the preset's rate does not diverge

@@ -190,3 +190,15 @@ def test_comparison_sections_render_with_shipped_models(section, models):
         pytest.skip(f"checkpoints not shipped yet: {missing} (the page would train them)")
     at = run(latent__section=section)
     assert len(at.get("image")) >= 3
+
+
+def test_controls_of_a_hidden_section_keep_their_values():
+    at = run(latent__section="Sampling")
+    at.button_group(key="latent.digit").set_value(5).run()
+    at.button_group(key="latent.section").set_value("Manifold").run()
+    at.button_group(key="latent.spacing").set_value("icdf").run()
+    at.button_group(key="latent.section").set_value("Sampling").run()
+    assert at.button_group(key="latent.digit").value == 5
+    at.button_group(key="latent.section").set_value("Manifold").run()
+    assert at.button_group(key="latent.spacing").value == "icdf"
+    assert at.query_params["latent.spacing"] == "icdf" and at.query_params["latent.digit"] == "5"

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -110,3 +111,34 @@ def test_psnr_curve_falls_with_noise_and_matches_direct_scores(some_digits):
     assert curve.learned[1] == pytest.approx(psnr(blur(noisy), some_digits))
     assert curve.filters[1] == restoration.choose_filter("gaussian", 0.5, tuning, seed=4)
     assert curve.baseline[1] == pytest.approx(psnr(baselines.apply_filter(curve.filters[1], noisy), some_digits))
+
+
+def test_error_map_and_hole_overlay_colours():
+    from explorer.figures.restore import HOLE_RGB, error_map, hole_overlay
+
+    err = np.zeros((28, 28), np.float32)
+    err[0, 0] = 1.0
+    rgb = error_map(err)
+    assert rgb.shape == (28, 28, 3) and rgb.dtype == np.uint8
+    assert rgb[1, 1].max() < 10 and rgb[0, 0].min() > 150  # exact = black, a full step off = bright yellow
+    mask = np.ones((28, 28), np.float32)
+    mask[5, 6] = 0
+    img = hole_overlay(np.full((28, 28), 0.5, np.float32), mask)
+    np.testing.assert_array_equal(img[5, 6], np.round(HOLE_RGB * 255).astype(np.uint8))
+    assert (img[0, 0] == 128).all()  # known pixels stay grey
+
+
+def test_psnr_curve_figure_marks_the_level_and_grows_in_classroom():
+    from explorer.figures.restore import psnr_curve as figure
+
+    curve = restoration.Curve("gaussian", np.array([0.1, 0.5, 1.0]), np.array([20.0, 9.0, 6.0]),
+                              np.array([24.0, 18.0, 13.0]), np.array([22.0, 14.0, 11.0]), ("a", "b", "c"))
+    fig = figure(curve, 0.3, classroom=False)
+    now = fig.data[-1]
+    assert list(now.x) == [0.3] * 3
+    assert list(now.y) == pytest.approx([21.0, 18.0, 14.5])  # learned, baseline, noisy interpolated at 0.3
+    assert fig.layout.shapes[0].x0 == 0.3
+    big = figure(curve, 0.3, classroom=True)
+    assert big.layout.font.size > fig.layout.font.size
+    assert big.data[0].line.width > fig.data[0].line.width
+    assert len(figure(curve, 0.0, classroom=False).data) == 3  # below the first level: the line only

@@ -97,10 +97,13 @@ def curve_figure(xs: np.ndarray, ys: np.ndarray, traj: Trajectory, current: int,
     half_w, half_h = 0.2 * (xs[-1] - xs[0]), 0.3 * (y_hi - y_lo or 1.0)
     fig = make_subplots(rows=2, cols=1, row_heights=[0.7, 0.3], vertical_spacing=0.14)
 
+    framed = np.array(steps)
+
     def moving(k: int) -> list[go.Scatter]:
         tx, ty = tangent(px[k], py[k], g[k], half_w, half_h)
+        so_far = np.append(framed[framed < k], k)  # every step when all are framed, else the framed ones
         return [
-            go.Scatter(x=px[: k + 1], y=py[: k + 1]),
+            go.Scatter(x=px[so_far], y=py[so_far]),
             go.Scatter(x=tx, y=ty),
             go.Scatter(x=[px[k]], y=[py[k]]),
             go.Scatter(x=[xs[0] + 0.02 * (xs[-1] - xs[0])], y=[y_top],
@@ -210,11 +213,14 @@ def surface_figure(xs, ys, zs, runs: dict[str, Trajectory], classroom: bool) -> 
                                contours=dict(z=dict(show=True, usecolormap=True, project_z=True))))
     for name, t in runs.items():
         lifted = lift(t.losses, zs, logged) + 0.01 * (np.nanmax(shade) - np.nanmin(shade))  # sit just above the skin
+        off_map = (t.points[:, 0] < xs[0]) | (t.points[:, 0] > xs[-1]) | (t.points[:, 1] < ys[0]) | (t.points[:, 1] > ys[-1])
+        lifted = np.where(off_map, np.nan, lifted)  # a runaway path leaves the picture instead of stretching it
         fig.add_trace(go.Scatter3d(x=t.points[:, 0], y=t.points[:, 1], z=lifted, mode="lines+markers", name=LABELS[name],
                                    line=dict(color=colour(name), width=line_width(classroom) * 2),
                                    marker=dict(size=marker_size(classroom) * 0.4, color=colour(name))))
     tick = dict(size=sizes(classroom)["tick"])
-    fig.update_layout(scene=dict(xaxis=dict(title="x", tickfont=tick), yaxis=dict(title="y", tickfont=tick),
+    fig.update_layout(scene=dict(xaxis=dict(title="x", tickfont=tick, range=[xs[0], xs[-1]]),
+                                 yaxis=dict(title="y", tickfont=tick, range=[ys[0], ys[-1]]),
                                  zaxis=dict(title="log(1+f−min)" if logged else "f", tickfont=tick),
                                  camera=dict(eye=dict(x=1.4, y=-1.5, z=1.1))),
                       legend=dict(orientation="h", y=1.0, x=0))

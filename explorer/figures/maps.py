@@ -51,8 +51,8 @@ def add_map(fig: go.Figure, xs: np.ndarray, ys: np.ndarray, values: np.ndarray, 
             classroom: bool, axes: tuple[str, str] = ("x", "y"), colorbar: bool = True) -> None:
     """Put the contour picture of ``values`` under the traces of the subplot on ``axes``, with a colour bar."""
     shade, to_value = band_scale(values)
-    for axis in axes:  # grid lines would cut across the picture
-        fig.layout[axis[0] + "axis" + axis[1:]].showgrid = False
+    for axis in axes:  # grid and zero lines would cut across the picture
+        fig.layout[axis[0] + "axis" + axis[1:]].update(showgrid=False, zeroline=False)
     fig.add_layout_image(source=map_png(shade), xref=axes[0], yref=axes[1], x=xs[0], y=ys[-1],
                          sizex=xs[-1] - xs[0], sizey=ys[-1] - ys[0], sizing="stretch", layer="below")
     if colorbar:  # a marker-less scatter carries the colour bar, since the picture cannot

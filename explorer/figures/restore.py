@@ -9,7 +9,7 @@ from plotly.colors import hex_to_rgb, sample_colorscale, sequential, unlabel_rgb
 from explorer.figures.style import PALETTE, line_width, marker_size, style
 from explorer.restoration import Curve
 
-LEVEL_NAMES = {"gaussian": "Gaussian noise σ", "salt-and-pepper": "fraction of pixels hit"}
+LEVEL_NAMES = {"gaussian": "Gaussian noise σ", "salt-and-pepper": "Fraction of pixels hit"}
 HOLE_RGB = np.array(hex_to_rgb(PALETTE[4]), dtype=np.float32) / 255  # sky blue: clearly "not ink"
 _RAMP = np.array([unlabel_rgb(c) for c in sample_colorscale(sequential.Inferno, np.linspace(0, 1, 256))],
                  dtype=np.uint8)  # (256, 3) black -> purple -> orange -> yellow
@@ -56,5 +56,5 @@ def psnr_curve(curve: Curve, level: float, classroom: bool) -> go.Figure:
     fig.update_layout(xaxis_title=LEVEL_NAMES[curve.kind], yaxis_title="PSNR (dB, higher is better)",
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
                       hovermode="x unified")
-    fig.update_xaxes(range=[-0.02, 1.02])
+    fig.update_xaxes(range=[-0.03, 1.05])  # room for the big marker at either end
     return style(fig, classroom, height=460 if classroom else 380)

@@ -63,6 +63,11 @@ def decode_upload(data: bytes) -> np.ndarray:
     return 1 - grey if np.median(grey) > 0.5 else grey
 
 
+def instructions(html: str) -> None:
+    """What to do with the canvas, with room below for its toolbar (it floats above the canvas)."""
+    st.html(f'<div style="margin-bottom: 2.4rem">{html}</div>')
+
+
 def _canvas(key: str, **kwargs):
     """The drawable canvas, or None (with a warning) when the component fails to load."""
     try:  # importing registers the component, which needs a running app

@@ -33,6 +33,21 @@ def params(prefix: str, presets: dict[str, Surface], default: str) -> list[Param
             Param(f"{prefix}.expr", str, presets[default].formula)]
 
 
+def link_defaults(prefix: str, presets: dict[str, Surface], fields: dict) -> None:
+    """A link that names a preset but not ``fields`` (key -> preset attribute getter) opens with the preset's own.
+
+    Call before ``url_state.restore``; acts once per session, like reading the URL.
+    """
+    seen = f"_{prefix}.link_read"
+    if seen in st.session_state:
+        return
+    st.session_state[seen] = True
+    preset = presets.get(st.query_params.get(f"{prefix}.fn"))
+    for key, get in fields.items():
+        if preset is not None and key not in st.query_params:
+            st.session_state[key] = get(preset)
+
+
 def function_box(prefix: str, presets: dict[str, Surface], default_domain, on_preset=None) -> Chosen:
     """Draw the selectbox and formula box; return the function to use (never raises on bad text).
 

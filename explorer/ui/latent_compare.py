@@ -41,7 +41,7 @@ def ae_vs_vae(ctx: Ctx) -> None:
             st.plotly_chart(figs.assemble(base, [figs.marker_trace(ctx.z, ctx.big)]), config=STATIC,
                             key=f"latent.map_{name}")
             caption(words)
-            digit_image(latent.decode(model, ctx.z), ctx.big, scale=0.6,
+            digit_image(state.decode(name, model, ctx.z), ctx.big, scale=0.6,
                         caption_text=f"{title} decoder at z = ({ctx.z[0]:.2f}, {ctx.z[1]:.2f})")
     caption("Click the big map above: the star moves on both maps and each decoder draws the same two "
             "numbers — which mean something different to each; away from the AE's codes its drawing is "

@@ -34,6 +34,10 @@ class Ctx:
     big: bool
     z: tuple[float, float]
 
+    def decode(self, codes) -> np.ndarray:
+        """The VAE's images at ``codes`` (cached per code)."""
+        return state.decode("vae", self.vae, codes)
+
 
 def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int | None = None) -> None:
     """Digits in a row (or rows of ``per_row``), whole-pixel enlarged, as one PNG."""
@@ -96,7 +100,7 @@ def interpolate(ctx: Ctx) -> None:
         st.info("Click two places on the map: the path runs from the previous click to the last one.")
         return
     path = latent.interpolate(*ends, st.session_state["latent.steps"])  # (steps, 2)
-    strip(latent.decode(ctx.vae, path), ctx.big)
+    strip(ctx.decode(path), ctx.big)
     caption(f"The decoder's digits along the straight line from A ({ends[0][0]:.2f}, {ends[0][1]:.2f}) to "
             f"B ({ends[1][0]:.2f}, {ends[1][1]:.2f}) on the map: each step changes the digit a little.")
 
@@ -143,8 +147,8 @@ def sampling(ctx: Ctx) -> None:
         caption(f"Zoomed in on test digit #{i}: the encoder gives μ = ({mu[0]:.2f}, {mu[1]:.2f}) and "
                 f"σ = ({sigma[0]:.2f}, {sigma[1]:.2f}); each dot is one draw z = μ + σ·ε.")
     with right:
-        digit_image(latent.decode(ctx.vae, mu), ctx.big, caption_text="decoded at μ", scale=0.6)
-        strip(latent.decode(ctx.vae, z[:6]), ctx.big, label="decoded at the first 6 samples", per_row=3)
+        digit_image(ctx.decode(mu), ctx.big, caption_text="decoded at μ", scale=0.6)
+        strip(ctx.decode(z[:6]), ctx.big, label="decoded at the first 6 samples", per_row=3)
         caption("The same digit gives a different code each time, and each code decodes to a slightly "
                 "different digit.")
 
@@ -158,7 +162,7 @@ def encode(ctx: Ctx) -> None:
     with cols[0]:
         digit_image(images[i], ctx.big, caption_text=f"test #{i}: a real {ctx.labels[i]}")
     with cols[1]:
-        digit_image(latent.decode(ctx.vae, mu), ctx.big, caption_text="decoded from its μ")
+        digit_image(ctx.decode(mu), ctx.big, caption_text="decoded from its μ")
     with cols[2]:
         st.markdown(f"μ = **({mu[0]:.2f}, {mu[1]:.2f})** — the coloured star on the map.")
         st.button("Decode this point on the map", on_click=state.set_z, args=(mu[0], mu[1]))

@@ -38,6 +38,15 @@ PARAMS = [
 ]
 
 
+def keep_values() -> None:
+    """Re-assign every control's value to itself before url_state.restore, so the widgets of a
+    section that is not shown keep their values: Streamlit drops an unrendered widget's value and
+    would bring back the last value a script assigned, not the last one the user chose."""
+    for p in PARAMS:
+        if p.key in st.session_state:
+            st.session_state[p.key] = st.session_state[p.key]
+
+
 def sections() -> tuple[str, ...]:
     """The section tabs; "Live map" only when its component (issue 8) is installed."""
     has_live = find_spec("explorer.ui.live_map") is not None
@@ -92,6 +101,17 @@ def codes(name: str, dataset: str, _model: nn.Module) -> tuple[np.ndarray, np.nd
     images, labels = digits(dataset, "test")
     mu, logvar = latent.encode(_model, images)
     return mu, logvar, labels.numpy()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _decoded(name: str, dataset: str, codes: np.ndarray, _model: nn.Module) -> np.ndarray:
+    return latent.decode(_model, codes)
+
+
+def decode(name: str, model: nn.Module, codes) -> np.ndarray:
+    """Model ``name``'s images at ``codes`` (latent,) or (N, latent) -> (28, 28) or (N, 28, 28),
+    cached: a rerun redraws the same section digits, and a slider often returns to a z."""
+    return _decoded(name, DATASET, np.asarray(codes, dtype=np.float32), model)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

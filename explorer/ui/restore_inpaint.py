@@ -8,7 +8,7 @@ from torch import Tensor
 
 from explorer.figures.restore import hole_overlay
 from explorer.restoration import inpaint, make_mask
-from explorer.ui.canvas import draw_mask
+from explorer.ui.canvas import draw_mask, instructions
 from explorer.ui.models import load_model
 from explorer.ui.restore_denoise import new_noise
 from explorer.ui.restore_params import DRAWN, PARAMS, SIDES
@@ -48,7 +48,7 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
     shape = shape_col.selectbox("Mask", SHAPES, key="restore.mask")
     with control_col:
         if shape == DRAWN:
-            st.html("<b>Paint over the digit</b> to hide those pixels (a pixel a third covered is hidden).")
+            instructions("<b>Paint over the digit</b> to hide those pixels (a pixel a third covered is hidden).")
             painted = draw_mask("restore.mask_canvas", clean[0, 0].numpy())
             mask = torch.ones(1, 1, 28, 28) if painted is None else torch.as_tensor(painted).reshape(1, 1, 28, 28)
         else:

@@ -8,7 +8,7 @@ import torch
 from torch import Tensor
 
 from explorer.data import digits
-from explorer.ui.canvas import draw_digit, upload_digit
+from explorer.ui.canvas import draw_digit, instructions, upload_digit
 from explorer.ui.restore_params import SOURCES
 
 LABELS = {"test set": "a test digit", "draw": "draw one", "upload": "upload one"}
@@ -39,8 +39,8 @@ def pick_digit() -> tuple[Tensor, str]:
             st.button("Random digit", on_click=_random_digit, icon=":material/casino:")
             return test_digit(digit, index), f"test digit {digit} #{index}"
         if source == "draw":
-            st.html("<b>Draw one digit</b> with the mouse, big and in the middle; the page frames it "
-                    "like MNIST (20×20 box, centred by mass). The bin icon clears it.")
+            instructions("<b>Draw one digit</b> with the mouse, big and in the middle; the page frames it "
+                         "like MNIST (20×20 box, centred by mass). The bin icon clears it.")
             drawn = draw_digit("restore.canvas")
         else:
             drawn = upload_digit("restore.upload")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from explorer.figures.style import sizes
 
@@ -19,7 +20,7 @@ html { font-size: 22px; }
 """
 _BASE_CSS = """
 <style>
-.block-container { padding-top: 2.2rem; padding-bottom: 1rem; }
+.block-container { padding: 2.2rem 2rem 1rem 2rem; }
 .explorer-idea { border-left: 0.3rem solid #0072B2; padding: 0.3rem 0.9rem; margin: 0 0 0.8rem 0;
                  font-size: 1.08rem; }
 .explorer-caption { font-size: 0.95rem; margin-top: -0.4rem; margin-bottom: 0.9rem; opacity: 0.9; }
@@ -48,8 +49,21 @@ def classroom_toggle() -> None:
                       help="Large type, thick lines and big digits for a projector.")
 
 
+def leave_legacy_pages_mode() -> None:
+    """Run the entry script, not the bare page, when a fresh server's first request is a page link.
+
+    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until
+    ``st.navigation`` has run once in the process, and then runs the linked page without the
+    entry script (no navigation table, no wide layout, no classroom toggle).
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def setup_page(title: str, idea: str) -> bool:
     """Title, the two-line idea block and the classroom CSS; returns whether classroom mode is on."""
+    leave_legacy_pages_mode()
     big = classroom()
     st.html(_BASE_CSS + (_CLASSROOM_CSS if big else ""))
     st.title(title)

@@ -101,17 +101,15 @@ def test_page_fits_a_projector(app_server, browser_page, info):
     assert problems == [], f"{info.title} at {WIDTH}×{HEIGHT}, classroom mode:\n" + "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit runs a repo with a pages/ folder as a v1 multipage app until the entry script has "
-    "called st.navigation once: a link to /softmax opened first on a fresh server shows the folder's "
-    "file names, no classroom toggle and the narrow layout. Fix: rename pages/ (e.g. views/)."))
 def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser_page):
     proc, url = start_streamlit()
     try:
         browser_page.goto(f"{url}/softmax?classroom=1")
         settle(browser_page)
         sidebar = browser_page.locator('[data-testid="stSidebar"]').inner_text()
+        # Streamlit's legacy pages/ mode would list file names ("softmax") and no classroom toggle
         assert "Classroom mode" in sidebar and "Logits → softmax" in sidebar
+        assert browser_page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22px"
     finally:
         proc.terminate()
         proc.wait(10)
