@@ -6,7 +6,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from explorer.ui.pages import PAGES, ROOT
 from explorer.ui.theme import setup_page
 
-setup_page(
+big = setup_page(
     "Explorer",
     "Machine-learning ideas you can see and touch. Every picture here is computed live by "
     "real PyTorch — real optimizers, real autograd, real trained networks.",
@@ -18,8 +18,9 @@ st.markdown(
 )
 
 cards = [p for p in PAGES[1:] if (ROOT / p.path).exists()]
-for row in range(0, len(cards), 3):
-    for col, info in zip(st.columns(3), cards[row:row + 3]):
+per_row = 2 if big else 3  # projector type needs wider cards so titles are not cut
+for row in range(0, len(cards), per_row):
+    for col, info in zip(st.columns(per_row), cards[row:row + per_row]):
         with col.container(border=True):
             try:
                 st.page_link(str(ROOT / info.path), label=info.title, icon=info.icon)

@@ -8,6 +8,8 @@ import torch
 
 from explorer import baselines, restoration
 from explorer.data import digits
+from explorer.figures.restore import HOLE_RGB, error_map, hole_overlay
+from explorer.figures.restore import psnr_curve as figure
 from explorer.metrics import psnr
 
 
@@ -114,8 +116,6 @@ def test_psnr_curve_falls_with_noise_and_matches_direct_scores(some_digits):
 
 
 def test_error_map_and_hole_overlay_colours():
-    from explorer.figures.restore import HOLE_RGB, error_map, hole_overlay
-
     err = np.zeros((28, 28), np.float32)
     err[0, 0] = 1.0
     rgb = error_map(err)
@@ -129,8 +129,6 @@ def test_error_map_and_hole_overlay_colours():
 
 
 def test_psnr_curve_figure_marks_the_level_and_grows_in_classroom():
-    from explorer.figures.restore import psnr_curve as figure
-
     curve = restoration.Curve("gaussian", np.array([0.1, 0.5, 1.0]), np.array([20.0, 9.0, 6.0]),
                               np.array([24.0, 18.0, 13.0]), np.array([22.0, 14.0, 11.0]), ("a", "b", "c"))
     fig = figure(curve, 0.3, classroom=False)

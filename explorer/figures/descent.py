@@ -146,7 +146,7 @@ def _log_if_wide(fig: go.Figure, losses: np.ndarray, **where) -> None:
     """Log-y when the losses are positive and span more than two decades (else the tail looks flat)."""
     lo, hi = float(np.min(losses)), float(np.max(losses))
     if lo > 0 and hi / lo > 100:
-        fig.update_yaxes(type="log", title_text="loss (log scale)", **where)
+        fig.update_yaxes(type="log", dtick=1, title_text="loss (log scale)", **where)  # one label per decade
     else:
         fig.update_yaxes(title_text="loss", **where)
 
@@ -222,7 +222,8 @@ def surface_figure(xs, ys, zs, runs: dict[str, Trajectory], classroom: bool) -> 
     fig.update_layout(scene=dict(xaxis=dict(title="x", tickfont=tick, range=[xs[0], xs[-1]]),
                                  yaxis=dict(title="y", tickfont=tick, range=[ys[0], ys[-1]]),
                                  zaxis=dict(title="log(1+f−min)" if logged else "f", tickfont=tick),
-                                 camera=dict(eye=dict(x=1.4, y=-1.5, z=1.1))),
+                                 aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
+                                 camera=dict(eye=dict(x=1.3, y=-1.4, z=0.9))),
                       legend=dict(orientation="h", y=1.0, x=0))
     return style(fig, classroom, height=600 if classroom else 520)
 

@@ -39,6 +39,11 @@ def map_png(values: np.ndarray, levels: int = LEVELS) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def tick_label(v: float) -> str:
+    """3 significant digits, but 2,510 rather than 2.51e+03."""
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+
+
 def band_scale(values: np.ndarray):
     """The banding variable and its inverse: log(1 + f − min) for wide ranges, else √(f − min)."""
     lo, median, top = np.nanmin(values), np.nanmedian(values), np.nanpercentile(values, 99)
@@ -62,5 +67,5 @@ def add_map(fig: go.Figure, xs: np.ndarray, ys: np.ndarray, values: np.ndarray, 
             x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", xaxis=axes[0], yaxis=axes[1],
             marker=dict(colorscale=MAP_COLOURS, cmin=lo, cmax=hi, color=[lo], showscale=True,
                         colorbar=dict(title=dict(text=title, side="right"), thickness=22 if classroom else 14,
-                                      tickvals=ticks, ticktext=[f"{to_value(t):.3g}" for t in ticks])),
+                                      tickvals=ticks, ticktext=[tick_label(to_value(t)) for t in ticks])),
         ))
