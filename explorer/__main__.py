@@ -40,7 +40,11 @@ def train_main(argv: list[str]) -> int:
     names = list(SPECS) if args.model == "all" else [args.model]
     start = time.perf_counter()
     for name in names:
-        model, record = zoo.train_model(name, args.dataset, args.epochs, _bar(name))
+        try:
+            model, record = zoo.train_model(name, args.dataset, args.epochs, _bar(name))
+        except ValueError as err:  # e.g. a dataset that needs a download, offline
+            print(f"error: {err}", file=sys.stderr)
+            return 1
         path = zoo.save(name, model, args.dataset, record=record, root=args.root)
         shown = "  ".join(f"{k} {v:.4g}" for k, v in record["metrics"].items())
         print(f"{name:<10} test: {shown}  ({record['train_seconds']:.0f} s train, "

@@ -98,14 +98,15 @@ def apply_mask(x: Tensor, mask: Tensor) -> Tensor:
 def training_noise(x: Tensor, generator: Seed = None) -> Tensor:
     """Random noise per image for training: 75% Gaussian, 25% salt-and-pepper.
 
-    Gaussian sigma: half the images uniform in [0.05, 0.8], half near 0.5 (the benchmark level).
+    Gaussian sigma: half the images uniform in [0.05, 1] (the page's range), half near 0.5 (the
+    benchmark level); salt-and-pepper amount uniform in [0.05, 0.7].
     """
     gen = as_generator(generator)
     n = len(x)
-    wide = 0.05 + 0.75 * torch.rand(n, generator=gen)
+    wide = 0.05 + 0.95 * torch.rand(n, generator=gen)
     near = (0.5 + 0.1 * torch.randn(n, generator=gen)).clamp(0.3, 0.7)
     sigma = torch.where(torch.rand(n, generator=gen) < 0.5, wide, near)
-    amount = 0.05 + 0.45 * torch.rand(n, generator=gen)
+    amount = 0.05 + 0.65 * torch.rand(n, generator=gen)
     use_gauss = (torch.rand(n, generator=gen) < 0.75).reshape(-1, 1, 1, 1)
     return torch.where(use_gauss, gaussian_noise(x, sigma, gen), salt_and_pepper(x, amount, gen))
 

@@ -66,7 +66,7 @@ def _acc(model, x, y):
     return metrics.accuracy(model, x, y)
 
 
-VAE_HP = {"latent": 2, "width": 32, "hidden": 128, "dropout": 0.3}
+VAE_HP = {"latent": 2, "width": 32, "hidden": 256, "dropout": 0.2}
 SMALL_BATCH = {"batch": 32, "lr": 1e-3}  # 4,000 digits: more, noisier steps generalise better
 QUICK = {"batch": 64, "lr": 2e-3}
 SPECS: dict[str, Spec] = {
@@ -74,7 +74,7 @@ SPECS: dict[str, Spec] = {
     "ae": Spec(Autoencoder, 20, _ae, _rec, VAE_HP, "2-D plain autoencoder: AE vs VAE", QUICK),
     "vae8": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 8}, "8-latent VAE", QUICK),
     "vae16": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 16}, "16-latent VAE", QUICK),
-    "restorer": Spec(Restorer, 15, _restorer, _restore, {"width": 24}, "denoiser + inpainter",
+    "restorer": Spec(Restorer, 15, _restorer, _restore, {"width": 16}, "denoiser + inpainter",
                      {"batch": 64, "lr": 2e-3}),
     "classifier": Spec(Classifier, 6, _classifier, _acc, {"width": 16}, "digit classifier", QUICK),
 }

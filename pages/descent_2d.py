@@ -40,11 +40,13 @@ def landscape(formula: str, domain: tuple, n: int):
 
 
 def take_click() -> None:
-    """A click on the map (a point of the invisible grid) becomes the new start."""
+    """A new click on the map (a point of the invisible grid) becomes the start; a lingering one is not re-applied."""
     event = st.session_state.get(CHART) or {}
     points = [p for p in event.get("selection", {}).get("points", []) if p.get("curve_number") == GRID_CURVE]
-    if points:
-        st.session_state["gd2.start"] = (round(float(points[0]["x"]), 3), round(float(points[0]["y"]), 3))
+    clicked = (round(float(points[0]["x"]), 3), round(float(points[0]["y"]), 3)) if points else None
+    if clicked is not None and clicked != st.session_state.get("_gd2.clicked"):
+        st.session_state["gd2.start"] = clicked
+    st.session_state["_gd2.clicked"] = clicked
 
 
 def preset_picked(preset):

@@ -37,6 +37,12 @@ def test_usage_errors(capsys):
     assert "usage" in capsys.readouterr().err
 
 
+def test_offline_dataset_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("EXPLORER_DATA_CACHE", str(tmp_path))
+    assert main(["train", "--model", "classifier", "--dataset", "mnist", "--root", str(tmp_path)]) == 1
+    assert "mnist-5k" in capsys.readouterr().err
+
+
 def test_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "explorer"], check=False, capture_output=True, text=True,
                           timeout=120)

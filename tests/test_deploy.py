@@ -20,8 +20,8 @@ def balanced():
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but no nginx at {NGINX}: apt-get install nginx")
         pytest.skip(f"no nginx at {NGINX}")
-    with replicas(FLOOR_SCRIPT, 2) as url:
-        yield url
+    with replicas(FLOOR_SCRIPT, 2) as srv:
+        yield srv.url
 
 
 def _get(url: str, cookie: str = ""):

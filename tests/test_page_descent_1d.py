@@ -1,4 +1,4 @@
-"""Slope and descent page (AppTest): renders, reacts to the learning rate, survives bad formulas, round-trips the URL."""
+"""Slope and descent page (AppTest): renders, follows the learning rate, survives bad formulas, keeps the URL."""
 
 import base64
 import json

@@ -111,23 +111,26 @@ def curve_figure(xs: np.ndarray, ys: np.ndarray, traj: Trajectory, current: int,
             go.Scatter(x=[k], y=[py[k]]),
         ]
 
-    now = moving(current)
+    trail, touch, point, readout, marker = moving(current)
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="f(x)", showlegend=False,
                              line=dict(color=PALETTE[0], width=lw)), 1, 1)
     if minima:
         fig.add_trace(go.Scatter(x=[m[0] for m in minima], y=[np.interp(m[0], xs, ys) for m in minima],
-                                 mode="markers", name="minimum", marker=dict(symbol="star", size=ms * 1.8,
-                                 color=PALETTE[2], line=dict(color="black", width=1))), 1, 1)
-    fig.add_trace(now[0].update(mode="lines+markers", name="steps so far", marker=dict(size=ms * 0.8, color=PALETTE[1]),
-                                line=dict(color=PALETTE[1], width=lw * 0.6)), 1, 1)
-    fig.add_trace(now[1].update(mode="lines", name="tangent (slope)", line=dict(color=PALETTE[5], width=lw * 1.4)), 1, 1)
-    fig.add_trace(now[2].update(mode="markers", name="current x", showlegend=False, marker=dict(size=ms * 2, color=PALETTE[5],
-                                line=dict(color="black", width=1.5))), 1, 1)
-    fig.add_trace(now[3].update(mode="text", showlegend=False, textposition="bottom right", hoverinfo="skip",
-                                textfont=dict(size=s["font"], color=PALETTE[5])), 1, 1)
+                                 mode="markers", name="minimum",
+                                 marker=dict(symbol="star", size=ms * 1.8, color=PALETTE[2],
+                                             line=dict(color="black", width=1))), 1, 1)
+    trail.update(mode="lines+markers", name="steps so far", marker=dict(size=ms * 0.8, color=PALETTE[1]),
+                 line=dict(color=PALETTE[1], width=lw * 0.6))
+    touch.update(mode="lines", name="tangent (slope)", line=dict(color=PALETTE[5], width=lw * 1.4))
+    point.update(mode="markers", name="current x", showlegend=False,
+                 marker=dict(size=ms * 2, color=PALETTE[5], line=dict(color="black", width=1.5)))
+    readout.update(mode="text", showlegend=False, textposition="bottom right", hoverinfo="skip",
+                   textfont=dict(size=s["font"], color=PALETTE[5]))
+    for t in (trail, touch, point, readout):
+        fig.add_trace(t, 1, 1)
     fig.add_trace(go.Scatter(x=np.arange(len(py)), y=py, mode="lines", name="loss", showlegend=False,
                              line=dict(color=PALETTE[1], width=lw)), 2, 1)
-    fig.add_trace(now[4].update(mode="markers", showlegend=False, marker=dict(size=ms * 1.6, color=PALETTE[5])), 2, 1)
+    fig.add_trace(marker.update(mode="markers", showlegend=False, marker=dict(size=ms * 1.6, color=PALETTE[5])), 2, 1)
     n = len(fig.data)
     moving_ids = [n - 6, n - 5, n - 4, n - 3, n - 1]
     fig.frames = [go.Frame(data=moving(k), traces=moving_ids, name=str(k)) for k in steps]
@@ -146,7 +149,8 @@ def _log_if_wide(fig: go.Figure, losses: np.ndarray, **where) -> None:
     """Log-y when the losses are positive and span more than two decades (else the tail looks flat)."""
     lo, hi = float(np.min(losses)), float(np.max(losses))
     if lo > 0 and hi / lo > 100:
-        fig.update_yaxes(type="log", dtick=1, title_text="loss (log scale)", **where)  # one label per decade
+        every = max(1, int(np.ceil(np.log10(hi / lo) / 4)))  # at most ~5 labels, whole decades apart
+        fig.update_yaxes(type="log", dtick=every, title_text="loss (log scale)", **where)
     else:
         fig.update_yaxes(title_text="loss", **where)
 
@@ -167,7 +171,8 @@ def lift(values: np.ndarray, zs: np.ndarray, logged: bool) -> np.ndarray:
 GRID_CURVE = 0  # the click grid is the first trace; a selection on any other curve is ignored
 
 
-def contour_figure(xs, ys, zs, runs: dict[str, Trajectory], start, classroom: bool, minima: tuple = ()) -> go.Figure:
+def contour_figure(xs, ys, zs, runs: dict[str, Trajectory], start, classroom: bool,
+                   minima: tuple = ()) -> go.Figure:
     """Contour map, one path per optimizer, start and minima, racing heads, and an invisible click grid."""
     lw, ms = line_width(classroom), marker_size(classroom)
     gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], GRID_N), np.linspace(ys[0], ys[-1], GRID_N))
@@ -181,13 +186,15 @@ def contour_figure(xs, ys, zs, runs: dict[str, Trajectory], start, classroom: bo
                                  hoverinfo="skip"))
     if minima:
         fig.add_trace(go.Scatter(x=[m[0] for m in minima], y=[m[1] for m in minima], mode="markers", name="minimum",
+                                 hoverinfo="skip", showlegend=False,
                                  marker=dict(symbol="star", size=ms * 2, color=MINIMUM_COLOUR,
-                                             line=dict(color="black", width=1.5)), hoverinfo="skip"))
+                                             line=dict(color="black", width=1.5))))
     steps = frame_steps(max((t.steps_run for t in runs.values()), default=0))
     fig.add_trace(_heads(runs, 0, ms))
     fig.frames = [go.Frame(data=[_heads(runs, k, ms)], traces=[len(fig.data) - 1], name=str(k)) for k in steps]
     fig.add_trace(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name="start", hoverinfo="skip",
-                             marker=dict(symbol="x", size=ms * 2, color=START_COLOUR, line=dict(color="white", width=1))))
+                             showlegend=False, marker=dict(symbol="x", size=ms * 2, color=START_COLOUR,
+                                                           line=dict(color="white", width=1))))
     fig.update_layout(**player(steps, 0, classroom), hovermode="closest", clickmode="event+select",
                       legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
     fig.update_xaxes(title_text="x", range=[xs[0], xs[-1]])
@@ -212,10 +219,11 @@ def surface_figure(xs, ys, zs, runs: dict[str, Trajectory], classroom: bool) -> 
     fig = go.Figure(go.Surface(x=xs, y=ys, z=shade, colorscale="Viridis", opacity=0.9, showscale=False,
                                contours=dict(z=dict(show=True, usecolormap=True, project_z=True))))
     for name, t in runs.items():
+        px, py = t.points[:, 0], t.points[:, 1]
         lifted = lift(t.losses, zs, logged) + 0.01 * (np.nanmax(shade) - np.nanmin(shade))  # sit just above the skin
-        off_map = (t.points[:, 0] < xs[0]) | (t.points[:, 0] > xs[-1]) | (t.points[:, 1] < ys[0]) | (t.points[:, 1] > ys[-1])
+        off_map = (px < xs[0]) | (px > xs[-1]) | (py < ys[0]) | (py > ys[-1])
         lifted = np.where(off_map, np.nan, lifted)  # a runaway path leaves the picture instead of stretching it
-        fig.add_trace(go.Scatter3d(x=t.points[:, 0], y=t.points[:, 1], z=lifted, mode="lines+markers", name=LABELS[name],
+        fig.add_trace(go.Scatter3d(x=px, y=py, z=lifted, mode="lines+markers", name=LABELS[name],
                                    line=dict(color=colour(name), width=line_width(classroom) * 2),
                                    marker=dict(size=marker_size(classroom) * 0.4, color=colour(name))))
     tick = dict(size=sizes(classroom)["tick"])

@@ -57,7 +57,8 @@ def fit_figure(c: np.ndarray, f: np.ndarray, fit: Fit, classroom: bool) -> go.Fi
     fig.add_trace(go.Scatter(x=fit.w, y=fit.b, mode="lines+markers", name="path of (w, b)", hoverinfo="skip",
                              line=dict(color=PALETTE[1], width=lw * 0.8), marker=dict(size=ms * 0.5)), 1, 2)
     fig.add_trace(go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name="lowest loss",
-                             marker=dict(symbol="star", size=ms * 2, color="white", line=dict(color="black", width=1.5))),
+                             marker=dict(symbol="star", size=ms * 2, color="white",
+                                         line=dict(color="black", width=1.5))),
                   1, 2)
     fig.add_trace(now[2].update(mode="markers", showlegend=False, hoverinfo="skip",
                                 marker=dict(size=ms * 1.8, color=PALETTE[5], line=dict(color="white", width=2))), 1, 2)

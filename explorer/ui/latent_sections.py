@@ -1,7 +1,7 @@
 """The latent page's sections below the map: manifold grid, interpolation, sampling, encoding.
 
-Each section is ``show(ctx)``; a section may also draw on the main map through ``overlay(ctx)``,
-which the page calls before it draws the map.
+Each section is a function of a ``Ctx``; some also have an ``*_overlay(ctx)`` that returns traces
+for the main map, which the page calls before it draws the map.
 """
 
 from __future__ import annotations
