@@ -205,12 +205,19 @@ def load_figures(replicas: int, duration: float, log) -> tuple[list[Figure], lis
     except Exception as err:  # noqa: BLE001 - no nginx, a server that never came up: say so, go on
         return [Figure("load", "load test", None, "", f"{type(err).__name__}: {err}"[:200])], []
     where = "1 process" if replicas == 1 else f"{replicas} replicas + nginx"
-    figs = []
+    figs, cpu = [], {}
     for r in rows:
+        if r["n"] == 0:  # one session back to back: what a rerun costs the server, without queueing
+            cpu[r["target"]] = r["server_cpu_ms"]
+            figs.append(Figure("load", f"{r['target']}: server CPU per rerun", r["server_cpu_ms"], "ms",
+                               f"{r['wall_ms']:.0f} ms wall, one session"))
+            continue
         label = f"{r['target']} N={r['n']} ({where})"
         errs = f"{r['errors']} errors" + (f" {r['error_kinds']}" if r["errors"] else "") + f", {r['actions']} reruns"
         figs.append(Figure("load", f"{label} p50", r["p50_ms"], "ms", errs))
         figs.append(Figure("load", f"{label} p95", r["p95_ms"], "ms", errs))
+    if cpu.get("latent") and cpu.get("floor"):
+        figs.append(Figure("load", "server CPU per rerun latent / floor", cpu["latent"] / cpu["floor"], "×", ""))
     ratio = ratio_at(rows, 30, replicas)
     figs.append(Figure("load", f"p95 latent / floor at N=30 ({where})", ratio, "×", "goal ≤ 1.5×"))
     return figs, rows
@@ -220,7 +227,8 @@ def table(info: dict, figures: list[Figure]) -> str:
     """The markdown table: the machine, then one row per figure."""
     head = (f"Machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, torch {info['torch']} "
             f"({info['torch_threads']} thread), Streamlit {info['streamlit']}, Plotly {info['plotly']}; "
-            f"load average at start {info['load_average'][0]}.")
+            f"load average at start {info['load_average'][0]}" + (f"; servers with {' '.join(info['env'])}."
+                                                                   if info.get("env") else "."))
     lines = [head, "",
              "| section | figure | median | note |", "| --- | --- | --- | --- |"]
     for f in figures:
@@ -234,12 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m explorer bench", description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print JSON instead of the markdown table")
     ap.add_argument("--load", action="store_true", help="also run the load test (N = 1, 10, 30)")
-    ap.add_argument("--replicas", type=int, default=1, help="load through nginx with this many replicas")
+    ap.add_argument("--replicas", type=int, nargs="+", default=[1],
+                    help="replica counts to load (1 = one process; more = behind nginx), e.g. --replicas 1 2")
     ap.add_argument("--duration", type=float, default=20.0, help="seconds of load per N")
     ap.add_argument("--train", action="store_true", help="re-measure training instead of reading the manifest")
     ap.add_argument("--quick", action="store_true", help="skip the browser figures (no chromium needed)")
     ap.add_argument("--repeats", type=int, default=9, help="AppTest reruns per page")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="environment for the servers, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false")
     args = ap.parse_args(argv)
+    os.environ.update(kv.split("=", 1) for kv in args.env)  # the servers started below inherit it
 
     import torch
 
@@ -248,8 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     from streamlit import logger
 
     logger.set_log_level("error")  # AppTest's bare-mode warnings would bury the progress lines
-    log = (lambda s: print(s, file=sys.stderr, flush=True))
-    info = machine()
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    info = machine() | {"env": args.env}
     log("pages (AppTest)…")
     figures = page_figures(args.repeats, log)
     log("compute…")
@@ -262,8 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     if args.load:
         log("load…")
-        more, rows = load_figures(args.replicas, args.duration, log)
-        figures += more
+        for n_replicas in args.replicas:
+            more, more_rows = load_figures(n_replicas, args.duration, log)
+            figures += more
+            rows += more_rows
     if args.json:
         print(json.dumps({"machine": info, "figures": [asdict(f) for f in figures], "load": rows}, indent=2))
     else:

@@ -81,7 +81,9 @@ def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | 
         if found is None:
             raise RuntimeError("no control on this page")
         label, change = found
-        act = lambda at_, i: change(i)  # one signature for both kinds of action
+
+        def act(_at, i: int) -> None:  # one signature for both kinds of action
+            change(i)
     else:
         label = act.__doc__ or "custom action"
     wall, cpu = [], []
