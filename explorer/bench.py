@@ -253,13 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ.update(kv.split("=", 1) for kv in args.env)  # the servers started below inherit it
 
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # before streamlit loads: AppTest's warnings
     import torch
 
     torch.set_num_threads(1)  # as each server replica runs: one thread, two cores shared
     os.chdir(ROOT)
-    from streamlit import logger
-
-    logger.set_log_level("error")  # AppTest's bare-mode warnings would bury the progress lines
 
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)

@@ -29,6 +29,7 @@ from explorer.loadtest_http import Browserish, check_loopback
 from explorer.loadtest_widgets import Widget, widget_from_element
 
 MAX_SESSIONS = 100  # a classroom is 30; more is not a person-paced test any more
+CACHE_AGE = 2  # runs a cached message survives unused: Streamlit's global.maxCachedMessageAge
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
@@ -69,6 +70,8 @@ class Session:
         self.http = Browserish(base)
         self.widgets: dict[str, Widget] = {}
         self.cache: dict[str, ForwardMsg] = {}  # cacheable messages by hash, as the browser's cache
+        self.last_used: dict[str, int] = {}  # hash -> the run that last used it, for eviction
+        self.runs = 0
         self.query_string = ""
         self.page_hash = ""
         self.session_id = ""
@@ -110,6 +113,7 @@ class Session:
         t0 = time.perf_counter()
         await self.ws.send(self.back_msg(fragment_id).SerializeToString())
         seen: set[str] = set()
+        failed = False  # an exception on the page: read on to the end of the run, then report it
         async with asyncio.timeout(self.timeout):
             while True:
                 fwd = ForwardMsg()
@@ -119,8 +123,7 @@ class Session:
                     fwd = self.cache.get(fwd.ref_hash) or fwd
                     kind = fwd.WhichOneof("type")
                 if kind == "delta":
-                    if not self.on_delta(fwd, seen):
-                        return None
+                    failed |= not self.on_delta(fwd, seen)
                 elif kind == "new_session":
                     self.page_hash = fwd.new_session.page_script_hash
                     self.session_id = fwd.new_session.initialize.session_id or self.session_id
@@ -138,13 +141,21 @@ class Session:
                         ms = (time.perf_counter() - t0) * 1000.0
                         if fwd.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                             self.widgets = {k: w for k, w in self.widgets.items() if k in seen}
+                        self.age_cache()
                         self.result.images += await asyncio.to_thread(self.http.fetch_media, self.result.errors)
-                        return ms
+                        return None if failed else ms
+
+    def age_cache(self) -> None:
+        """Forget cached messages unused for CACHE_AGE runs, as the browser does."""
+        self.runs += 1
+        for h in [h for h, run in self.last_used.items() if self.runs - run > CACHE_AGE]:
+            del self.cache[h], self.last_used[h]
 
     def on_delta(self, fwd: ForwardMsg, seen: set[str]) -> bool:
         """Record widgets, media and cacheable messages; False when the page showed an exception."""
-        if fwd.metadata.cacheable and fwd.hash:
+        if fwd.hash in self.cache or (fwd.metadata.cacheable and fwd.hash):
             self.cache[fwd.hash] = fwd
+            self.last_used[fwd.hash] = self.runs
         if fwd.delta.WhichOneof("type") != "new_element":
             return True
         el = fwd.delta.new_element

@@ -49,7 +49,7 @@ with digit_col:  # filled before the map: a click swaps this image without waiti
     st.slider("z₁", -half, half, step=0.01, format="%.2f", key="latent.z1")
     st.slider("z₂", -half, half, step=0.01, format="%.2f", key="latent.z2")
 with map_col:  # the cached map plus a few small traces: the thousands of points never change
-    base = state.base_map("vae", state.DATASET, half, big, 560 if big else 470, _mu=mu, _labels=labels)
+    base = state.base_map("vae", state.DATASET, half, big, 520 if big else 470, _mu=mu, _labels=labels)
     extra = OVERLAYS[section](ctx) if section in OVERLAYS else []
     st.plotly_chart(assemble(base, extra + [marker_trace(z, big)]), key=state.MAP_KEY,
                     on_select=state.on_click, selection_mode="points", config=sections.STATIC)

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from streamlit.proto.Element_pb2 import Element
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from explorer.bench_load import warm
 from explorer.bench_server import APP_SCRIPT, FLOOR_SCRIPT, streamlit_server
@@ -100,20 +101,24 @@ def test_floor_page_under_three_sessions():
     assert 0 < res.pct(50) <= res.pct(95)
 
 
-@pytest.mark.load
-def test_latent_page_under_three_sessions():
+@pytest.fixture(scope="module")
+def app_url():
+    """One `streamlit run` of the whole app, warmed on the latent page (model loaded, digits encoded)."""
     with streamlit_server(APP_SCRIPT) as server:
-        url = server.url
-        warm(url, "latent")  # the first visitor loads the model and encodes the digits: not timed here
-        res = run_load(url, 3, duration=10.0, page="latent", pace=(0.5, 1.0), only=LATENT_CONTROLS, timeout=120)
+        warm(server.url, "latent")
+        yield server.url
+
+
+@pytest.mark.load
+def test_latent_page_under_three_sessions(app_url):
+    res = run_load(app_url, 3, duration=10.0, page="latent", pace=(0.5, 1.0), only=LATENT_CONTROLS, timeout=120)
     assert sum(res.errors.values()) == 0, res.errors
     assert res.actions["slider"] > 0 and res.actions["plotly_chart"] > 0
     assert 0 < res.pct(50) <= res.pct(95)
 
 
 @pytest.mark.load
-def test_a_map_click_moves_the_latent_sliders():
-
+def test_a_map_click_moves_the_latent_sliders(app_url):
     async def click_once(url):
         s = Session(url, "latent", random.Random(0), LoadResult(url, "latent", 1, 0), 120.0, None)
         await s.open()
@@ -126,8 +131,19 @@ def test_a_map_click_moves_the_latent_sliders():
         await s.ws.close()
         return x, z1.state.double_array_value.data[0], s.result.errors
 
-    with streamlit_server(APP_SCRIPT) as server:
-        url = server.url
-        x, z1, errors = asyncio.run(click_once(url))
+    x, z1, errors = asyncio.run(click_once(app_url))
     assert not errors
     assert z1 == pytest.approx(x, abs=0.051)  # the page rounds z to its slider step
+
+
+def test_cached_messages_expire_after_two_unused_runs_as_in_the_browser():
+    s = Session("http://127.0.0.1:9", "", random.Random(0), LoadResult("", "", 1, 0), 1.0, None)
+    msg = ForwardMsg(hash="abc")
+    msg.metadata.cacheable = True
+    msg.delta.new_element.markdown.body = "x" * 20_000
+    s.on_delta(msg, set())
+    for _ in range(2):
+        s.age_cache()
+    assert "abc" in s.back_msg().rerun_script.cached_message_hashes
+    s.age_cache()  # a third run without it: gone, so the server sends it in full again
+    assert "abc" not in s.back_msg().rerun_script.cached_message_hashes

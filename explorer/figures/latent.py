@@ -94,13 +94,16 @@ def marker_trace(z, classroom: bool, name: str = "z", color: str = "#ffffff") ->
 def path_traces(path: np.ndarray, classroom: bool) -> list[go.Scattergl]:
     """The straight interpolation path: a line, a dot per decoded step, and its two ends."""
     s = sizes(classroom)
+    up = path[-1, 1] >= path[0, 1]  # labels go beyond the ends, never onto the path
+    ends = ["bottom center", "top center"] if up else ["top center", "bottom center"]
     return [
         go.Scattergl(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path", showlegend=False,
                      line={"color": "#000000", "width": s["line"]},
                      marker={"size": s["marker"] * 1.2, "color": "#ffffff", "line": {"width": 2, "color": "#000000"}},
                      hovertemplate="step %{pointNumber}<extra></extra>"),
         go.Scattergl(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", showlegend=False,
-                     text=["A", "B"], textposition="top center", textfont={"size": s["font"] + 2},
+                     text=["A", "B"], textposition=ends,
+                     textfont={"size": s["font"] + 6, "color": "#000000", "weight": "bold"},
                      marker={"size": s["marker"] * 2, "color": "#000000"}, hoverinfo="skip"),
     ]
 

@@ -75,7 +75,8 @@ def more_latents(ctx: Ctx) -> None:
         with right:
             strip(row, ctx.big)
     caption("Top: real test digits. Below: what comes back through 2, 8 and 16 numbers — more latent "
-            "variables keep more detail, so the digits get sharper and the error falls.")
+            "variables can keep more detail; the error beside each row (mean squared, per pixel) says how "
+            "close each one came.")
 
 
 def live(ctx: Ctx) -> None:
