@@ -20,7 +20,8 @@ html { font-size: 22px; }
 """
 _BASE_CSS = """
 <style>
-[data-testid="stMainBlockContainer"] { padding: 2.2rem 2rem 1rem 2rem !important; }
+[data-testid="stMainBlockContainer"] { padding: 1.6rem 2rem 1rem 2rem !important; }
+h1 { font-size: 2.3rem !important; padding: 0 0 0.6rem 0 !important; }
 .explorer-idea { border-left: 0.3rem solid #0072B2; padding: 0.3rem 0.9rem; margin: 0 0 0.8rem 0;
                  font-size: 1.08rem; }
 .explorer-caption { font-size: 0.95rem; margin-top: -0.4rem; margin-bottom: 0.9rem; opacity: 0.9; }

@@ -82,6 +82,8 @@ def restore(params: list[Param]) -> None:
     read.add(page)
     for p in params:
         if p.key in st.session_state:
+            # re-assigning keeps a widget's value when its widget was not drawn on the last run
+            st.session_state[p.key] = st.session_state[p.key]
             continue
         value = memory.get(p.key, p.default)
         if from_url and p.key in st.query_params:
