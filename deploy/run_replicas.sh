@@ -12,18 +12,30 @@ SCRIPT=${4:-streamlit_app.py}
 PYTHON=${PYTHON:-python3}
 NGINX=${NGINX:-/usr/sbin/nginx}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/explorer-replicas.XXXXXX")
+# EXPLORER_REPLICA_LOGS=DIR keeps the replicas' and nginx's logs (and config) in DIR after the run
+RUN=${EXPLORER_REPLICA_LOGS:-$(mktemp -d "${TMPDIR:-/tmp}/explorer-replicas.XXXXXX")}
+mkdir -p "$RUN"
 pids=()
 
 cleanup() {
     trap - EXIT INT TERM
     if ((${#pids[@]})); then kill "${pids[@]}" 2>/dev/null || true; fi
     wait 2>/dev/null || true
-    rm -rf "$RUN"
+    if [[ -z ${EXPLORER_REPLICA_LOGS:-} ]]; then rm -rf "$RUN"; fi
 }
 trap cleanup EXIT INT TERM
 
 cd "$ROOT"
+# a port already taken would let another server answer our health checks: refuse to start
+"$PYTHON" - "$PORT" $(seq "$BASE" $((BASE + N - 1))) <<'PY'
+import socket, sys
+for port in map(int, sys.argv[1:]):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            sys.exit(f"port {port} is already in use")
+PY
 for ((i = 0; i < N; i++)); do
     OMP_NUM_THREADS=1 "$PYTHON" -m streamlit run "$SCRIPT" --server.port $((BASE + i)) \
         --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false \

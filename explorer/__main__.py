@@ -28,7 +28,8 @@ def train_main(argv: list[str]) -> int:
     """Train models on the train split, print held-out metrics, write checkpoints + manifest."""
     parser = argparse.ArgumentParser(prog="python -m explorer train",
                                      description="Train the digit models and write models/.")
-    parser.add_argument("--model", choices=(*SPECS, "all"), default="all")
+    parser.add_argument("--model", choices=(*SPECS, "restorer", "all"), default="all",
+                        help="restorer = denoiser + inpainter")
     parser.add_argument("--dataset", choices=DATASETS, default="mnist-5k")
     parser.add_argument("--epochs", type=int, default=None, help="default: each model's recipe")
     parser.add_argument("--root", default=None, help="checkpoint folder (default: models/)")
@@ -37,7 +38,8 @@ def train_main(argv: list[str]) -> int:
         parser.error("--epochs must be at least 1")
     from explorer import zoo  # imported here so `--help` stays instant
 
-    names = list(SPECS) if args.model == "all" else [args.model]
+    groups = {"all": list(SPECS), "restorer": ["denoiser", "inpainter"]}
+    names = groups.get(args.model, [args.model])
     start = time.perf_counter()
     for name in names:
         try:

@@ -24,6 +24,7 @@ from explorer.bench_server import (
     ROOT,
     Server,
     free_port,
+    free_ports,
     streamlit_server,
     wait_healthy,
 )
@@ -41,7 +42,7 @@ def replicas(script: str, n: int, timeout: float = 120.0) -> Iterator[Server]:
     URL (with the pid of the script that runs them all)."""
     if not os.path.exists(NGINX):
         raise RuntimeError(f"no nginx at {NGINX} (apt-get install nginx)")
-    port, base = free_port(), free_port()
+    port, base = free_port(), free_ports(n)
     proc = subprocess.Popen(["bash", str(ROOT / "deploy/run_replicas.sh"), str(n), str(port), str(base), script],
                             cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

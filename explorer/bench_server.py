@@ -41,6 +41,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports(n: int, tries: int = 50) -> int:
+    """The first of ``n`` consecutive ports that are all free on 127.0.0.1 right now."""
+    for _ in range(tries):
+        base = free_port()
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(base, base + n):
+                    stack.enter_context(socket.socket()).bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError(f"no {n} consecutive free ports found")
+
+
 def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
     """Poll ``url``/_stcore/health until it answers 200; raise if the process dies or time runs out."""
     deadline = time.monotonic() + timeout

@@ -58,23 +58,29 @@ def _rec(model, x, _y):
     return metrics.reconstruction_bce(model, x)
 
 
-def _restore(model, x, _y):
-    return metrics.restoration(model, x)
+def _denoising(model, x, _y):
+    return metrics.denoising(model, x)
+
+
+def _inpainting(model, x, _y):
+    return metrics.inpainting(model, x)
 
 
 def _acc(model, x, y):
     return metrics.accuracy(model, x, y)
 
 
-VAE_HP = {"latent": 2, "width": 32, "hidden": 256, "dropout": 0.2}
+VAE_HP = {"latent": 2, "width": 32, "hidden": 128, "dropout": 0.3}
 SMALL_BATCH = {"batch": 32, "lr": 1e-3}  # 4,000 digits: more, noisier steps generalise better
 QUICK = {"batch": 64, "lr": 2e-3}
 SPECS: dict[str, Spec] = {
-    "vae": Spec(VAE, 45, _vae, _elbo, VAE_HP, "2-D VAE: the latent map", SMALL_BATCH),
+    "vae": Spec(VAE, 60, _vae, _elbo, VAE_HP, "2-D VAE: the latent map", SMALL_BATCH),
     "ae": Spec(Autoencoder, 20, _ae, _rec, VAE_HP, "2-D plain autoencoder: AE vs VAE", QUICK),
     "vae8": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 8}, "8-latent VAE", QUICK),
     "vae16": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 16}, "16-latent VAE", QUICK),
-    "restorer": Spec(Restorer, 15, _restorer, _restore, {"width": 16}, "denoiser + inpainter",
-                     {"batch": 64, "lr": 2e-3}),
+    "denoiser": Spec(Restorer, 12, _restorer, _denoising, {"width": 24}, "U-Net restorer trained to denoise",
+                     {"task": "denoise", **QUICK}),
+    "inpainter": Spec(Restorer, 12, _restorer, _inpainting, {"width": 16}, "U-Net restorer trained to inpaint",
+                      {"task": "inpaint", **QUICK}),
     "classifier": Spec(Classifier, 6, _classifier, _acc, {"width": 16}, "digit classifier", QUICK),
 }

@@ -114,21 +114,25 @@ def train_ae(images: Tensor, epochs: int = 30, *, hparams: dict | None = None, b
     return fit(model, images, step, epochs, batch=batch, lr=lr, seed=seed, progress=progress)
 
 
-def train_restorer(images: Tensor, epochs: int = 30, *, hparams: dict | None = None, batch: int = 64,
-                   lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
-    """Fit the restorer on a mix of noisy (mask of ones) and masked digits.
+def train_restorer(images: Tensor, epochs: int = 12, *, task: str = "denoise", hparams: dict | None = None,
+                   batch: int = 64, lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
+    """Fit a restorer for one task, per-pixel BCE against the clean digit.
 
-    Half of each batch is noisy (``corrupt.training_noise``), half masked
-    (``corrupt.training_masks``); the loss is per-pixel BCE against the clean digit.
+    ``task="denoise"``: noisy digits (``corrupt.training_noise``), mask of ones;
+    ``task="inpaint"``: masked digits (``corrupt.training_masks``). One specialist per task
+    beats one net doing both at the same cost (measured: 18.9 dB shared vs. more alone).
     """
+    if task not in ("denoise", "inpaint"):
+        raise ValueError(f"task must be 'denoise' or 'inpaint', not {task!r}")
     torch.manual_seed(seed)
     model = Restorer(**(hparams or {}))
 
     def step(x, _y, _t, gen):
-        n = len(x) // 2
-        noisy = corrupt.training_noise(x[:n], gen)
-        mask = torch.cat([torch.ones_like(x[:n]), corrupt.training_masks(len(x) - n, gen)])
-        inputs = torch.cat([noisy, x[n:]]) * mask
+        if task == "denoise":
+            inputs, mask = corrupt.training_noise(x, gen), torch.ones_like(x)
+        else:
+            mask = corrupt.training_masks(len(x), gen)
+            inputs = x * mask
         return F.binary_cross_entropy_with_logits(model.logits(inputs, mask), x)
 
     return fit(model, images, step, epochs, batch=batch, lr=lr, seed=seed, progress=progress)

@@ -35,8 +35,8 @@ except ImportError:  # not POSIX: no cross-process lock, the atomic rename still
     fcntl = None
 
 MANIFEST = "manifest.json"
-VIEWS = {"denoiser": ("restorer", Denoiser), "inpainter": ("restorer", Inpainter)}
-NAMES = tuple(SPECS) + tuple(VIEWS)
+VIEWS = {"denoiser": Denoiser, "inpainter": Inpainter}  # a Restorer checkpoint, served as a callable
+NAMES = tuple(SPECS)
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)  # one training per model
 _locks_guard = threading.Lock()  # creating a per-model lock is itself a race without it
 _in_memory: dict[str, nn.Module] = {}  # trained but not saved (read-only folder)
@@ -53,16 +53,14 @@ def models_dir(root: str | os.PathLike | None = None) -> Path:
     return Path(os.environ.get("EXPLORER_MODELS", Path(__file__).resolve().parents[1] / "models"))
 
 
-def _base(name: str) -> str:
-    if name in VIEWS:
-        return VIEWS[name][0]
+def _known(name: str) -> str:
     if name not in SPECS:
         raise ValueError(f"Unknown model '{name}': choose one of {', '.join(NAMES)}.")
     return name
 
 
-def _key(base: str, dataset: str) -> str:
-    return f"{base}-{dataset}"
+def _key(name: str, dataset: str) -> str:
+    return f"{name}-{dataset}"
 
 
 @contextlib.contextmanager
@@ -117,14 +115,14 @@ def save(name: str, model: nn.Module, dataset: str = BUNDLED, *, record: dict,
 
     ``record`` holds epochs, seed, train_seconds and metrics. Raises OSError if unwritable.
     """
-    base = _base(name)
+    name = _known(name)
     model = model.restorer if isinstance(model, (Denoiser, Inpainter)) else model
-    folder, key = models_dir(root), _key(base, dataset)
+    folder, key = models_dir(root), _key(name, dataset)
     buf = io.BytesIO()
-    torch.save({"class": type(model).__name__, "hparams": dict(model.hparams), "name": base,
+    torch.save({"class": type(model).__name__, "hparams": dict(model.hparams), "name": name,
                 "dataset": dataset, "state_dict": model.state_dict()}, buf)
     data = buf.getvalue()
-    entry = {"file": f"{key}.pt", "sha256": hashlib.sha256(data).hexdigest(), "name": base,
+    entry = {"file": f"{key}.pt", "sha256": hashlib.sha256(data).hexdigest(), "name": name,
              "dataset": dataset, "class": type(model).__name__, "hparams": dict(model.hparams),
              "bytes": len(data), "torch": torch.__version__, **record}
     folder.mkdir(parents=True, exist_ok=True)
@@ -139,8 +137,8 @@ def save(name: str, model: nn.Module, dataset: str = BUNDLED, *, record: dict,
     return folder / entry["file"]
 
 
-def _load_base(base: str, dataset: str, root) -> nn.Module:
-    folder, key, spec = models_dir(root), _key(base, dataset), SPECS[base]
+def _load_net(name: str, dataset: str, root) -> nn.Module:
+    folder, key, spec = models_dir(root), _key(name, dataset), SPECS[_known(name)]
     with _folder_lock(folder, exclusive=False):
         entry = read_manifest(folder)["models"].get(key)
         if not isinstance(entry, dict) or "sha256" not in entry:
@@ -168,22 +166,22 @@ def _load_base(base: str, dataset: str, root) -> nn.Module:
 
 
 def _view(name: str, model: nn.Module) -> nn.Module:
-    return VIEWS[name][1](model).eval() if name in VIEWS else model
+    return VIEWS[name](model).eval() if name in VIEWS else model
 
 
 def load(name: str, dataset: str = BUNDLED, root: str | os.PathLike | None = None) -> nn.Module:
     """The trained model in eval mode (parameters frozen); CheckpointError if it cannot be used.
 
-    ``name``: vae, ae, vae8, vae16, restorer, classifier, or the restorer views
-    ``denoiser`` (``denoiser(x_noisy) -> x``) and ``inpainter`` (``inpainter(x_masked, mask) -> x``).
+    ``name``: vae, ae, vae8, vae16, classifier, and the two restorers, served as callables:
+    ``denoiser(x_noisy) -> x`` and ``inpainter(x_masked, mask) -> x`` (``.restorer`` is the U-Net).
     """
-    return _view(name, _load_base(_base(name), dataset, root))
+    return _view(name, _load_net(name, dataset, root))
 
 
 def verify(name: str, dataset: str = BUNDLED, root: str | os.PathLike | None = None) -> str | None:
     """None if the checkpoint is usable, else the reason it is not."""
     try:
-        _load_base(_base(name), dataset, root)
+        _load_net(name, dataset, root)
     except CheckpointError as err:
         return str(err)
     return None
@@ -192,15 +190,15 @@ def verify(name: str, dataset: str = BUNDLED, root: str | os.PathLike | None = N
 def train_model(name: str, dataset: str = BUNDLED, epochs: int | None = None,
                 progress: Progress | None = None, seed: int = SEED) -> tuple[nn.Module, dict]:
     """Train on the train split, score on the test split; returns (model, manifest record)."""
-    spec = SPECS[_base(name)]
+    spec = SPECS[_known(name)]
     x, y = digits(dataset, "train")
     fit = spec.train(x, y, epochs or spec.epochs, progress, seed)
     xt, yt = digits(dataset, "test")
     model = fit.model.eval().requires_grad_(False)
     metrics = {k: round(v, 4) for k, v in spec.evaluate(model, xt, yt).items()}
-    record = {"about": spec.about, "recipe": spec.recipe, "epochs": fit.epochs, "seed": seed, "train_seconds": round(fit.seconds, 1),
-              "final_train_loss": round(fit.last_loss, 4), "metrics": metrics,
-              "threads": torch.get_num_threads()}
+    record = {"about": spec.about, "recipe": spec.recipe, "epochs": fit.epochs, "seed": seed,
+              "train_seconds": round(fit.seconds, 1), "threads": torch.get_num_threads(),
+              "final_train_loss": round(fit.last_loss, 4), "metrics": metrics}
     return model, record
 
 
@@ -210,20 +208,19 @@ def ensure(name: str, dataset: str = BUNDLED, progress: Progress | None = None,
 
     Never raises for a broken checkpoint or an unwritable folder: the message says what happened.
     """
-    base = _base(name)
-    key = f"{models_dir(root).resolve()}:{_key(base, dataset)}"
+    key = f"{models_dir(root).resolve()}:{_key(_known(name), dataset)}"
     with _locks_guard:
         lock = _locks[key]
     with lock:  # two sessions asking at once: one trains, the other then loads
         try:
-            return _view(name, _load_base(base, dataset, root)), None
+            return _view(name, _load_net(name, dataset, root)), None
         except CheckpointError as err:
             reason = str(err)
         if key in _in_memory:
             return _view(name, _in_memory[key]), f"{reason}; using the model trained in memory earlier."
-        model, record = train_model(base, dataset, epochs, progress)
+        model, record = train_model(name, dataset, epochs, progress)
         try:
-            save(base, model, dataset, record=record, root=root)
+            save(name, model, dataset, record=record, root=root)
         except OSError as err:
             _in_memory[key] = model
             return _view(name, model), (f"{reason}; trained a fresh model in memory "

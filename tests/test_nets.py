@@ -60,3 +60,20 @@ def test_views_share_one_restorer():
 
 def test_classifier_logits():
     assert Classifier(width=4)(X).shape == (5, 10)
+
+
+def test_one_shared_model_serves_many_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    vae = VAE(width=8, hidden=32).eval().requires_grad_(False)  # as the zoo serves it
+    zs = [torch.randn(16, 2, generator=torch.Generator().manual_seed(k)) for k in range(8)]
+    with torch.inference_mode():
+        expected = [vae.decode(z) for z in zs]
+
+    def decode(z):
+        with torch.inference_mode():
+            return vae.decode(z)
+
+    with ThreadPoolExecutor(4) as pool:
+        for got, want in zip(pool.map(decode, zs * 4), expected * 4):
+            assert torch.equal(got, want)

@@ -1,5 +1,6 @@
 """The ELBO terms against torch.distributions, and short training runs that lower the loss."""
 
+import pytest
 import torch
 from torch.distributions import Bernoulli, Normal, kl_divergence
 
@@ -46,8 +47,11 @@ def test_training_is_deterministic_for_a_seed():
 
 
 def test_restorer_and_classifier_runs_lower_their_loss():
-    seen = _losses(lambda p: train.train_restorer(X, 3, hparams={"width": 4}, progress=p))
-    assert seen[-1] < seen[0]
+    for task in ("denoise", "inpaint"):
+        seen = _losses(lambda p, task=task: train.train_restorer(X, 3, task=task, hparams={"width": 4}, progress=p))
+        assert seen[-1] < seen[0]
+    with pytest.raises(ValueError):
+        train.train_restorer(X, 1, task="paint")
     y = digits("mnist-5k", "train")[1][::16]
     seen = _losses(lambda p: train.train_classifier(X, y, 3, hparams={"width": 4}, progress=p))
     assert seen[-1] < seen[0]

@@ -7,9 +7,9 @@ import threading
 import pytest
 import torch
 
-from explorer import metrics, specs, zoo
+from explorer import corrupt, metrics, specs, zoo
 from explorer.data import digits
-from explorer.nets import Classifier
+from explorer.nets import Classifier, Inpainter, Restorer
 
 TINY = specs.Spec(Classifier, 1, specs._classifier, specs._acc, {"width": 2}, "tiny test classifier")
 
@@ -127,10 +127,23 @@ def test_concurrent_saves_never_tear(tmp_path, tiny):
     assert not list(tmp_path.glob(".*.tmp"))  # no temp files left behind
 
 
-def test_views_and_unknown_names(tmp_path):
+def test_unknown_names(tmp_path):
     with pytest.raises(ValueError, match="Unknown model"):
         zoo.load("gan", root=tmp_path)
-    assert zoo.VIEWS["denoiser"][0] == zoo.VIEWS["inpainter"][0] == "restorer"
+    with pytest.raises(ValueError, match="Unknown model"):
+        zoo.ensure("gan", root=tmp_path)
+
+
+def test_restorers_are_served_as_callables(tmp_path, monkeypatch):
+    tiny = specs.Spec(Restorer, 1, specs._restorer, specs._inpainting, {"width": 2}, "", {"task": "inpaint"})
+    monkeypatch.setitem(specs.SPECS, "inpainter", tiny)
+    x = digits("mnist-5k", "test")[0][:3]
+    mask = corrupt.centre_hole(3)
+    inpainter, _ = zoo.ensure("inpainter", root=tmp_path)
+    assert isinstance(inpainter, Inpainter) and inpainter(x * mask, mask).shape == (3, 1, 28, 28)
+    zoo.save("inpainter", inpainter, record={"epochs": 1}, root=tmp_path)  # a view saves its U-Net
+    again = zoo.load("inpainter", root=tmp_path)
+    torch.testing.assert_close(again(x * mask, mask), inpainter(x * mask, mask))
 
 
 def test_metrics_use_test_digits_only(monkeypatch, tmp_path):
@@ -159,3 +172,5 @@ def test_shipped_models_load_and_match_their_manifest():
     assert acc == pytest.approx(entries["classifier-mnist-5k"]["metrics"]["accuracy"], abs=1e-4)
     den, inp = zoo.load("denoiser"), zoo.load("inpainter")
     assert den(x[:2]).shape == inp(x[:2], torch.ones_like(x[:2])).shape == (2, 1, 28, 28)
+    for key, entry in entries.items():  # size budget of a shipped checkpoint
+        assert entry["bytes"] <= 5_000_000, key
