@@ -65,9 +65,15 @@ def server(script: str, n_replicas: int):
     return replicas(script, n_replicas) if n_replicas > 1 else streamlit_server(script)
 
 
-def warm(url: str, page: str) -> None:
-    """One page load before timing, so model loading and first-run imports are not in the figures."""
-    run_load(url, 1, duration=3.0, page=page, pace=(0.5, 0.5), timeout=300)
+def warm(url: str, page: str, n_replicas: int = 1) -> None:
+    """Page loads before timing, until every replica has served one, so model loading and
+    first-run imports are not in the figures."""
+    seen: set[str] = set()
+    for _ in range(8):  # a fresh visitor lands on a random replica
+        res = run_load(url, 1, duration=2.0, page=page, pace=(0.5, 0.5), timeout=300)
+        seen |= {u for ups in res.upstreams for u in ups}
+        if len(seen - {""}) >= n_replicas or n_replicas == 1:
+            return
 
 
 def server_cpu_per_rerun(srv: Server, page: str, only, reruns: int = 30) -> tuple[float, float]:
@@ -101,7 +107,7 @@ def load_matrix(ns=(1, 10, 30), duration: float = 20.0, n_replicas: int = 1, log
     for label, script, page, only in TARGETS:
         with server(script, n_replicas) as srv:
             url = srv.url
-            warm(url, page)
+            warm(url, page, n_replicas)
             if n_replicas == 1:
                 cpu, wall = server_cpu_per_rerun(srv, page, only)
                 rows.append({"target": label, "replicas": 1, "n": 0, "server_cpu_ms": cpu, "wall_ms": wall})

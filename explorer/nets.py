@@ -103,7 +103,7 @@ def _block(cin: int, cout: int) -> nn.Sequential:
 
 
 class Restorer(nn.Module):
-    """Mask-conditioned small U-Net that both denoises and inpaints.
+    """Mask-conditioned small U-Net: ``denoise`` and ``inpaint`` (the zoo trains one per task).
 
     Input: the corrupted image with unknown pixels zeroed, and the mask (1 = known pixel,
     0 = missing). A noisy image is "all known" (mask of ones): the net learns to clean it.

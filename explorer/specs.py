@@ -73,14 +73,15 @@ def _acc(model, x, y):
 VAE_HP = {"latent": 2, "width": 32, "hidden": 128, "dropout": 0.3}
 SMALL_BATCH = {"batch": 32, "lr": 1e-3}  # 4,000 digits: more, noisier steps generalise better
 QUICK = {"batch": 64, "lr": 2e-3}
+RESTORE = {"batch": 16, "lr": 2e-3}  # measured: batch 16 -> 19.9 dB, 32 -> 19.4, 64 -> 18.6 at 12 epochs
 SPECS: dict[str, Spec] = {
     "vae": Spec(VAE, 60, _vae, _elbo, VAE_HP, "2-D VAE: the latent map", SMALL_BATCH),
     "ae": Spec(Autoencoder, 20, _ae, _rec, VAE_HP, "2-D plain autoencoder: AE vs VAE", QUICK),
     "vae8": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 8}, "8-latent VAE", QUICK),
     "vae16": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 16}, "16-latent VAE", QUICK),
     "denoiser": Spec(Restorer, 12, _restorer, _denoising, {"width": 24}, "U-Net restorer trained to denoise",
-                     {"task": "denoise", **QUICK}),
+                     {"task": "denoise", **RESTORE}),
     "inpainter": Spec(Restorer, 12, _restorer, _inpainting, {"width": 16}, "U-Net restorer trained to inpaint",
-                      {"task": "inpaint", **QUICK}),
+                      {"task": "inpaint", **RESTORE}),
     "classifier": Spec(Classifier, 6, _classifier, _acc, {"width": 16}, "digit classifier", QUICK),
 }

@@ -119,8 +119,8 @@ def train_restorer(images: Tensor, epochs: int = 12, *, task: str = "denoise", h
     """Fit a restorer for one task, per-pixel BCE against the clean digit.
 
     ``task="denoise"``: noisy digits (``corrupt.training_noise``), mask of ones;
-    ``task="inpaint"``: masked digits (``corrupt.training_masks``). One specialist per task
-    beats one net doing both at the same cost (measured: 18.9 dB shared vs. more alone).
+    ``task="inpaint"``: masked digits (``corrupt.training_masks``). One network per task, so
+    each page control runs the net trained for it, and each can have its own size and recipe.
     """
     if task not in ("denoise", "inpaint"):
         raise ValueError(f"task must be 'denoise' or 'inpaint', not {task!r}")

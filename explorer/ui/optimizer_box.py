@@ -44,8 +44,9 @@ def optimizer_box(prefix: str, multi: bool, main, extra) -> tuple[list[str], flo
     """
     with main:
         if multi:
-            names = st.multiselect("Optimizers (race)", tuple(OPTIMIZERS), key=f"{prefix}.opts",
-                                   format_func=LABELS.get, placeholder="pick one or more")
+            # pills wrap onto new lines; a multiselect's chips are cut off in a narrow column on a projector
+            names = st.pills("Optimizers (race)", tuple(OPTIMIZERS), selection_mode="multi",
+                             key=f"{prefix}.opts", format_func=LABELS.get, wrap=True) or []
         else:
             names = [st.selectbox("Optimizer", tuple(OPTIMIZERS), key=f"{prefix}.opt", format_func=LABELS.get)]
         lr = st.select_slider("Learning rate η (log scale)", LEARNING_RATES, key=f"{prefix}.lr",
