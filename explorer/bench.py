@@ -247,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=20.0, help="seconds of load per N")
     ap.add_argument("--train", action="store_true", help="re-measure training instead of reading the manifest")
     ap.add_argument("--quick", action="store_true", help="skip the browser figures (no chromium needed)")
+    ap.add_argument("--only-load", action="store_true", help="only the load figures (implies --load)")
     ap.add_argument("--repeats", type=int, default=9, help="AppTest reruns per page")
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                     help="environment for the servers, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false")
@@ -263,17 +264,18 @@ def main(argv: list[str] | None = None) -> int:
         print(line, file=sys.stderr, flush=True)
 
     info = machine() | {"env": args.env}
-    log("pages (AppTest)…")
-    figures = page_figures(args.repeats, log)
-    log("compute…")
-    figures += compute_figures(log)
-    if not args.quick:
-        log("browser (headless Chromium)…")
-        figures += browser_figures(log)
-    log("training…")
-    figures += training_figures(args.train, log)
-    rows = []
-    if args.load:
+    figures, rows = [], []
+    if not args.only_load:
+        log("pages (AppTest)…")
+        figures += page_figures(args.repeats, log)
+        log("compute…")
+        figures += compute_figures(log)
+        if not args.quick:
+            log("browser (headless Chromium)…")
+            figures += browser_figures(log)
+        log("training…")
+        figures += training_figures(args.train, log)
+    if args.load or args.only_load:
         log("load…")
         for n_replicas in args.replicas:
             more, more_rows = load_figures(n_replicas, args.duration, log)

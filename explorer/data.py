@@ -31,7 +31,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("EXPLORER_DATA_CACHE", default))
 
 
-def test_mask(n: int) -> np.ndarray:
+def heldout_mask(n: int) -> np.ndarray:
     """Boolean (n,) mask of the mnist-5k test samples: index % 5 == 4."""
     return np.arange(n) % 5 == 4
 
@@ -48,7 +48,7 @@ def _mnist_5k_raw() -> tuple[np.ndarray, np.ndarray]:
 
 def _mnist_5k(split: str) -> tuple[np.ndarray, np.ndarray]:
     x, y = _mnist_5k_raw()
-    keep = test_mask(len(y)) if split == "test" else ~test_mask(len(y))
+    keep = heldout_mask(len(y)) if split == "test" else ~heldout_mask(len(y))
     return x[keep] / np.float32(255.0), y[keep]
 
 

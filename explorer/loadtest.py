@@ -242,10 +242,11 @@ async def run_load_async(url: str, n: int, duration: float = 20.0, page: str = "
     ramp = min(3.0, 0.1 * n)  # a class opens the link within a few seconds, not in one instant
     t0 = time.monotonic()
     deadline = t0 + ramp + duration
-    resume_at = t0 + ramp + duration / 2 if resume_midway else None
     sessions = [Session(url.rstrip("/"), page, random.Random(seed * 1000 + i), result, timeout, only)
                 for i in range(n)]
-    tasks = [_one(s, deadline, pace, max_actions, ramp * i / n, resume_at) for i, s in enumerate(sessions)]
+    # each tab drops its websocket once, at its own moment in the middle half of the run
+    resume = [t0 + ramp + duration * s.rng.uniform(0.25, 0.75) if resume_midway else None for s in sessions]
+    tasks = [_one(s, deadline, pace, max_actions, ramp * i / n, resume[i]) for i, s in enumerate(sessions)]
     await asyncio.wait_for(asyncio.gather(*tasks), ramp + duration + 4 * timeout)
     result.duration_s = time.monotonic() - t0
     return result

@@ -86,7 +86,7 @@ def fit(model: nn.Module, images: Tensor, step: Step, epochs: int, *, batch: int
 
 
 def train_vae(images: Tensor, epochs: int = 60, *, hparams: dict | None = None, warmup: float = 0.1,
-              batch: int = 128, lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
+              batch: int = 32, lr: float = 1e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
     """Fit a VAE by minimising the negative ELBO; the KL weight ramps 0 -> 1 over ``warmup``."""
     torch.manual_seed(seed)
     model = VAE(**(hparams or {}))
@@ -101,7 +101,7 @@ def train_vae(images: Tensor, epochs: int = 60, *, hparams: dict | None = None, 
     return fit(model, images, step, epochs, batch=batch, lr=lr, seed=seed, progress=progress)
 
 
-def train_ae(images: Tensor, epochs: int = 30, *, hparams: dict | None = None, batch: int = 128,
+def train_ae(images: Tensor, epochs: int = 20, *, hparams: dict | None = None, batch: int = 64,
              lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
     """Fit a plain autoencoder on the Bernoulli reconstruction loss alone (no KL)."""
     torch.manual_seed(seed)
@@ -115,7 +115,7 @@ def train_ae(images: Tensor, epochs: int = 30, *, hparams: dict | None = None, b
 
 
 def train_restorer(images: Tensor, epochs: int = 12, *, task: str = "denoise", hparams: dict | None = None,
-                   batch: int = 64, lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
+                   batch: int = 16, lr: float = 2e-3, seed: int = SEED, progress: Progress | None = None) -> Fit:
     """Fit a restorer for one task, per-pixel BCE against the clean digit.
 
     ``task="denoise"``: noisy digits (``corrupt.training_noise``), mask of ones;
