@@ -1,7 +1,10 @@
 """AppTest by repository path (AppTest resolves relative paths against the calling file)."""
 
+import base64
+import json
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -10,3 +13,15 @@ ROOT = Path(__file__).resolve().parents[1]
 def app_test(path: str, timeout: float = 120) -> AppTest:
     """An AppTest of ``path`` (e.g. ``"pages/latent.py"``), not yet run."""
     return AppTest.from_file(str(ROOT / path), default_timeout=timeout)
+
+
+def figure(at: AppTest, i: int = 0) -> dict:
+    """The i-th Plotly figure that the page drew, as JSON."""
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def values(v) -> np.ndarray:
+    """A data array from figure JSON: a list, or Plotly's typed array {"dtype", "bdata"}."""
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+    return np.asarray(v, dtype=float)

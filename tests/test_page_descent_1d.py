@@ -1,29 +1,17 @@
 """Slope and descent page (AppTest): renders, follows the learning rate, survives bad formulas, keeps the URL."""
 
-import base64
-import json
 
 import numpy as np
 import pytest
-from apps import app_test
+from apps import app_test, figure, values
 
 PAGE = "pages/descent_1d.py"
 
-
-def figure(at, i: int = 0) -> dict:
-    """The i-th Plotly figure of the page as its JSON dict."""
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
 def trace(fig: dict, name: str) -> dict:
     return next(d for d in fig["data"] if d.get("name") == name)
 
-
-def values(v) -> np.ndarray:
-    """A data array from figure JSON: a list, or Plotly's typed array {"dtype", "bdata"}."""
-    if isinstance(v, dict):
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v, dtype=float)
 
 
 @pytest.fixture

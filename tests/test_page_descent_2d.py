@@ -1,11 +1,9 @@
 """Descent on surfaces page (AppTest): the race, click-to-start via the chart's selection state, the URL."""
 
-import base64
-import json
 
 import numpy as np
 import pytest
-from apps import app_test
+from apps import app_test, figure, values
 
 from explorer.figures.descent import GRID_CURVE
 
@@ -13,16 +11,6 @@ PAGE = "pages/descent_2d.py"
 CHART = "gd2.chart"
 
 
-def figure(at, i: int = 0) -> dict:
-    """The i-th Plotly figure of the page (0: contour map, 1: 3-D surface, 2: loss) as JSON."""
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
-
-
-def values(v) -> np.ndarray:
-    """A data array from figure JSON: a list, or Plotly's typed array {"dtype", "bdata"}."""
-    if isinstance(v, dict):
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v, dtype=float)
 
 
 def paths(at) -> dict[str, np.ndarray]:

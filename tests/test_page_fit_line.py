@@ -1,25 +1,13 @@
 """Fit-a-line page (AppTest): renders, learns w≈1.8 and b≈32, reacts to its controls, round-trips the URL."""
 
-import base64
-import json
 import re
 
-import numpy as np
 import pytest
-from apps import app_test
+from apps import app_test, figure, values
 
 PAGE = "pages/fit_line.py"
 
 
-def figure(at, i: int = 0) -> dict:
-    """The i-th Plotly figure (0: data + loss map, 1: loss per step) as JSON."""
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
-
-
-def values(v) -> np.ndarray:
-    if isinstance(v, dict):
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v, dtype=float)
 
 
 def learned(at) -> tuple[float, float]:

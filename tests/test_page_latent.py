@@ -3,12 +3,11 @@
 Image URLs in AppTest are content hashes of the PNG bytes, so equal URLs mean equal pictures.
 """
 
-import base64
 import json
 
 import numpy as np
 import pytest
-from apps import app_test
+from apps import app_test, values
 
 from explorer import zoo
 
@@ -32,12 +31,6 @@ def digit_url(at) -> str:
 def map_spec(at) -> dict:
     return json.loads(at.get("plotly_chart")[0].proto.spec)
 
-
-def values(v) -> np.ndarray:
-    """A trace's x or y: a list, or Plotly's base64 typed array."""
-    if isinstance(v, dict):
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v, dtype=float)
 
 
 def click(at, x: float, y: float, curve: int = 0):

@@ -66,15 +66,19 @@ def start_streamlit(script: str = "streamlit_app.py", port: int | None = None, t
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def app_server():
-    proc, url = start_streamlit()
-    yield url
+def stop_streamlit(proc) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    proc, url = start_streamlit()
+    yield url
+    stop_streamlit(proc)
 
 
 @pytest.fixture(scope="session")

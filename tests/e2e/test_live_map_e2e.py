@@ -4,13 +4,12 @@ Drives tests/e2e/live_map_app.py (the component with the real VAE, two sliders a
 Playwright's CSS selectors pierce the component's open shadow root, so `canvas.lm-digit` is found.
 """
 
-import subprocess
 import time
 
 import numpy as np
 import pytest
 import torch
-from conftest import screenshot, start_streamlit, wait_for_app  # tests/e2e/conftest.py
+from conftest import screenshot, start_streamlit, stop_streamlit, wait_for_app  # tests/e2e/conftest.py
 
 from explorer import zoo
 from explorer.data import digits
@@ -32,11 +31,7 @@ READ_DIGIT = """c => { const g = c.getContext('2d'), d = g.getImageData(0, 0, c.
 def harness(chromium_path):
     proc, url = start_streamlit("tests/e2e/live_map_app.py")
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_streamlit(proc)
 
 
 @pytest.fixture(scope="module")

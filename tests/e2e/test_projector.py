@@ -31,7 +31,8 @@ PROBLEMS_JS = """
   const out = [];
   for (const el of shown) {
     const r = el.getBoundingClientRect();
-    if (r.left < -1 || r.right > width + 1) out.push(`outside the viewport (${Math.round(r.left)}..${Math.round(r.right)} px): ${name(el)}`);
+    if (r.left < -1 || r.right > width + 1)
+      out.push(`outside the viewport (${Math.round(r.left)}..${Math.round(r.right)} px): ${name(el)}`);
     if (el.matches('[data-testid="stPlotlyChart"], [data-testid="stImage"]')) continue;
     for (const t of [el, ...el.querySelectorAll('*')]) {
       const cs = getComputedStyle(t);
