@@ -81,7 +81,7 @@ SPECS: dict[str, Spec] = {
     "vae16": Spec(VAE, 20, _vae, _elbo, {**VAE_HP, "latent": 16}, "16-latent VAE", QUICK),
     "denoiser": Spec(Restorer, 12, _restorer, _denoising, {"width": 24}, "U-Net restorer trained to denoise",
                      {"task": "denoise", **RESTORE}),
-    "inpainter": Spec(Restorer, 12, _restorer, _inpainting, {"width": 16}, "U-Net restorer trained to inpaint",
+    "inpainter": Spec(Restorer, 6, _restorer, _inpainting, {"width": 16}, "U-Net restorer trained to inpaint",
                       {"task": "inpaint", **RESTORE}),
     "classifier": Spec(Classifier, 6, _classifier, _acc, {"width": 16}, "digit classifier", QUICK),
 }
