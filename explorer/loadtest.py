@@ -259,6 +259,7 @@ def run_load(url: str, n: int, duration: float = 20.0, page: str = "", **kw) -> 
     restricts actions to widgets whose key ends with one of the given strings; ``resume_midway``
     makes each session reconnect once (checks sticky sessions behind a balancer).
     """
+    check_loopback(url)  # refuse before any event loop or connection exists
     return asyncio.run(run_load_async(url, n, duration, page, **kw))
 
 
