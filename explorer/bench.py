@@ -89,7 +89,7 @@ def page_figures(repeats: int, log) -> list[Figure]:
     The ratio is of wall-time medians, as the issue states it; the CPU-time ratio beside it is
     the steadier one when other work shares the machine.
     """
-    from explorer.bench_apptest import FLOOR, latent_click, rerun_median_ms
+    from explorer.ui.bench_apptest import FLOOR, latent_click, rerun_median_ms
     from explorer.ui.pages import PAGES
 
     runs = [(FLOOR, "floor page", None)] + [(p.path, p.title, None) for p in PAGES if (ROOT / p.path).exists()]

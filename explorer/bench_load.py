@@ -28,7 +28,7 @@ from explorer.bench_server import (
     streamlit_server,
     wait_healthy,
 )
-from explorer.loadtest import LoadResult, Session, run_load
+from explorer.ui.loadtest import LoadResult, Session, run_load
 
 # (label, script, page path, the controls a person moves): the latent map's sliders and the map itself
 TARGETS = (("floor", FLOOR_SCRIPT, "", None),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FLOOR_SCRIPT = "explorer/bench_floor.py"
+FLOOR_SCRIPT = "explorer/ui/bench_floor.py"
 APP_SCRIPT = "streamlit_app.py"
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 

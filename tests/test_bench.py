@@ -10,8 +10,8 @@ import torch
 from apps import app_test
 
 from explorer import bench
-from explorer.bench_apptest import FLOOR, control_changer, rerun_median_ms
-from explorer.loadtest_widgets import _array
+from explorer.ui.bench_apptest import FLOOR, control_changer, rerun_median_ms
+from explorer.ui.loadtest_widgets import _array
 
 
 def _spec(at) -> dict:

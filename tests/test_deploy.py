@@ -8,7 +8,7 @@ import pytest
 
 from explorer.bench_load import NGINX, replicas, spread
 from explorer.bench_server import FLOOR_SCRIPT, ROOT
-from explorer.loadtest import run_load
+from explorer.ui.loadtest import run_load
 
 pytestmark = pytest.mark.load
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

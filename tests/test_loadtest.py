@@ -13,9 +13,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from explorer.bench_load import warm
 from explorer.bench_server import APP_SCRIPT, FLOOR_SCRIPT, streamlit_server
-from explorer.loadtest import LoadResult, Session, run_load
-from explorer.loadtest_http import check_loopback
-from explorer.loadtest_widgets import _array, click_selection, widget_from_element
+from explorer.ui.loadtest import LoadResult, Session, run_load
+from explorer.ui.loadtest_http import check_loopback
+from explorer.ui.loadtest_widgets import _array, click_selection, widget_from_element
 
 LATENT_CONTROLS = ("latent.z1", "latent.z2", "latent.map")
 

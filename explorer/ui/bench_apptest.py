@@ -7,8 +7,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-FLOOR = "explorer/bench_floor.py"
+ROOT = Path(__file__).resolve().parents[2]
+FLOOR = "explorer/ui/bench_floor.py"
 # the control a person moves most on each page; other pages use their first slider (or other control)
 PREFERRED = {"pages/latent.py": "latent.z1", "pages/restore.py": "restore.noise", "pages/descent_1d.py": "gd1.lr",
              "pages/descent_2d.py": "gd2.lr", "pages/fit_line.py": "fit.lr"}

@@ -2,7 +2,7 @@
 
 Every page's rerun cost is reported as a ratio to this page, measured in the same run: it is
 what any Streamlit page with a big WebGL chart and a digit costs before it does real work.
-Run it on its own with ``streamlit run explorer/bench_floor.py``.
+Run it on its own with ``streamlit run explorer/ui/bench_floor.py``.
 """
 
 import numpy as np

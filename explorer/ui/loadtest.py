@@ -6,7 +6,7 @@ selectable Plotly chart (the latent map), sending the ``rerun_script`` a browser
 (all widget states, page hash, query string, cached message hashes, the widget's fragment id).
 Latency = BackMsg sent -> ForwardMsg ``script_finished``. Loopback only; bounded in time and count.
 
-    python -m explorer.loadtest http://127.0.0.1:8501 --n 10 --duration 20 --page latent
+    python -m explorer.ui.loadtest http://127.0.0.1:8501 --n 10 --duration 20 --page latent
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from explorer.loadtest_http import Browserish, check_loopback
-from explorer.loadtest_widgets import Widget, widget_from_element
+from explorer.ui.loadtest_http import Browserish, check_loopback
+from explorer.ui.loadtest_widgets import Widget, widget_from_element
 
 MAX_SESSIONS = 100  # a classroom is 30; more is not a person-paced test any more
 CACHE_AGE = 2  # runs a cached message survives unused: Streamlit's global.maxCachedMessageAge
