@@ -4,8 +4,10 @@ import streamlit as st
 import torch
 
 from explorer.ui.pages import PAGES, ROOT
+from explorer.ui.server_fixes import keep_file_watchers_off
 from explorer.ui.theme import classroom_toggle
 
+keep_file_watchers_off()  # a reconnecting tab would make the server rescan ~2,900 modules
 torch.set_num_threads(1)  # each rerun's decode is tiny; one thread per session scales to a class of 30
 st.set_page_config(page_title="Explorer", page_icon=":material/school:", layout="wide")
 pages = [st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]

@@ -7,7 +7,6 @@ once, so both see the same machine.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import random
@@ -28,7 +27,7 @@ from explorer.bench_server import (
     streamlit_server,
     wait_healthy,
 )
-from explorer.ui.loadtest import LoadResult, Session, run_load
+from explorer.ui.loadtest import LoadResult, Session, run_load, run_sync
 
 # (label, script, page path, the controls a person moves): the latent map's sliders and the map itself
 TARGETS = (("floor", FLOOR_SCRIPT, "", None),
@@ -95,7 +94,7 @@ def server_cpu_per_rerun(srv: Server, page: str, only, reruns: int = 30) -> tupl
         if None in walls or s.result.errors:
             raise RuntimeError(f"errors while measuring: {dict(s.result.errors)}")
         return cpu, statistics.median(walls)
-    return asyncio.run(go())
+    return run_sync(go)
 
 
 def load_matrix(ns=(1, 10, 30), duration: float = 20.0, n_replicas: int = 1, log=print) -> list[dict]:

@@ -1,5 +1,7 @@
 """VAE latent map: 1,000 test digits on a 2-D map; click anywhere and the decoder draws that point."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from explorer import latent
@@ -38,25 +40,34 @@ if st.session_state["latent.section"] not in options:
 section = st.session_state["latent.section"]
 state.take_click()  # a selection put into session state directly (the chart's callback covers clicks)
 state.clamp_z(half)
-z = state.z()
-ctx = sections.Ctx(vae, mu, logvar, labels, half, big, z)
+ctx = sections.Ctx(vae, mu, logvar, labels, half, big, state.z())
 
-map_col, digit_col = st.columns([5, 3], gap="medium")
-with digit_col:  # filled before the map: a click swaps this image without waiting for the chart
-    digit_image(ctx.decode(z), big)
-    st.markdown(f"### z = ({z[0]:.2f}, {z[1]:.2f})")
-    caption("The decoder's drawing of the point z — the white star on the map.")
-    st.slider("z₁", -half, half, step=0.01, format="%.2f", key="latent.z1")
-    st.slider("z₂", -half, half, step=0.01, format="%.2f", key="latent.z2")
-with map_col:  # the cached map plus a few small traces: the thousands of points never change
-    base = state.base_map("vae", state.DATASET, half, big, 520 if big else 470, _mu=mu, _labels=labels)
-    extra = OVERLAYS[section](ctx) if section in OVERLAYS else []
-    st.plotly_chart(assemble(base, extra + [marker_trace(z, big)]), key=state.MAP_KEY,
-                    on_select=state.on_click, selection_mode="points", config=sections.STATIC)
-    caption("Each dot is one of 1,000 test digits at its code μ, coloured by class; click anywhere — "
-            "on a dot or between them — to decode that point.")
 
+def explore(ctx: sections.Ctx, section: str) -> None:
+    """The map, the decoded digit and the z sliders; with the link, since the link carries z."""
+    ctx = replace(ctx, z=state.z())  # in a fragment rerun the arguments are the last full run's
+    z = ctx.z
+    map_col, digit_col = st.columns([5, 3], gap="medium")
+    with digit_col:  # filled before the map: a click swaps this image without waiting for the chart
+        digit_image(ctx.decode(z), ctx.big)
+        st.markdown(f"### z = ({z[0]:.2f}, {z[1]:.2f})")
+        caption("The decoder's drawing of the point z — the white star on the map.")
+        st.slider("z₁", -ctx.half_width, ctx.half_width, step=0.01, format="%.2f", key="latent.z1")
+        st.slider("z₂", -ctx.half_width, ctx.half_width, step=0.01, format="%.2f", key="latent.z2")
+        url_state.publish(state.PARAMS)
+        url_state.share_link(state.PARAMS)
+    with map_col:  # the cached map plus a few small traces: the thousands of points never change
+        base = state.base_map("vae", state.DATASET, ctx.half_width, ctx.big, 520 if ctx.big else 470,
+                              _mu=ctx.mu, _labels=ctx.labels)
+        extra = OVERLAYS[section](ctx) if section in OVERLAYS else []
+        st.plotly_chart(assemble(base, extra + [marker_trace(z, ctx.big)]), key=state.MAP_KEY,
+                        on_select=state.on_click, selection_mode="points", config=sections.STATIC)
+        caption("Each dot is one of 1,000 test digits at its code μ, coloured by class; click anywhere — "
+                "on a dot or between them — to decode that point.")
+
+
+# a move of z reruns only the map and the digit, unless the section below draws z too
+(explore if sections.follows_z(section) else st.fragment(explore))(ctx, section)
 st.segmented_control("Explore", options, key="latent.section", required=True, label_visibility="collapsed")
 SHOW[section](ctx)
-url_state.publish(state.PARAMS)
-url_state.share_link(state.PARAMS)
+url_state.publish(state.PARAMS)  # a section may have changed its own controls

@@ -13,7 +13,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from explorer.bench_load import warm
 from explorer.bench_server import APP_SCRIPT, FLOOR_SCRIPT, streamlit_server
-from explorer.ui.loadtest import LoadResult, Session, run_load
+from explorer.ui.loadtest import LoadResult, Session, run_load, run_sync
 from explorer.ui.loadtest_http import check_loopback
 from explorer.ui.loadtest_widgets import _array, click_selection, widget_from_element
 
@@ -31,6 +31,15 @@ def test_loopback_targets_are_allowed(url):
 def test_other_targets_are_refused(url):
     with pytest.raises(ValueError, match="loopback"):
         check_loopback(url)
+
+
+def test_run_sync_runs_a_coroutine_also_under_a_running_event_loop():
+    assert run_sync(lambda: asyncio.sleep(0, result=3)) == 3
+
+    async def inside_a_loop():  # as under Playwright's sync API, where asyncio.run would refuse
+        asyncio.get_running_loop()
+        return run_sync(lambda: asyncio.sleep(0, result=7))
+    assert run_sync(inside_a_loop) == 7
 
 
 def test_run_load_refuses_a_remote_url_before_connecting():
@@ -131,7 +140,7 @@ def test_a_map_click_moves_the_latent_sliders(app_url):
         await s.ws.close()
         return x, z1.state.double_array_value.data[0], s.result.errors
 
-    x, z1, errors = asyncio.run(click_once(app_url))
+    x, z1, errors = run_sync(lambda: click_once(app_url))
     assert not errors
     assert z1 == pytest.approx(x, abs=0.051)  # the page rounds z to its slider step
 

@@ -82,13 +82,17 @@ def map_figure(mu: np.ndarray, labels: np.ndarray, half_width: float, classroom:
     return fig
 
 
-def marker_trace(z, classroom: bool, name: str = "z", color: str = "#ffffff") -> go.Scattergl:
-    """A star at z: white fill and a black rim, visible on every class colour."""
+def marker_trace(z, classroom: bool, name: str = "z", color: str = "#ffffff") -> dict:
+    """A star at z: white fill and a black rim, visible on every class colour.
+
+    A plain trace dict: it is built on every rerun, and plotly's validation of a go.Scattergl
+    costs more than the rest of the map's rerun.
+    """
     s = sizes(classroom)
-    return go.Scattergl(x=[z[0]], y=[z[1]], mode="markers", name=name, showlegend=False,
-                        marker={"symbol": "star", "size": 3 * s["marker"], "color": color,
-                                "line": {"width": s["line"] * 0.8, "color": "#000000"}},
-                        hovertemplate=f"{name} = (%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
+    return {"type": "scattergl", "x": [float(z[0])], "y": [float(z[1])], "mode": "markers", "name": name,
+            "showlegend": False, "hovertemplate": f"{name} = (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+            "marker": {"symbol": "star", "size": 3 * s["marker"], "color": color,
+                       "line": {"width": s["line"] * 0.8, "color": "#000000"}}}
 
 
 def path_traces(path: np.ndarray, classroom: bool) -> list[go.Scattergl]:
@@ -160,8 +164,23 @@ def manifold_figure(images: np.ndarray, axis: np.ndarray, spacing: str, classroo
     return style(fig, classroom, height=height)
 
 
-def assemble(base: dict, traces: list, ranges: dict | None = None) -> go.Figure:
-    """A figure from a base figure's dict plus traces drawn on top (and new axis ranges).
+class SpecFigure(go.Figure):
+    """A figure that already is a complete plain spec (a to_dict() output plus plain traces).
+
+    st.plotly_chart turns a figure into a dict with ``to_dict()``, which deep-copies every trace, and
+    validates a dict it is given; this hands over the spec as it is, which is most of what a rerun
+    of the latent map costs otherwise.
+    """
+
+    def __init__(self, spec: dict):  # no go.Figure.__init__: that would copy and check the spec again
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def assemble(base: dict, traces: list, ranges: dict | None = None) -> SpecFigure:
+    """A figure from a base figure's dict plus traces (go objects or plain dicts) drawn on top.
 
     The base is left untouched and not validated again: plotly's validation of its thousands of
     points would cost more than the rest of a rerun.
@@ -169,6 +188,5 @@ def assemble(base: dict, traces: list, ranges: dict | None = None) -> go.Figure:
     layout = dict(base["layout"])
     for axis, rng in (ranges or {}).items():
         layout[f"{axis}axis"] = {**layout[f"{axis}axis"], "range": rng}
-    data = base["data"] + [t.to_plotly_json() for t in traces]
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
-
+    data = base["data"] + [t if isinstance(t, dict) else t.to_plotly_json() for t in traces]
+    return SpecFigure({"data": data, "layout": layout})

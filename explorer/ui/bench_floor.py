@@ -2,16 +2,19 @@
 
 Every page's rerun cost is reported as a ratio to this page, measured in the same run: it is
 what any Streamlit page with a big WebGL chart and a digit costs before it does real work.
-Run it on its own with ``streamlit run explorer/ui/bench_floor.py``.
+Run it on its own from the repository root with ``python -m streamlit run explorer/ui/bench_floor.py``.
 """
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from explorer.ui.server_fixes import keep_file_watchers_off
+
 POINTS = 5_000  # as many dots as a big latent map
 SIDE = 28  # one MNIST-sized image
 
+keep_file_watchers_off()  # the same server as the app, so the ratio compares pages only
 level = st.slider("Level", 0, 100, 50, key="floor.level")
 
 rng = np.random.default_rng(0)  # the same cloud every rerun, as a page with fixed data shows

@@ -39,6 +39,12 @@ class Ctx:
         return state.decode("vae", self.vae, codes)
 
 
+def follows_z(section: str) -> bool:
+    """Whether the section below the map draws the point z (then a move of z reruns the whole page)."""
+    return section in ("AE vs VAE", "Live map") or (
+        section == "Interpolate" and st.session_state["latent.path"] == "clicks")
+
+
 def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int | None = None) -> None:
     """Digits in a row (or rows of ``per_row``), whole-pixel enlarged, as one PNG."""
     per_row = per_row or len(images)

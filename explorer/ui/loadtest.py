@@ -17,7 +17,10 @@ import json
 import random
 import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -27,6 +30,8 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from explorer.ui.loadtest_http import Browserish, check_loopback
 from explorer.ui.loadtest_widgets import Widget, widget_from_element
+
+T = TypeVar("T")
 
 MAX_SESSIONS = 100  # a classroom is 30; more is not a person-paced test any more
 CACHE_AGE = 2  # runs a cached message survives unused: Streamlit's global.maxCachedMessageAge
@@ -76,6 +81,7 @@ class Session:
         self.page_hash = ""
         self.session_id = ""
         self.ws = None
+        self.finished = None  # how the last run ended (ForwardMsg.ScriptFinishedStatus)
         self.upstreams: list[str] = []
         result.upstreams.append(self.upstreams)
 
@@ -138,6 +144,7 @@ class Session:
                         self.result.errors["compile_error"] += 1
                         return None
                     if fwd.script_finished in DONE:
+                        self.finished = fwd.script_finished
                         ms = (time.perf_counter() - t0) * 1000.0
                         if fwd.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                             self.widgets = {k: w for k, w in self.widgets.items() if k in seen}
@@ -260,7 +267,18 @@ def run_load(url: str, n: int, duration: float = 20.0, page: str = "", **kw) -> 
     makes each session reconnect once (checks sticky sessions behind a balancer).
     """
     check_loopback(url)  # refuse before any event loop or connection exists
-    return asyncio.run(run_load_async(url, n, duration, page, **kw))
+    return run_sync(lambda: run_load_async(url, n, duration, page, **kw))
+
+
+def run_sync(make_coro: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """asyncio.run, also from a thread whose event loop is already running (a notebook, or a test
+    process where Playwright's sync API holds one): then in a worker thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coro())
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coro())).result()
 
 
 def main(argv: list[str] | None = None) -> None:

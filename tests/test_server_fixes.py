@@ -1,0 +1,52 @@
+"""The server fix: a tab that reconnects to its session must not start a source-file watcher
+when watching is off (Streamlit 1.67 starts one, which rescans every imported module)."""
+
+import contextlib
+
+from streamlit import config
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.script_data import ScriptData
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+from explorer.ui import server_fixes
+from explorer.ui.loadtest import run_sync
+
+
+@contextlib.contextmanager
+def watcher_type(kind: str):
+    before = config.get_option("server.fileWatcherType")
+    config.set_option("server.fileWatcherType", kind)
+    try:
+        yield
+    finally:
+        config.set_option("server.fileWatcherType", before)
+
+
+def watches_after_reconnect(kind: str, register) -> bool:
+    """Whether a real session, disconnected and reconnected as WebsocketSessionManager does it
+    (``register`` is what it calls), ends up with a source-file watcher."""
+    async def go() -> bool:
+        with watcher_type(kind):
+            session = AppSession(ScriptData("streamlit_app.py"), MemoryUploadedFileManager("/upload"),
+                                 ScriptCache(), None, {})
+            session.disconnect_file_watchers()  # the tab went away
+            register(session)  # the tab came back to the same session
+            watching = session._local_sources_watcher is not None
+            session.shutdown()
+            return watching
+    return run_sync(go)
+
+
+def test_streamlit_itself_starts_a_watcher_on_reconnect():
+    assert watches_after_reconnect("none", server_fixes._ORIGINAL)  # as Streamlit ships it: the bug
+
+
+def test_with_the_fix_a_reconnect_starts_no_watcher():
+    server_fixes.keep_file_watchers_off()
+    assert not watches_after_reconnect("none", AppSession.register_file_watchers)
+
+
+def test_with_watching_on_the_fix_changes_nothing():
+    server_fixes.keep_file_watchers_off()
+    assert watches_after_reconnect("poll", AppSession.register_file_watchers)
