@@ -69,7 +69,8 @@ def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | 
     CPU time (this process, all threads) is the steadier figure on a shared machine: it does not
     count waiting for a core.
     ``act(at, i)`` replaces the default control change (e.g. a click injected into a chart's
-    session-state key). Raises RuntimeError when the page has no control or raises.
+    session-state key); a page without controls is timed by plain reruns. Raises RuntimeError when
+    the page raises.
     """
     from streamlit.testing.v1 import AppTest
 
@@ -78,9 +79,8 @@ def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | 
         raise RuntimeError(_fail(at))
     if act is None:
         found = control_changer(at, prefer or PREFERRED.get(path))
-        if found is None:
-            raise RuntimeError("no control on this page")
-        label, change = found
+        # a page of links (home) has nothing to move: its cost is a plain rerun
+        label, change = found or ("plain rerun (no control on this page)", lambda _i: None)
 
         def act(_at, i: int) -> None:  # one signature for both kinds of action
             change(i)
