@@ -8,6 +8,7 @@ from explorer.figures.descent import (
     GRID_CURVE,
     LABELS,
     contour_figure,
+    contour_layers,
     loss_figure,
     surface_figure,
 )
@@ -37,6 +38,12 @@ def run(formula: str, start: tuple, optimizer: str, lr: float, steps: int, hyper
 @st.cache_data(max_entries=64, show_spinner=False)
 def landscape(formula: str, domain: tuple, n: int):
     return grid(parse(formula), domain, n=n)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def contour(formula: str, domain: tuple, classroom: bool):
+    """The map's picture and colour bar, made once per landscape: moving the racers' controls leaves them as they are."""
+    return contour_layers(*landscape(formula, domain, 300), classroom)
 
 
 def take_click() -> None:
@@ -99,7 +106,8 @@ with picture:
     flat, solid = st.tabs(["Contour map (click to set the start)", "3-D surface"])
     with flat:
         xs, ys, zs = landscape(chosen.f.text, domain, 300)
-        st.plotly_chart(contour_figure(xs, ys, zs, runs, start, big, minima), key=CHART, on_select="rerun",
+        layers = contour(chosen.f.text, domain, big)
+        st.plotly_chart(contour_figure(xs, ys, zs, runs, start, big, minima, layers), key=CHART, on_select="rerun",
                         selection_mode="points", width="stretch")
         caption("Each coloured path is one optimizer racing from the black ✕ towards the white stars over the "
                 "landscape, darker where it is higher (press ▶ to race them, or click the map to start elsewhere).")

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from explorer.figures.descent import loss_figure
-from explorer.figures.fit import fit_figure
+from explorer.figures.fit import fit_figure, loss_picture, wb_window
 from explorer.fitline import TRUE_B, TRUE_W, celsius_data, exact_fit, train
 from explorer.ui import optimizer_box as obox
 from explorer.ui import url_state
@@ -23,6 +23,13 @@ def fitted(optimizer: str, lr: float, steps: int, scale: bool, hyper: tuple):
     """Train the neuron once per distinct set of plain arguments."""
     c, f = celsius_data()
     return train(c, f, optimizer, lr, steps, scale=scale, **dict(hyper))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def loss_map(w_range: tuple, b_range: tuple) -> dict:
+    """The loss picture of one (w, b) window, made once per window (that is, per set of training settings)."""
+    c, f = celsius_data()
+    return loss_picture(c, f, w_range, b_range)
 
 
 big = setup_page(
@@ -50,11 +57,11 @@ if fit.diverged:
     st.warning(f"{fit.trajectory.reason.capitalize()}. Try a smaller learning rate"
                + ("." if scale else ", or switch on feature scaling."), icon=":material/warning:")
 
-st.plotly_chart(fit_figure(c, f, fit, big), key="fit.chart", width="stretch")
+best_w, best_b = exact_fit(c, f)
+st.plotly_chart(fit_figure(c, f, fit, big, loss_map(*wb_window(fit, (best_w, best_b)))), key="fit.chart", width="stretch")
 caption("Left: the Celsius–Fahrenheit measurements and the neuron's line after each step; right: the loss for every "
         "(w, b), the path training took and the star where the loss is lowest (press ▶ to replay the training).")
 
-best_w, best_b = exact_fit(c, f)
 st.markdown(
     f"**Learned** after {len(fit.w) - 1} steps: w = **{fit.w[-1]:.3f}**, b = **{fit.b[-1]:.2f}** "
     f"(loss {fit.losses[-1]:.4g}).  \n"

@@ -194,8 +194,13 @@ def value_and_grads(fn, xs, ys):
     return out.detach(), *(torch.zeros_like(xs) if g is None else g for g in (gx, gy))
 
 
+# |v| < 1e-150 squares to 0, where torch's own 0/y (scalar) and tensor(0)/y already disagree in the
+# gradient (nan vs -0): float underflow, not the parser
+POINTS = st.floats(-3, 3, allow_nan=False).filter(lambda v: v == 0 or abs(v) > 1e-150)
+
+
 @settings(max_examples=250, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-@given(TREES, st.lists(st.floats(-3, 3, allow_nan=False), min_size=2, max_size=2))
+@given(TREES, st.lists(POINTS, min_size=2, max_size=2))
 def test_random_formulas_agree_with_torch(pair, point):
     text, tree = pair
     try:

@@ -149,3 +149,19 @@ def test_reset_wins_over_a_click_that_is_still_selected(at):
     assert "x = -3.500, y = 1.000" in start_text(at)
     at.select_slider(key="gd2.lr").set_value(0.01).run()
     assert "x = -3.500, y = 1.000" in start_text(at)
+
+
+def test_the_map_picture_follows_the_function_and_the_domain(at):
+    """The picture is cached per landscape: other controls keep it, a new function or a wider domain redraws it."""
+    def picture() -> dict:
+        return figure(at)["layout"]["images"][0]
+
+    first = picture()
+    at.select_slider(key="gd2.lr").set_value(0.01).run()
+    assert picture() == first
+    at.session_state[CHART] = click(3.9, 3.9)  # a start near the edge widens the map
+    at.run()
+    wider = picture()
+    assert wider["sizex"] > first["sizex"] and wider["source"] != first["source"]
+    at.selectbox(key="gd2.fn").set_value("himmelblau").run()
+    assert picture()["source"] != wider["source"]

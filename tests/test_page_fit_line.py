@@ -82,3 +82,19 @@ def test_classroom_mode_makes_figure_type_bigger(at):
         small, large = figure(at, i)["layout"], figure(big, i)["layout"]
         assert large["font"]["size"] > small["font"]["size"]
         assert large["yaxis"]["tickfont"]["size"] > small["yaxis"]["tickfont"]["size"]
+
+
+def test_the_loss_map_follows_the_training_window(at):
+    """The loss picture is cached per (w, b) window: whatever the settings, it spans the right panel's axes."""
+    def picture() -> dict:
+        layout = figure(at)["layout"]
+        image, (w_lo, w_hi), (b_lo, b_hi) = layout["images"][0], layout["xaxis2"]["range"], layout["yaxis2"]["range"]
+        assert (image["x"], image["x"] + image["sizex"]) == pytest.approx((w_lo, w_hi))
+        assert (image["y"] - image["sizey"], image["y"]) == pytest.approx((b_lo, b_hi))
+        return image
+
+    first = picture()
+    at.toggle(key="fit.scale").set_value(False).run()  # raw °C diverges: a wider window, another picture
+    assert picture()["source"] != first["source"]
+    at.toggle(key="fit.scale").set_value(True).run()
+    assert picture() == first

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.descent import OPTIMIZERS, Trajectory
-from explorer.figures.maps import add_map
-from explorer.figures.style import PALETTE, line_width, marker_size, sizes, style
+from explorer.figures.maps import MAP_AXIS, map_layers
+from explorer.figures.spec import SpecFigure, axis, figure, layout, trace, typed
+from explorer.figures.style import PALETTE, axis_style, line_width, marker_size, sizes
 
 MAX_FRAMES = 120  # more frames only make the figure heavier; the eye cannot follow 500 steps anyway
 PLAY_SECONDS = 8.0  # a whole run plays in about this long
@@ -85,8 +85,11 @@ def tangent(x: float, y: float, slope: float, half_width: float, half_height: fl
     return [x - dx, x + dx], [y - slope * dx, y + slope * dx]
 
 
+CURVE_ROWS = ([0.398, 1.0], [0.0, 0.258])  # y-domains of make_subplots(rows=2, row_heights=[0.7, 0.3], vertical_spacing=0.14)
+
+
 def curve_figure(xs: np.ndarray, ys: np.ndarray, traj: Trajectory, current: int, classroom: bool,
-                 minima: tuple = ()) -> go.Figure:
+                 minima: tuple = ()) -> SpecFigure:
     """The curve with the path and the tangent at each step (slope printed), the loss per step below; animated."""
     lw, ms, s = line_width(classroom), marker_size(classroom), sizes(classroom)
     px, py, g = traj.points[:, 0], traj.losses, traj.grads[:, 0]  # (K+1,) each
@@ -95,64 +98,64 @@ def curve_figure(xs: np.ndarray, ys: np.ndarray, traj: Trajectory, current: int,
     y_lo, y_hi = min(finite.min(), py.min()), max(finite.max(), py.max())
     y_top = y_hi + 0.22 * (y_hi - y_lo or 1.0)  # headroom for the slope readout
     half_w, half_h = 0.2 * (xs[-1] - xs[0]), 0.3 * (y_hi - y_lo or 1.0)
-    fig = make_subplots(rows=2, cols=1, row_heights=[0.7, 0.3], vertical_spacing=0.14)
-
+    readout_x = [xs[0] + 0.02 * (xs[-1] - xs[0])]
     framed = np.array(steps)
 
-    def moving(k: int) -> list[go.Scatter]:
+    def moving(k: int) -> list[dict]:
+        """The trail, tangent, point, slope readout and loss marker at step k: what each frame replaces."""
         tx, ty = tangent(px[k], py[k], g[k], half_w, half_h)
         so_far = np.append(framed[framed < k], k)  # every step when all are framed, else the framed ones
         return [
-            go.Scatter(x=px[so_far], y=py[so_far]),
-            go.Scatter(x=tx, y=ty),
-            go.Scatter(x=[px[k]], y=[py[k]]),
-            go.Scatter(x=[xs[0] + 0.02 * (xs[-1] - xs[0])], y=[y_top],
-                       text=[f"step {k}:  x = {px[k]:.3g},  slope f′(x) = {g[k]:.3g}"]),
-            go.Scatter(x=[k], y=[py[k]]),
+            trace("scatter", x=typed(px[so_far]), y=typed(py[so_far])),
+            trace("scatter", x=tx, y=ty),
+            trace("scatter", x=[px[k]], y=[py[k]]),
+            trace("scatter", x=readout_x, y=[y_top], text=[f"step {k}:  x = {px[k]:.3g},  slope f′(x) = {g[k]:.3g}"]),
+            trace("scatter", x=[k], y=[py[k]]),
         ]
 
     trail, touch, point, readout, marker = moving(current)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="f(x)", showlegend=False,
-                             line=dict(color=PALETTE[0], width=lw)), 1, 1)
+    top, bottom = ("x", "y"), ("x2", "y2")
+    data = [trace("scatter", top, x=typed(xs), y=typed(ys), mode="lines", name="f(x)", showlegend=False,
+                  line=dict(color=PALETTE[0], width=lw))]
     if minima:
-        fig.add_trace(go.Scatter(x=[m[0] for m in minima], y=[np.interp(m[0], xs, ys) for m in minima],
-                                 mode="markers", name="minimum",
-                                 marker=dict(symbol="star", size=ms * 1.8, color=PALETTE[2],
-                                             line=dict(color="black", width=1))), 1, 1)
-    trail.update(mode="lines+markers", name="steps so far", marker=dict(size=ms * 0.8, color=PALETTE[1]),
-                 line=dict(color=PALETTE[1], width=lw * 0.6))
-    touch.update(mode="lines", name="tangent (slope)", line=dict(color=PALETTE[5], width=lw * 1.4))
-    point.update(mode="markers", name="current x", showlegend=False,
-                 marker=dict(size=ms * 2, color=PALETTE[5], line=dict(color="black", width=1.5)))
-    readout.update(mode="text", showlegend=False, textposition="bottom right", hoverinfo="skip",
-                   textfont=dict(size=s["font"], color=PALETTE[5]))
-    for t in (trail, touch, point, readout):
-        fig.add_trace(t, 1, 1)
-    fig.add_trace(go.Scatter(x=np.arange(len(py)), y=py, mode="lines", name="loss", showlegend=False,
-                             line=dict(color=PALETTE[1], width=lw)), 2, 1)
-    fig.add_trace(marker.update(mode="markers", showlegend=False, marker=dict(size=ms * 1.6, color=PALETTE[5])), 2, 1)
-    n = len(fig.data)
+        data.append(trace("scatter", top, x=[m[0] for m in minima], y=[np.interp(m[0], xs, ys) for m in minima],
+                          mode="markers", name="minimum",
+                          marker=dict(symbol="star", size=ms * 1.8, color=PALETTE[2], line=dict(color="black", width=1))))
+    data += [
+        {**trail, "xaxis": "x", "yaxis": "y", "mode": "lines+markers", "name": "steps so far",
+         "marker": dict(size=ms * 0.8, color=PALETTE[1]), "line": dict(color=PALETTE[1], width=lw * 0.6)},
+        {**touch, "xaxis": "x", "yaxis": "y", "mode": "lines", "name": "tangent (slope)",
+         "line": dict(color=PALETTE[5], width=lw * 1.4)},
+        {**point, "xaxis": "x", "yaxis": "y", "mode": "markers", "name": "current x", "showlegend": False,
+         "marker": dict(size=ms * 2, color=PALETTE[5], line=dict(color="black", width=1.5))},
+        {**readout, "xaxis": "x", "yaxis": "y", "mode": "text", "showlegend": False, "textposition": "bottom right",
+         "hoverinfo": "skip", "textfont": dict(size=s["font"], color=PALETTE[5])},
+        trace("scatter", bottom, x=typed(np.arange(len(py))), y=typed(py), mode="lines", name="loss", showlegend=False,
+              line=dict(color=PALETTE[1], width=lw)),
+        {**marker, "xaxis": "x2", "yaxis": "y2", "mode": "markers", "showlegend": False,
+         "marker": dict(size=ms * 1.6, color=PALETTE[5])},
+    ]
+    n = len(data)
     moving_ids = [n - 6, n - 5, n - 4, n - 3, n - 1]
-    fig.frames = [go.Frame(data=moving(k), traces=moving_ids, name=str(k)) for k in steps]
-    fig.update_layout(**player(steps, current, classroom), hovermode="closest",
-                      legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
-    fig.update_xaxes(title_text="x", range=[xs[0], xs[-1]], row=1, col=1)
-    fig.update_yaxes(title_text="f(x)", range=[y_lo - 0.08 * (y_hi - y_lo), y_top], row=1, col=1)
-    fig.update_xaxes(title_text="step k", range=[-0.5, max(len(py) - 0.5, 1)], row=2, col=1)
-    _log_if_wide(fig, py, row=2, col=1)
-    style(fig, classroom, height=700 if classroom else 600)
-    fig.update_layout(margin=dict(t=50 if classroom else 40, b=bottom_margin(classroom)))
-    return fig
+    frames = [{"data": moving(k), "name": str(k), "traces": moving_ids} for k in steps]
+    return figure(data, layout(
+        classroom, 700 if classroom else 600, legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"),
+        margin=dict(t=50 if classroom else 40, b=bottom_margin(classroom)), hovermode="closest",
+        **player(steps, current, classroom),
+        xaxis=axis(classroom, "x", anchor="y", domain=[0.0, 1.0], range=[xs[0], xs[-1]]),
+        yaxis=axis(classroom, "f(x)", anchor="x", domain=CURVE_ROWS[0], range=[y_lo - 0.08 * (y_hi - y_lo), y_top]),
+        xaxis2=axis(classroom, "step k", anchor="y2", domain=[0.0, 1.0], range=[-0.5, max(len(py) - 0.5, 1)]),
+        yaxis2=axis(classroom, anchor="x2", domain=CURVE_ROWS[1], **loss_axis(py)),
+    ), frames)
 
 
-def _log_if_wide(fig: go.Figure, losses: np.ndarray, **where) -> None:
+def loss_axis(losses: np.ndarray) -> dict:
     """Log-y when the losses are positive and span more than two decades (else the tail looks flat)."""
     lo, hi = float(np.min(losses)), float(np.max(losses))
     if lo > 0 and hi / lo > 100:
         every = max(1, int(np.ceil(np.log10(hi / lo) / 4)))  # at most ~5 labels, whole decades apart
-        fig.update_yaxes(type="log", dtick=every, title_text="loss (log scale)", **where)
-    else:
-        fig.update_yaxes(title_text="loss", **where)
+        return dict(title="loss (log scale)", type="log", dtick=every)
+    return dict(title="loss")
 
 
 def heights(zs: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -171,79 +174,88 @@ def lift(values: np.ndarray, zs: np.ndarray, logged: bool) -> np.ndarray:
 GRID_CURVE = 0  # the click grid is the first trace; a selection on any other curve is ignored
 
 
+def contour_layers(xs, ys, zs, classroom: bool) -> tuple[dict, dict]:
+    """The landscape's contour picture and colour bar (:func:`map_layers`): they do not change with the racers."""
+    return map_layers(xs, ys, zs, "f(x, y)", classroom)
+
+
 def contour_figure(xs, ys, zs, runs: dict[str, Trajectory], start, classroom: bool,
-                   minima: tuple = ()) -> go.Figure:
-    """Contour map, one path per optimizer, start and minima, racing heads, and an invisible click grid."""
+                   minima: tuple = (), layers: tuple[dict, dict] | None = None) -> SpecFigure:
+    """Contour map, one path per optimizer, start and minima, racing heads, and an invisible click grid.
+
+    ``layers``: :func:`contour_layers` of the same landscape, made once by the caller; made here when None.
+    """
     lw, ms = line_width(classroom), marker_size(classroom)
     gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], GRID_N), np.linspace(ys[0], ys[-1], GRID_N))
+    image, bar = layers or contour_layers(xs, ys, zs, classroom)
     # invisible but clickable: opacity 0 with hoverinfo "none" ("skip" would also swallow the click)
-    fig = go.Figure(go.Scattergl(x=gx.ravel(), y=gy.ravel(), mode="markers", name="click grid", showlegend=False,
-                                 marker=dict(size=ms * 2, opacity=0), hoverinfo="none"))
-    add_map(fig, xs, ys, zs, "f(x, y)", classroom)
+    data = [trace("scattergl", x=typed(gx.ravel()), y=typed(gy.ravel()), mode="markers", name="click grid",
+                  showlegend=False, marker=dict(size=ms * 2, opacity=0), hoverinfo="none"), bar]
     for name, t in runs.items():  # hoverinfo "skip": clicks on a path fall through to the grid
-        fig.add_trace(go.Scatter(x=t.points[:, 0], y=t.points[:, 1], mode="lines+markers", name=LABELS[name],
-                                 line=dict(color=colour(name), width=lw), marker=dict(size=ms * 0.6),
-                                 hoverinfo="skip"))
+        data.append(trace("scatter", x=typed(t.points[:, 0]), y=typed(t.points[:, 1]), mode="lines+markers",
+                          name=LABELS[name], line=dict(color=colour(name), width=lw), marker=dict(size=ms * 0.6),
+                          hoverinfo="skip"))
     if minima:
-        fig.add_trace(go.Scatter(x=[m[0] for m in minima], y=[m[1] for m in minima], mode="markers", name="minimum",
-                                 hoverinfo="skip", showlegend=False,
-                                 marker=dict(symbol="star", size=ms * 2, color=MINIMUM_COLOUR,
-                                             line=dict(color="black", width=1.5))))
+        data.append(trace("scatter", x=[m[0] for m in minima], y=[m[1] for m in minima], mode="markers",
+                          name="minimum", hoverinfo="skip", showlegend=False,
+                          marker=dict(symbol="star", size=ms * 2, color=MINIMUM_COLOUR, line=dict(color="black", width=1.5))))
     steps = frame_steps(max((t.steps_run for t in runs.values()), default=0))
-    fig.add_trace(_heads(runs, 0, ms))
-    fig.frames = [go.Frame(data=[_heads(runs, k, ms)], traces=[len(fig.data) - 1], name=str(k)) for k in steps]
-    fig.add_trace(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name="start", hoverinfo="skip",
-                             showlegend=False, marker=dict(symbol="x", size=ms * 2, color=START_COLOUR,
-                                                           line=dict(color="white", width=1))))
-    fig.update_layout(**player(steps, 0, classroom), hovermode="closest", clickmode="event+select",
-                      legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
-    fig.update_xaxes(title_text="x", range=[xs[0], xs[-1]])
-    fig.update_yaxes(title_text="y", range=[ys[0], ys[-1]])
-    style(fig, classroom, height=640 if classroom else 560)
-    fig.update_layout(margin=dict(t=50, b=bottom_margin(classroom)))
-    return fig
+    data.append(_heads(runs, 0, ms))
+    frames = [{"data": [_heads(runs, k, ms)], "name": str(k), "traces": [len(data) - 1]} for k in steps]
+    data.append(trace("scatter", x=[start[0]], y=[start[1]], mode="markers", name="start", hoverinfo="skip",
+                      showlegend=False, marker=dict(symbol="x", size=ms * 2, color=START_COLOUR,
+                                                    line=dict(color="white", width=1))))
+    return figure(data, layout(
+        classroom, 640 if classroom else 560, legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"),
+        margin=dict(t=50, b=bottom_margin(classroom)), hovermode="closest", clickmode="event+select",
+        images=[image], **player(steps, 0, classroom),
+        xaxis=axis(classroom, "x", **MAP_AXIS, range=[xs[0], xs[-1]]),
+        yaxis=axis(classroom, "y", **MAP_AXIS, range=[ys[0], ys[-1]]),
+    ), frames)
 
 
-def _heads(runs: dict[str, Trajectory], k: int, ms: float) -> go.Scatter:
+def _heads(runs: dict[str, Trajectory], k: int, ms: float) -> dict:
     """Each optimizer's position at step k (runs that stopped early stay where they stopped)."""
     names = list(runs)
     at = [runs[n].points[min(k, runs[n].steps_run)] for n in names]
-    return go.Scatter(x=[p[0] for p in at], y=[p[1] for p in at], mode="markers", name="position at step",
-                      showlegend=False, hoverinfo="skip",
-                      marker=dict(size=ms * 2, color=[colour(n) for n in names], line=dict(color="white", width=2)))
+    return trace("scatter", x=[p[0] for p in at], y=[p[1] for p in at], mode="markers", name="position at step",
+                 showlegend=False, hoverinfo="skip",
+                 marker=dict(size=ms * 2, color=[colour(n) for n in names], line=dict(color="white", width=2)))
 
 
-def surface_figure(xs, ys, zs, runs: dict[str, Trajectory], classroom: bool) -> go.Figure:
+VIRIDIS = [list(stop) for stop in go.Surface(colorscale="Viridis").colorscale]  # the stops plotly writes for "Viridis"
+
+
+def surface_figure(xs, ys, zs, runs: dict[str, Trajectory], classroom: bool) -> SpecFigure:
     """The 3-D landscape with each optimizer's path lying on it."""
     shade, logged = heights(zs)
-    fig = go.Figure(go.Surface(x=xs, y=ys, z=shade, colorscale="Viridis", opacity=0.9, showscale=False,
-                               contours=dict(z=dict(show=True, usecolormap=True, project_z=True))))
+    data = [trace("surface", x=typed(xs), y=typed(ys), z=typed(shade), colorscale=VIRIDIS, opacity=0.9,
+                  showscale=False, contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True))))]
     for name, t in runs.items():
         px, py = t.points[:, 0], t.points[:, 1]
         lifted = lift(t.losses, zs, logged) + 0.01 * (np.nanmax(shade) - np.nanmin(shade))  # sit just above the skin
         off_map = (px < xs[0]) | (px > xs[-1]) | (py < ys[0]) | (py > ys[-1])
         lifted = np.where(off_map, np.nan, lifted)  # a runaway path leaves the picture instead of stretching it
-        fig.add_trace(go.Scatter3d(x=px, y=py, z=lifted, mode="lines+markers", name=LABELS[name],
-                                   line=dict(color=colour(name), width=line_width(classroom) * 2),
-                                   marker=dict(size=marker_size(classroom) * 0.4, color=colour(name))))
+        data.append(trace("scatter3d", x=typed(px), y=typed(py), z=typed(lifted), mode="lines+markers",
+                          name=LABELS[name], line=dict(color=colour(name), width=line_width(classroom) * 2),
+                          marker=dict(size=marker_size(classroom) * 0.4, color=colour(name))))
     tick = dict(size=sizes(classroom)["tick"])
-    fig.update_layout(scene=dict(xaxis=dict(title="x", tickfont=tick, range=[xs[0], xs[-1]]),
-                                 yaxis=dict(title="y", tickfont=tick, range=[ys[0], ys[-1]]),
-                                 zaxis=dict(title="log(1+f−min)" if logged else "f", tickfont=tick),
-                                 aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
-                                 camera=dict(eye=dict(x=1.3, y=-1.4, z=0.9))),
-                      legend=dict(orientation="h", y=1.0, x=0))
-    return style(fig, classroom, height=600 if classroom else 520)
+    return figure(data, layout(
+        classroom, 600 if classroom else 520, legend=dict(orientation="h", y=1.0, x=0),
+        scene=dict(xaxis=dict(title=dict(text="x"), tickfont=tick, range=[xs[0], xs[-1]]),
+                   yaxis=dict(title=dict(text="y"), tickfont=tick, range=[ys[0], ys[-1]]),
+                   zaxis=dict(title=dict(text="log(1+f−min)" if logged else "f"), tickfont=tick),
+                   aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6), camera=dict(eye=dict(x=1.3, y=-1.4, z=0.9))),
+        xaxis=axis_style(classroom), yaxis=axis_style(classroom),
+    ))
 
 
-def loss_figure(runs: dict[str, Trajectory], classroom: bool) -> go.Figure:
+def loss_figure(runs: dict[str, Trajectory], classroom: bool) -> SpecFigure:
     """Loss per step, one line per optimizer."""
-    fig = go.Figure()
-    for name, t in runs.items():
-        fig.add_trace(go.Scatter(x=np.arange(len(t.losses)), y=t.losses, mode="lines", name=LABELS[name],
-                                 line=dict(color=colour(name), width=line_width(classroom))))
-    fig.update_xaxes(title_text="step k")
+    data = [trace("scatter", x=typed(np.arange(len(t.losses))), y=typed(t.losses), mode="lines", name=LABELS[name],
+                  line=dict(color=colour(name), width=line_width(classroom))) for name, t in runs.items()]
     losses = np.concatenate([t.losses for t in runs.values()]) if runs else np.ones(1)
-    _log_if_wide(fig, losses)
-    fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
-    return style(fig, classroom, height=420 if classroom else 340)
+    return figure(data, layout(
+        classroom, 420 if classroom else 340, legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"),
+        xaxis=axis(classroom, "step k"), yaxis=axis(classroom, **loss_axis(losses)),
+    ))

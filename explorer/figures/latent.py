@@ -11,6 +11,7 @@ import torch
 from PIL import Image
 from torchvision.utils import make_grid
 
+from explorer.figures.spec import SpecFigure
 from explorer.figures.style import PALETTE, marker_size, sizes, style
 
 GRID_CURVE = 0  # the invisible click grid is trace 0, drawn under everything
@@ -162,21 +163,6 @@ def manifold_figure(images: np.ndarray, axis: np.ndarray, spacing: str, classroo
     fig.update_yaxes(tickvals=n - 0.5 - ticks, ticktext=[f"{axis[i]:.2f}" for i in ticks], title_text="z₂",
                      range=[n, 0], fixedrange=True, showgrid=False, scaleanchor="x", constrain="domain")
     return style(fig, classroom, height=height)
-
-
-class SpecFigure(go.Figure):
-    """A figure that already is a complete plain spec (a to_dict() output plus plain traces).
-
-    st.plotly_chart turns a figure into a dict with ``to_dict()``, which deep-copies every trace, and
-    validates a dict it is given; this hands over the spec as it is, which is most of what a rerun
-    of the latent map costs otherwise.
-    """
-
-    def __init__(self, spec: dict):  # no go.Figure.__init__: that would copy and check the spec again
-        self._spec = spec
-
-    def to_dict(self) -> dict:
-        return self._spec
 
 
 def assemble(base: dict, traces: list, ranges: dict | None = None) -> SpecFigure:

@@ -2,7 +2,7 @@
 
 plotly.js removes every contour and heatmap trace of a subplot when it animates other traces of
 that subplot (checked in headless Chromium, with and without ``redraw``). A layout image is not a
-trace, so the map stays while the paths move: :func:`add_map` draws the banded fill with darker
+trace, so the map stays while the paths move: :func:`map_layers` draws the banded fill with darker
 lines between the bands (a contour map) plus a colour bar. Bands are even steps of log(1 + f − min)
 when a few high walls would squash the rest into one band, else of √(f − min), so a bowl shows
 evenly spaced rings down to its bottom; the colour bar is labelled in f itself.
@@ -14,8 +14,9 @@ import base64
 import io
 
 import numpy as np
-import plotly.graph_objects as go
 from PIL import Image
+
+from explorer.figures.spec import trace, typed
 
 LIGHT, DARK = np.array([255.0, 255.0, 255.0]), np.array([90.0, 107.0, 123.0])  # pale valleys, slate hills
 MAP_COLOURS = [[0.0, "#FFFFFF"], [1.0, "#5A6B7B"]]  # the same two ends, for the colour bar
@@ -52,20 +53,23 @@ def band_scale(values: np.ndarray):
     return np.sqrt(np.maximum(values - lo, 0.0)), lambda s: s ** 2 + lo
 
 
-def add_map(fig: go.Figure, xs: np.ndarray, ys: np.ndarray, values: np.ndarray, title: str,
-            classroom: bool, axes: tuple[str, str] = ("x", "y"), colorbar: bool = True) -> None:
-    """Put the contour picture of ``values`` under the traces of the subplot on ``axes``, with a colour bar."""
+MAP_AXIS = {"showgrid": False, "zeroline": False}  # grid and zero lines would cut across the picture
+
+
+def map_layers(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, title: str, classroom: bool,
+               axes: tuple[str, str] = ("x", "y"), colorbar: bool = True) -> tuple[dict, dict | None]:
+    """The contour picture of ``values`` as a layout image under the subplot on ``axes`` (give those axes
+    :data:`MAP_AXIS`), and the trace that carries its colour bar (None without one)."""
     shade, to_value = band_scale(values)
-    for axis in axes:  # grid and zero lines would cut across the picture
-        fig.layout[axis[0] + "axis" + axis[1:]].update(showgrid=False, zeroline=False)
-    fig.add_layout_image(source=map_png(shade), xref=axes[0], yref=axes[1], x=xs[0], y=ys[-1],
-                         sizex=xs[-1] - xs[0], sizey=ys[-1] - ys[0], sizing="stretch", layer="below")
-    if colorbar:  # a marker-less scatter carries the colour bar, since the picture cannot
-        lo, hi = float(np.nanmin(shade)), float(np.nanmax(shade))
-        ticks = np.linspace(lo, hi, 6)
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", xaxis=axes[0], yaxis=axes[1],
-            marker=dict(colorscale=MAP_COLOURS, cmin=lo, cmax=hi, color=[lo], showscale=True,
-                        colorbar=dict(title=dict(text=title, side="right"), thickness=22 if classroom else 14,
-                                      tickvals=ticks, ticktext=[tick_label(to_value(t)) for t in ticks])),
-        ))
+    image = {"layer": "below", "sizex": xs[-1] - xs[0], "sizey": ys[-1] - ys[0], "sizing": "stretch",
+             "source": map_png(shade), "x": xs[0], "xref": axes[0], "y": ys[-1], "yref": axes[1]}
+    if not colorbar:
+        return image, None
+    lo, hi = float(np.nanmin(shade)), float(np.nanmax(shade))
+    ticks = np.linspace(lo, hi, 6)
+    # a marker-less scatter carries the colour bar, since the picture cannot
+    bar = trace("scatter", axes, x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", marker={
+        "colorscale": MAP_COLOURS, "cmin": lo, "cmax": hi, "color": [lo], "showscale": True,
+        "colorbar": {"title": {"text": title, "side": "right"}, "thickness": 22 if classroom else 14,
+                     "tickvals": typed(ticks), "ticktext": [tick_label(to_value(t)) for t in ticks]}})
+    return image, bar

@@ -19,19 +19,30 @@ def sizes(classroom: bool) -> dict:
     return CLASSROOM if classroom else NORMAL
 
 
-def style(fig: go.Figure, classroom: bool = False, height: int | None = None) -> go.Figure:
-    """Apply the shared palette and font sizes; Streamlit's theme sets tick fonts itself, so set them explicitly."""
+def layout_style(classroom: bool, titled: bool = False) -> dict:
+    """The shared layout settings as plain nested dicts (what :func:`style` applies)."""
     s = sizes(classroom)
-    fig.update_layout(
-        font=dict(size=s["font"]),
-        colorway=list(PALETTE),
-        legend=dict(font=dict(size=s["tick"])),
-        title_font=dict(size=s["font"] + 2),
-        hoverlabel=dict(font_size=s["tick"]),
-        margin=dict(l=10, r=10, t=40 if fig.layout.title.text else 10, b=10),
-    )
-    fig.update_xaxes(tickfont=dict(size=s["tick"]), title_font=dict(size=s["font"]))
-    fig.update_yaxes(tickfont=dict(size=s["tick"]), title_font=dict(size=s["font"]))
+    return {
+        "font": {"size": s["font"]},
+        "colorway": list(PALETTE),
+        "legend": {"font": {"size": s["tick"]}},
+        "title": {"font": {"size": s["font"] + 2}},
+        "hoverlabel": {"font": {"size": s["tick"]}},
+        "margin": {"l": 10, "r": 10, "t": 40 if titled else 10, "b": 10},
+    }
+
+
+def axis_style(classroom: bool) -> dict:
+    """Tick and axis-title fonts for every axis: Streamlit's theme sets tick fonts itself, so set them explicitly."""
+    s = sizes(classroom)
+    return {"tickfont": {"size": s["tick"]}, "title": {"font": {"size": s["font"]}}}
+
+
+def style(fig: go.Figure, classroom: bool = False, height: int | None = None) -> go.Figure:
+    """Apply the shared palette and font sizes to a go.Figure."""
+    fig.update_layout(**layout_style(classroom, titled=bool(fig.layout.title.text)))
+    fig.update_xaxes(**axis_style(classroom))
+    fig.update_yaxes(**axis_style(classroom))
     if height:
         fig.update_layout(height=height)
     return fig

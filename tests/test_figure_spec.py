@@ -1,0 +1,53 @@
+"""Plain-dict figures: typed arrays as plotly writes them, and specs that plotly itself accepts."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from _plotly_utils.utils import to_typed_array_spec
+
+from explorer.descent import descend
+from explorer.expressions import parse
+from explorer.figures.descent import contour_figure, curve_figure, loss_figure, surface_figure
+from explorer.figures.fit import fit_figure
+from explorer.figures.spec import typed
+from explorer.fitline import celsius_data, train
+from explorer.surfaces import grid
+
+
+@pytest.mark.parametrize("array", [
+    np.linspace(-2.0, 3.0, 7),
+    np.arange(12.0).reshape(3, 4)[:, 1],  # a strided view
+    np.arange(12.0).reshape(3, 4),  # 2-D: carries its shape
+    np.arange(5), np.arange(300), np.array([-40_000, 5]), np.array([0, 2**40]),  # int64 narrowed, or a list
+    np.arange(4, dtype=np.int32), np.arange(4, dtype=np.uint64), np.array([1.0, np.nan, np.inf]),
+    np.zeros(0),
+])
+def test_typed_writes_what_plotly_writes(array):
+    expected = to_typed_array_spec(array)
+    got = typed(array)
+    if isinstance(expected, np.ndarray):  # plotly leaves it an array; JSON makes it a list
+        expected = expected.tolist()
+    assert got == expected
+
+
+def figures(classroom: bool) -> list:
+    """One of every descent figure, from real runs."""
+    curve = descend(parse("x^2"), (2.5,), "momentum", 0.1, 150, momentum=0.9)
+    xs, ys = grid(parse("x^2"), ((-3.0, 3.0),), n=400)
+    surface = parse("x^2 + 3*y^2")
+    runs = {name: descend(surface, (-2.0, 1.0), name, 0.05, 40) for name in ("sgd", "adam")}
+    gx, gy, gz = grid(surface, ((-3.0, 3.0), (-3.0, 3.0)), n=60)
+    c, f = celsius_data()
+    fit = train(c, f, "sgd", 0.1, 30, scale=True)
+    return [curve_figure(xs, ys, curve, 7, classroom, minima=((0.0,),)),
+            contour_figure(gx, gy, gz, runs, (-2.0, 1.0), classroom, minima=((0.0, 0.0),)),
+            surface_figure(gx, gy, gz, runs, classroom), loss_figure(runs, classroom), fit_figure(c, f, fit, classroom)]
+
+
+@pytest.mark.parametrize("classroom", [False, True])
+def test_every_spec_passes_plotly_validation(classroom):
+    for fig in figures(classroom):
+        spec = fig.to_dict()
+        checked = go.Figure(spec)  # raises on any unknown property or invalid value
+        assert len(checked.data) == len(spec["data"])
+        assert len(checked.frames) == len(spec.get("frames", []))
