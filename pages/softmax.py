@@ -34,6 +34,14 @@ def load_digit_logits(logits: list[float], label: int) -> None:
     st.session_state["softmax.true"] = label
 
 
+@st.cache_data(show_spinner=False, max_entries=1000)
+def classifier_logits(_net: torch.nn.Module, net_id: int, index: int) -> list[float]:
+    """The classifier's ten logits for test digit ``index`` (one forward pass per digit and model, then cached)."""
+    images, _ = digits("mnist-5k", "test")
+    with torch.inference_mode():
+        return _net(images[index][None])[0].tolist()  # 10 floats
+
+
 def digit_section() -> None:
     """A test digit, the classifier's verdict and a button that loads its logits into the sliders."""
     net = load_model("classifier")
@@ -45,8 +53,7 @@ def digit_section() -> None:
                       help="The 1,000 held-out test digits, 100 of each class in order.")
     index = st.session_state["softmax.digit"]
     digit, label = images[index], int(labels[index])  # (1, 28, 28)
-    with torch.inference_mode():
-        digit_logits = net(digit[None])[0].tolist()  # 10 floats
+    digit_logits = classifier_logits(net, id(net), index)  # id: a freshly trained model is a new cache key
     with image:
         digit_image(digit, big, scale=0.5)
     guess = max(range(10), key=lambda k: digit_logits[k])

@@ -56,10 +56,10 @@ def test_gradient_is_softmax_minus_one_hot_at_t1():
 def test_figures_show_the_numbers_and_grow_in_classroom():
     z = [1.0, -0.5, 0.5, 2.0, -1.0, 0.0, -2.0, 3.0, 1.5, -1.5]
     p = sm.softmax(torch.tensor(z)).tolist()
-    fig = logits_and_probabilities(z, p, 1.0, False, 7)
-    assert list(fig.data[0].y) == z and list(fig.data[1].y) == pytest.approx(p)
-    assert fig.data[1].marker.line.width[7] > fig.data[1].marker.line.width[0]  # the true class stands out
-    big = logits_and_probabilities(z, p, 1.0, True, 7)
-    assert big.layout.xaxis.tickfont.size > fig.layout.xaxis.tickfont.size >= 12
+    fig = logits_and_probabilities(z, p, 1.0, False, 7).to_dict()
+    assert fig["data"][0]["y"] == z and fig["data"][1]["y"] == pytest.approx(p)
+    assert fig["data"][1]["marker"]["line"]["width"][7] > fig["data"][1]["marker"]["line"]["width"][0]  # the true class stands out
+    big = logits_and_probabilities(z, p, 1.0, True, 7).to_dict()
+    assert big["layout"]["xaxis"]["tickfont"]["size"] > fig["layout"]["xaxis"]["tickfont"]["size"] >= 12
     g = sm.cross_entropy_grad(torch.tensor(z), 7).tolist()
-    assert list(gradient_bars(g, False, 7).data[0].y) == pytest.approx(g)
+    assert gradient_bars(g, False, 7).to_dict()["data"][0]["y"] == pytest.approx(g)

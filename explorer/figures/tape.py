@@ -1,12 +1,16 @@
-"""The computation graph of a recorded formula: boxes laid out by depth, values, gradients."""
+"""The computation graph of a recorded formula: boxes laid out by depth, values, gradients.
+
+The figure is written as a plain spec (:mod:`explorer.figures.spec`): the same JSON that go.Scatter
+and add_annotation give, without checking every property of every box on each rerun.
+"""
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-import plotly.graph_objects as go
-
-from explorer.figures.style import PALETTE, sizes, style
+from explorer.figures.spec import SpecFigure, axis, figure, trace
+from explorer.figures.spec import layout as spec_layout
+from explorer.figures.style import PALETTE, sizes
 from explorer.tape import Tape
 
 GRAD_COLOUR = "#B84700"  # a darker vermillion: readable as text on white
@@ -72,7 +76,7 @@ def layout(tape: Tape) -> tuple[dict[int, Point], dict[tuple[int, int], list[Poi
     return {n.id: pos[n.id] for n in nodes}, {edge: [pos[item] for item in chain] for edge, chain in chains.items()}
 
 
-def graph_figure(tape: Tape, step: int = 0, classroom: bool = False, height: int | None = None) -> go.Figure:
+def graph_figure(tape: Tape, step: int = 0, classroom: bool = False, height: int | None = None) -> SpecFigure:
     """Boxes and edges of the formula; values below each box; the first ``step`` gradients of the backward pass.
 
     ``step`` = 0 shows the forward pass only; step k has popped k nodes off the tape, the k-th
@@ -83,14 +87,13 @@ def graph_figure(tape: Tape, step: int = 0, classroom: bool = False, height: int
     known = tape.revealed(step)
     current = tape.steps[step - 1] if step > 0 else None
     hot = {(c.user, current.node): c for c in current.contributions} if current else {}
-    fig = go.Figure()
     box_half = 0.85 * (s["font"] + 4) + s["line"] + 2  # px from a box's centre to just past its border
-    labels = []
+    data, notes, labels = [], [], []
     for (i, user), path in paths.items():
         c = hot.get((user, i))
         (x0, y0), (x1, y1) = path[0], path[1]
-        fig.add_trace(go.Scatter(
-            x=[p[0] for p in path], y=[p[1] for p in path], mode="lines", hoverinfo="skip", showlegend=False,
+        data.append(trace(
+            "scatter", x=[p[0] for p in path], y=[p[1] for p in path], mode="lines", hoverinfo="skip", showlegend=False,
             line={"color": GRAD_COLOUR if c else EDGE_COLOUR, "width": s["line"] * (1.8 if c else 0.8)},
         ))
         if c:  # the gradient arriving along this edge, labelled after the boxes so it sits on top
@@ -101,38 +104,39 @@ def graph_figure(tape: Tape, step: int = 0, classroom: bool = False, height: int
         fill = FILL["current"] if current and n.id == current.node else FILL["known"] if n.id in known else FILL[kind]
         border = GRAD_COLOUR if current and n.id == current.node else PALETTE[0] if kind == "variable" else "#555"
         size = s["font"] + 4
-        fig.add_annotation(
+        notes.append(dict(
             x=x, y=y, text=f"<b>{n.label}</b>", showarrow=False, bgcolor=fill, bordercolor=border,
             borderwidth=s["line"] * (1.2 if current and n.id == current.node else 0.6),
             width=max(2.2 * size, 0.62 * size * len(n.label) + 16), height=1.7 * size,
             font={"size": size, "color": "#555" if kind == "const" else "#111"},
-        )
+        ))
         if n.inputs:
-            fig.add_annotation(x=x, y=y, yshift=box_half, yanchor="bottom", showarrow=False,
-                               text=tape.names[n.id], font={"size": s["tick"] - 2, "color": "#666"})
+            notes.append(dict(x=x, y=y, yshift=box_half, yanchor="bottom", showarrow=False,
+                              text=tape.names[n.id], font={"size": s["tick"] - 2, "color": "#666"}))
         lines = [] if kind == "const" else [f"= {fmt(tape.values[n.id])}"]
         if n.id in known:
             lines.append(f"<span style='color:{GRAD_COLOUR}'><b>∂f/∂{tape.names[n.id]} = {fmt(known[n.id])}</b></span>")
         if lines:
-            fig.add_annotation(x=x, y=y, yshift=-box_half, yanchor="top", showarrow=False,
-                               text="<br>".join(lines), font={"size": s["tick"], "color": "#222"},
-                               bgcolor="rgba(255,255,255,0.85)")  # edges pass behind the numbers
+            notes.append(dict(x=x, y=y, yshift=-box_half, yanchor="top", showarrow=False,
+                              text="<br>".join(lines), font={"size": s["tick"], "color": "#222"},
+                              bgcolor="rgba(255,255,255,0.85)"))  # edges pass behind the numbers
     for where, c in labels:  # ∂f/∂user × local derivative
-        fig.add_annotation(
+        notes.append(dict(
             **where, showarrow=False, bgcolor="rgba(255,255,255,0.92)", borderpad=1,
             text=f"× {c.local_text} = {fmt(c.value)}" if c.local_text else fmt(c.value),
             font={"size": s["tick"] - 1, "color": GRAD_COLOUR},
-        )
+        ))
     xs, ys = zip(*(pos[n.id] for n in tape.nodes))
-    fig.add_trace(go.Scatter(  # invisible markers carry the hover text
-        x=xs, y=ys, mode="markers", marker={"size": s["font"] * 2, "opacity": 0}, showlegend=False,
+    data.append(trace(  # invisible markers carry the hover text
+        "scatter", x=list(xs), y=list(ys), mode="markers", marker={"size": s["font"] * 2, "opacity": 0}, showlegend=False,
         hovertext=[tape.formula(n.id) + f" = {fmt(tape.values[n.id])}" for n in tape.nodes], hoverinfo="text",
     ))
     every = {p for path in paths.values() for p in path} | set(pos.values())  # waypoints take rows too
     rows = max(sum(1 for p in every if p[0] == c) for c in set(xs))
     low, high = min(p[1] for p in every), max(p[1] for p in every)
-    fig.update_xaxes(visible=False, range=[min(xs) - 0.5, max(xs) + 0.5])
-    fig.update_yaxes(visible=False, range=[low - 0.75, high + 0.45])
-    fig.update_layout(plot_bgcolor="white", dragmode=False)
     unit = 150 if classroom else 115  # px per row: a box, its name and two text lines
-    return style(fig, classroom, height=height or 60 + unit * max(rows, 2))
+    return figure(data, spec_layout(
+        classroom, height or 60 + unit * max(rows, 2), annotations=notes, plot_bgcolor="white", dragmode=False,
+        xaxis=axis(classroom, visible=False, range=[min(xs) - 0.5, max(xs) + 0.5]),
+        yaxis=axis(classroom, visible=False, range=[low - 0.75, high + 0.45]),
+    ))
