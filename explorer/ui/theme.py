@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from explorer.figures.style import sizes
 
@@ -50,14 +55,32 @@ def classroom_toggle() -> None:
                       help="Large type, thick lines and big digits for a projector.")
 
 
+_ENTRY = threading.local()  # .running: the entry script is running this thread's page
+ENTRY_SCRIPT = "streamlit_app.py"
+
+
+@contextlib.contextmanager
+def entry_script():
+    """Mark the entry script's page.run(): a page run without it is a legacy-mode run."""
+    _ENTRY.running = True
+    try:
+        yield
+    finally:
+        _ENTRY.running = False
+
+
 def leave_legacy_pages_mode() -> None:
-    """Run the entry script, not the bare page, when a fresh server's first request is a page link.
+    """Run the entry script, not the bare page, when a fresh server's first requests are page links.
 
     Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until
     ``st.navigation`` has run once in the process, and then runs the linked page without the
-    entry script (no navigation table, no wide layout, no classroom toggle).
+    entry script (no navigation table, no wide layout, no classroom toggle). Every run that
+    started before that — a class opening a shared link at once — is such a run: each one leaves
+    the mode and reruns. A page run on its own (``AppTest.from_file("pages/x.py")``) is not one.
     """
-    if PagesManager.uses_pages_directory:
+    ctx = get_script_run_ctx()
+    bare = ctx is not None and Path(ctx.main_script_path).name == ENTRY_SCRIPT and not getattr(_ENTRY, "running", False)
+    if PagesManager.uses_pages_directory or bare:
         PagesManager.uses_pages_directory = False
         st.rerun()
 

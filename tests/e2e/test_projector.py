@@ -114,3 +114,23 @@ def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser_page):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_class_opening_shared_links_at_once_on_a_fresh_server_gets_the_app(browser):
+    proc, url = start_streamlit()
+    links = ["softmax?classroom=1", "latent", "descent_1d", "gradient_tape"]
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in links]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for page, link in zip(pages, links):  # all requested before any has run: the race
+            page.goto(f"{url}/{link}", wait_until="commit")
+        for page, link in zip(pages, links):
+            settle(page)
+            sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+            # legacy pages/ mode lists file names ("descent 1d") and has no classroom toggle
+            assert "Classroom mode" in sidebar and "descent 1d" not in sidebar, (link, sidebar[:200])
+    finally:
+        for c in contexts:
+            c.close()
+        proc.terminate()
+        proc.wait(10)
