@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 import torch
 
@@ -134,12 +135,20 @@ def test_error_map_and_hole_overlay_colours():
 def test_psnr_curve_figure_marks_the_level_and_grows_in_classroom():
     curve = restoration.Curve("gaussian", np.array([0.1, 0.5, 1.0]), np.array([20.0, 9.0, 6.0]),
                               np.array([24.0, 18.0, 13.0]), np.array([22.0, 14.0, 11.0]), ("a", "b", "c"))
-    fig = figure(curve, 0.3, classroom=False)
-    now = fig.data[-1]
-    assert list(now.x) == [0.3] * 3
-    assert list(now.y) == pytest.approx([21.0, 18.0, 14.5])  # learned, baseline, noisy interpolated at 0.3
-    assert fig.layout.shapes[0].x0 == 0.3
-    big = figure(curve, 0.3, classroom=True)
-    assert big.layout.font.size > fig.layout.font.size
-    assert big.data[0].line.width > fig.data[0].line.width
-    assert len(figure(curve, 0.0, classroom=False).data) == 3  # below the first level: the line only
+    fig = figure(curve, 0.3, classroom=False).to_dict()  # the plain spec st.plotly_chart sends
+    now = fig["data"][-1]
+    assert list(now["x"]) == [0.3] * 3
+    assert list(now["y"]) == pytest.approx([21.0, 18.0, 14.5])  # learned, baseline, noisy interpolated at 0.3
+    assert fig["layout"]["shapes"][0]["x0"] == 0.3
+    big = figure(curve, 0.3, classroom=True).to_dict()
+    assert big["layout"]["font"]["size"] > fig["layout"]["font"]["size"]
+    assert big["data"][0]["line"]["width"] > fig["data"][0]["line"]["width"]
+    assert len(figure(curve, 0.0, classroom=False).to_dict()["data"]) == 3  # below the first level: the line only
+
+
+@pytest.mark.parametrize("classroom", [False, True])
+def test_psnr_curve_figure_is_a_valid_plotly_spec(classroom):
+    curve = restoration.Curve("salt-and-pepper", np.array([0.1, 0.5, 1.0]), np.array([20.0, 9.0, 6.0]),
+                              np.array([24.0, 18.0, 13.0]), np.array([22.0, 14.0, 11.0]), ("a", "b", "c"))
+    spec = figure(curve, 0.5, classroom).to_dict()
+    assert go.Figure(spec).to_dict() == spec  # plotly validates it and writes it back unchanged
