@@ -7,7 +7,6 @@ play/pause buttons (:func:`player`), so moving through the steps needs no Stream
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from explorer.descent import OPTIMIZERS, Trajectory
 from explorer.figures.maps import MAP_AXIS, map_layers
@@ -223,13 +222,10 @@ def _heads(runs: dict[str, Trajectory], k: int, ms: float) -> dict:
                  marker=dict(size=ms * 2, color=[colour(n) for n in names], line=dict(color="white", width=2)))
 
 
-VIRIDIS = [list(stop) for stop in go.Surface(colorscale="Viridis").colorscale]  # the stops plotly writes for "Viridis"
-
-
 def surface_figure(xs, ys, zs, runs: dict[str, Trajectory], classroom: bool) -> SpecFigure:
     """The 3-D landscape with each optimizer's path lying on it."""
     shade, logged = heights(zs)
-    data = [trace("surface", x=typed(xs), y=typed(ys), z=typed(shade), colorscale=VIRIDIS, opacity=0.9,
+    data = [trace("surface", x=typed(xs), y=typed(ys), z=typed(shade), colorscale="Viridis", opacity=0.9,
                   showscale=False, contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True))))]
     for name, t in runs.items():
         px, py = t.points[:, 0], t.points[:, 1]

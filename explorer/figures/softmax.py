@@ -42,10 +42,7 @@ def _bars(values: Sequence[float], classroom: bool, text: list[str], true_class:
 
 
 def _layout(classroom: bool, height: int | None, **props) -> dict:
-    spec = layout(classroom, height, showlegend=False, bargap=0.25, **props)
-    if height is None:  # leave it to Streamlit
-        del spec["height"]
-    return spec
+    return layout(classroom, height, showlegend=False, bargap=0.25, **props)
 
 
 def logits_and_probabilities(logits: Sequence[float], probs: Sequence[float], temperature: float,

@@ -81,11 +81,13 @@ def axis(classroom: bool, title: str | None = None, **props) -> dict:
     return spec
 
 
-def layout(classroom: bool, height: int, legend: dict | None = None, margin: dict | None = None, **props) -> dict:
-    """A figure layout with the shared style (see :func:`~explorer.figures.style.style`) and the default template."""
+def layout(classroom: bool, height: int | None, legend: dict | None = None, margin: dict | None = None,
+           **props) -> dict:
+    """A figure layout with the shared style (see :func:`~explorer.figures.style.style`) and the default template;
+    ``height`` None leaves the height to Streamlit."""
     shared = layout_style(classroom)
     return {"template": template(), **props, **shared, "legend": {**(legend or {}), **shared["legend"]},
-            "margin": {**shared["margin"], **(margin or {})}, "height": height}
+            "margin": {**shared["margin"], **(margin or {})}, **({} if height is None else {"height": height})}
 
 
 def figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> SpecFigure:
