@@ -3,9 +3,10 @@
 import streamlit as st
 import torch
 
-from explorer.ui.pages import PAGES, ROOT
-from explorer.ui.server_fixes import keep_file_watchers_off
-from explorer.ui.theme import classroom_toggle, entry_script
+from explorer import ROOT
+from explorer.ui.pages import PAGES
+from explorer.ui.server_fixes import entry_script, keep_file_watchers_off
+from explorer.ui.theme import classroom_toggle
 
 keep_file_watchers_off()  # a reconnecting tab would make the server rescan ~2,900 modules
 torch.set_num_threads(1)  # each rerun's decode is tiny; one thread per session scales to a class of 30

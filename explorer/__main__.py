@@ -56,7 +56,7 @@ def train_main(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Dispatch ``train`` here and ``bench`` to ``explorer.bench.main`` (imported lazily)."""
+    """Dispatch ``train`` here and ``bench`` to ``explorer.bench.cli.main`` (imported lazily)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] not in ("train", "bench"):
         print("usage: python -m explorer {train,bench} [options]  (add --help to a command)",
@@ -64,9 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if argv[0] == "train":
         return train_main(argv[1:])
-    from explorer import bench  # may import streamlit: only when asked for
+    from explorer.bench.cli import main as bench_main  # imports streamlit: only when asked for
 
-    return bench.main(argv[1:]) or 0
+    return bench_main(argv[1:]) or 0
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from explorer import ROOT
+
 DATASETS = ("mnist-5k", "mnist", "fashion-mnist")
 SPLITS = ("train", "test")
 BUNDLED = "mnist-5k"
@@ -27,7 +29,7 @@ class DatasetUnavailable(ValueError):
 
 def cache_dir() -> Path:
     """Where torchvision downloads go: $EXPLORER_DATA_CACHE, else ``data-cache/`` in the repo."""
-    default = Path(__file__).resolve().parents[1] / "data-cache"
+    default = ROOT / "data-cache"
     return Path(os.environ.get("EXPLORER_DATA_CACHE", default))
 
 
@@ -85,3 +87,9 @@ def digits(dataset: str = BUNDLED, split: str = "train") -> tuple[Tensor, Tensor
     if split not in SPLITS:
         raise DatasetUnavailable(f"Unknown split '{split}': choose 'train' or 'test'.")
     return _load(dataset, split)
+
+
+def class_example(labels: np.ndarray, digit: int, example: int) -> int:
+    """Index of the ``example``-th digit of class ``digit`` among ``labels`` (wraps around)."""
+    idx = np.flatnonzero(np.asarray(labels) == digit)
+    return int(idx[example % len(idx)])

@@ -26,6 +26,8 @@ OPTIMIZERS = {  # name -> (torch.optim class, default keyword arguments)
     "adagrad": (torch.optim.Adagrad, {}),
     "adam": (torch.optim.Adam, {}),
 }
+LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
+          "adagrad": "Adagrad", "adam": "Adam"}  # each optimizer's name on the pages
 BOUND = 1e6  # a point farther than this from the origin has run away
 MAX_STEPS = 100_000
 

@@ -1,6 +1,6 @@
 """Fit a line: Celsius -> Fahrenheit with one neuron ``y = w·x + b``, trained by torch.optim.
 
-The first example of the study notes (TensorFlow's Udacity course, "l02c01 celsius to
+A first example of a neural network (as in TensorFlow's Udacity course, "l02c01 celsius to
 fahrenheit"): noisy measurements of ``F = 1.8·C + 32`` and a single neuron with one weight ``w``
 and one bias ``b``. The loss is the mean squared error; :func:`train` runs the real optimizer
 through :func:`explorer.descent.descend`, so divergence is reported the same way as on the

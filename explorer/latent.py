@@ -99,9 +99,3 @@ def ellipse(mu, logvar, k: float = 1.0, points: int = 90) -> np.ndarray:
     radii = k * np.exp(0.5 * np.asarray(logvar, dtype=np.float64)[:2])
     t = np.linspace(0.0, 2 * np.pi, points)
     return np.asarray(mu, dtype=np.float64)[:2] + radii * np.stack([np.cos(t), np.sin(t)], axis=1)
-
-
-def class_examples(labels: np.ndarray, digit: int, example: int) -> int:
-    """Index in the test set of the ``example``-th digit of class ``digit`` (wraps around)."""
-    idx = np.flatnonzero(labels == digit)
-    return int(idx[example % len(idx)])

@@ -1,6 +1,6 @@
 """Logits -> probabilities: softmax with a temperature, cross-entropy and its gradient, written out.
 
-The study notes: "logit values are what softmax takes as inputs, it then outputs probabilities".
+Logits are what softmax takes as inputs; it outputs probabilities.
 Everything here works on the last dimension, so a (10,) vector or an (N, 10) batch both work.
 """
 

@@ -1,6 +1,6 @@
 """The gradient tape: record every step of a formula forward, then play the tape backward.
 
-The study notes: backpropagation needs the gradients computed before, and a "gradient tape"
+Backpropagation needs the values computed on the way forward, and a "gradient tape"
 stores the computation like a tape recorder, then pops it in reverse. :func:`record` does just
 that with the chain rule written out, one node at a time, with no help from autograd:
 

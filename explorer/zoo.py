@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from explorer import SEED
+from explorer import ROOT, SEED
 from explorer.data import BUNDLED, digits
 from explorer.nets import Denoiser, Inpainter
 from explorer.specs import SPECS, Progress
@@ -50,7 +50,7 @@ def models_dir(root: str | os.PathLike | None = None) -> Path:
     """The checkpoint folder: ``root``, else $EXPLORER_MODELS, else ``models/`` in the repo."""
     if root is not None:
         return Path(root)
-    return Path(os.environ.get("EXPLORER_MODELS", Path(__file__).resolve().parents[1] / "models"))
+    return Path(os.environ.get("EXPLORER_MODELS", ROOT / "models"))
 
 
 def _known(name: str) -> str:

@@ -2,31 +2,18 @@
 
 import streamlit as st
 
-from explorer.descent import descend
 from explorer.expressions import parse
 from explorer.figures.descent import curve_figure, view_range
 from explorer.surfaces import CURVES, grid
-from explorer.ui import function_box as fbox
-from explorer.ui import optimizer_box as obox
 from explorer.ui import url_state
+from explorer.ui.descent import function_box as fbox
+from explorer.ui.descent import optimizer_box as obox
+from explorer.ui.descent.runs import run
+from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, setup_page
-from explorer.ui.url_state import Param
 from explorer.update_rule import IN_WORDS, update_rule
 
-DEFAULT = CURVES["bowl"]
-PARAMS = [
-    *fbox.params("gd1", CURVES, DEFAULT.key),
-    Param("gd1.x0", float, DEFAULT.start[0], lo=-1000.0, hi=1000.0),
-    Param("gd1.steps", int, 30, lo=1, hi=500),
-    *obox.params("gd1", multi=False, lr=DEFAULT.lr),
-    Param("gd1.k", int, 0, lo=0, hi=499),
-]
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def run(formula: str, x0: float, optimizer: str, lr: float, steps: int, hyper: tuple):
-    """The descent path, computed once per distinct set of plain arguments."""
-    return descend(parse(formula), (x0,), optimizer, lr, steps, **dict(hyper))
+PARAMS = TABLES["descent_1d"]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -34,29 +21,23 @@ def curve(formula: str, lo: float, hi: float):
     return grid(parse(formula), ((lo, hi),), n=400)
 
 
-def preset_picked(preset):
-    """A new preset starts where it teaches best, with the learning rate that shows its idea."""
-    st.session_state["gd1.x0"] = preset.start[0]
-    st.session_state["gd1.lr"] = preset.lr
-
-
 big = setup_page(
     "Slope and descent",
     "Gradient is another word for slope: the steeper the curve, the bigger the gradient, and a negative one "
     "means downhill is to the right. The derivative gives that slope — gradient descent steps against it.",
 )
-fbox.link_defaults("gd1", CURVES, {"gd1.x0": lambda p: p.start[0], "gd1.lr": lambda p: p.lr})
+fbox.link_defaults("gd1", CURVES)
 url_state.restore(PARAMS)
 
 controls, picture = st.columns([1, 2.6], gap="large")
 with controls:
-    chosen = fbox.function_box("gd1", CURVES, ((-4.0, 4.0),), on_preset=preset_picked)
+    chosen = fbox.function_box("gd1", CURVES, ((-4.0, 4.0),))
     x0 = st.number_input("Start x₀", step=0.1, format="%.3f", key="gd1.x0")
     steps = st.slider("Steps", 1, 500, key="gd1.steps")
 (optimizer,), lr, hyper = obox.optimizer_box("gd1", False, controls, controls)
 
 try:
-    traj = run(chosen.f.text, float(x0), optimizer, float(lr), int(steps), tuple(sorted(hyper[optimizer].items())))
+    traj = run(chosen.f.text, (float(x0),), optimizer, lr, steps, hyper[optimizer])
 except ValueError as err:  # e.g. the function is undefined at the start, or Nesterov without momentum
     picture.error(f"Can't run this: {err}")
     url_state.publish(PARAMS)

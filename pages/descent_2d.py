@@ -2,37 +2,25 @@
 
 import streamlit as st
 
-from explorer.descent import descend
+from explorer.descent import LABELS
 from explorer.expressions import parse
 from explorer.figures.descent import (
     GRID_CURVE,
-    LABELS,
     contour_figure,
     contour_layers,
     loss_figure,
     surface_figure,
 )
 from explorer.surfaces import SURFACES, grid
-from explorer.ui import function_box as fbox
-from explorer.ui import optimizer_box as obox
 from explorer.ui import url_state
+from explorer.ui.descent import function_box as fbox
+from explorer.ui.descent import optimizer_box as obox
+from explorer.ui.descent.runs import run
+from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, setup_page
-from explorer.ui.url_state import Param
 
-DEFAULT = SURFACES["elongated"]
 CHART = "gd2.chart"  # the contour's selection state: where the map was clicked
-PARAMS = [
-    *fbox.params("gd2", SURFACES, DEFAULT.key),
-    Param("gd2.start", "floats", DEFAULT.start, lo=-1000.0, hi=1000.0),
-    Param("gd2.steps", int, 100, lo=1, hi=500),
-    *obox.params("gd2", multi=True, default=("sgd", "momentum", "adam"), lr=DEFAULT.lr),
-]
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def run(formula: str, start: tuple, optimizer: str, lr: float, steps: int, hyper: tuple):
-    """One racer's path, computed once per distinct set of plain arguments."""
-    return descend(parse(formula), start, optimizer, lr, steps, **dict(hyper))
+PARAMS = TABLES["descent_2d"]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -56,12 +44,6 @@ def take_click() -> None:
     st.session_state["_gd2.clicked"] = clicked
 
 
-def preset_picked(preset):
-    """A new preset starts where it teaches best, with the learning rate that shows its idea."""
-    st.session_state["gd2.start"] = preset.start
-    st.session_state["gd2.lr"] = preset.lr
-
-
 def around(domain, start, margin=0.5):
     """The preset's domain, widened when the start lies outside it."""
     return tuple((min(lo, s - margin), max(hi, s + margin)) for (lo, hi), s in zip(domain, start))
@@ -72,18 +54,18 @@ big = setup_page(
     "With two inputs the gradient holds the slope in each direction and points uphill; stepping against it "
     "walks down the landscape. Optimizers use the same slopes differently — race them from one start.",
 )
-fbox.link_defaults("gd2", SURFACES, {"gd2.start": lambda p: p.start, "gd2.lr": lambda p: p.lr})
+fbox.link_defaults("gd2", SURFACES)
 url_state.restore(PARAMS)
 take_click()
 
 controls, picture = st.columns([1.15, 2.5], gap="large")
 with controls:
-    chosen = fbox.function_box("gd2", SURFACES, ((-3.0, 3.0), (-3.0, 3.0)), on_preset=preset_picked)
+    chosen = fbox.function_box("gd2", SURFACES, ((-3.0, 3.0), (-3.0, 3.0)))
 names, lr, hyper = obox.optimizer_box("gd2", True, controls, controls)
 with controls:
     steps = st.slider("Steps", 1, 500, key="gd2.steps")
     if chosen.preset is not None:
-        st.button("Reset the start", on_click=preset_picked, args=(chosen.preset,),
+        st.button("Reset the start", on_click=fbox.use_preset, args=("gd2", chosen.preset),
                   help="Back to this surface's usual start.")
 
 start = tuple(float(v) for v in st.session_state["gd2.start"])
@@ -91,7 +73,7 @@ domain = around(chosen.domain, start)
 runs = {}
 for name in names:
     try:
-        runs[name] = run(chosen.f.text, start, name, float(lr), int(steps), tuple(sorted(hyper[name].items())))
+        runs[name] = run(chosen.f.text, start, name, lr, steps, hyper[name])
     except ValueError as err:  # e.g. undefined at the start, or Nesterov without momentum
         picture.error(f"{LABELS[name]} can't run: {err}")
 minima = chosen.preset.minima if chosen.preset is not None else ()

@@ -6,16 +6,12 @@ import streamlit as st
 from explorer.figures.descent import loss_figure
 from explorer.figures.fit import fit_figure, loss_picture, wb_window
 from explorer.fitline import TRUE_B, TRUE_W, celsius_data, exact_fit, train
-from explorer.ui import optimizer_box as obox
 from explorer.ui import url_state
+from explorer.ui.descent import optimizer_box as obox
+from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, setup_page
-from explorer.ui.url_state import Param
 
-PARAMS = [
-    *obox.params("fit", multi=False, lr=0.1),
-    Param("fit.steps", int, 60, lo=1, hi=500),
-    Param("fit.scale", bool, True),
-]
+PARAMS = TABLES["fit_line"]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

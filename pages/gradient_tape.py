@@ -9,17 +9,12 @@ from explorer.expressions import ExpressionError, parse
 from explorer.figures.tape import FILL, fmt, graph_figure
 from explorer.tape import autograd_gradient, record
 from explorer.ui import url_state
+from explorer.ui.state_tables import TABLES
+from explorer.ui.state_tables import TAPE_FORMULA as DEFAULT
 from explorer.ui.theme import caption, setup_page
-from explorer.ui.url_state import Param
 
-DEFAULT = "(x*y + sin(x))^2"
 PRESETS = (DEFAULT, "x^2 + y^2", "sigmoid(2*x - y)", "exp(x) * sin(y) - x/y", "log(1 + exp(x*y))")
-PARAMS = [
-    Param("tape.f", str, DEFAULT),
-    Param("tape.x", float, 2.0, lo=-10.0, hi=10.0),
-    Param("tape.y", float, 3.0, lo=-10.0, hi=10.0),
-    Param("tape.step", int, 0, lo=0, hi=200),
-]
+PARAMS = TABLES["gradient_tape"]
 GOOD = "tape._good"  # the last formula that parsed: shown while the text box holds a bad one
 
 big = setup_page(

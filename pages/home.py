@@ -3,7 +3,8 @@
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from explorer.ui.pages import PAGES, ROOT
+from explorer import ROOT
+from explorer.ui.pages import PAGES
 from explorer.ui.theme import setup_page
 
 big = setup_page(

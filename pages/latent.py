@@ -6,20 +6,14 @@ import streamlit as st
 
 from explorer import latent
 from explorer.figures.latent import assemble, marker_trace
-from explorer.ui import latent_compare as compare
-from explorer.ui import latent_sections as sections
-from explorer.ui import latent_state as state
 from explorer.ui import url_state
+from explorer.ui.latent import sections, state
+from explorer.ui.latent.menu import MENU, follows_z
 from explorer.ui.models import load_model
+from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, digit_image, setup_page
 
-SHOW = {
-    "Manifold": sections.manifold, "Interpolate": sections.interpolate, "Sampling": sections.sampling,
-    "Encode": sections.encode, "AE vs VAE": compare.ae_vs_vae, "More latents": compare.more_latents,
-    "Live map": compare.live,  # issue 8's live component: listed only when explorer/ui/live_map.py exists
-}
-OVERLAYS = {"Interpolate": sections.interpolate_overlay, "Sampling": sections.chosen_overlay,
-            "Encode": sections.chosen_overlay}
+PARAMS = TABLES["latent"]
 
 big = setup_page(
     "VAE latent map",
@@ -27,16 +21,12 @@ big = setup_page(
     "draws the digit back from them. With two of them every digit is a point on this map — and every "
     "point of the map, even an empty one, decodes to a digit.",
 )
-state.keep_values()
-url_state.restore(state.PARAMS)
+url_state.restore(PARAMS)
 vae = load_model("vae", state.DATASET)
 if vae is None:  # load_model has said why
     st.stop()
 mu, logvar, labels = state.codes("vae", state.DATASET, vae)
 half = latent.extent(mu)  # the map is the square [-half, half]²
-options = state.sections()
-if st.session_state["latent.section"] not in options:
-    st.session_state["latent.section"] = options[0]
 section = st.session_state["latent.section"]
 state.take_click()  # a selection put into session state directly (the chart's callback covers clicks)
 state.clamp_z(half)
@@ -54,12 +44,13 @@ def explore(ctx: sections.Ctx, section: str) -> None:
         caption("The decoder's drawing of the point z — the white star on the map.")
         st.slider("z₁", -ctx.half_width, ctx.half_width, step=0.01, format="%.2f", key="latent.z1")
         st.slider("z₂", -ctx.half_width, ctx.half_width, step=0.01, format="%.2f", key="latent.z2")
-        url_state.publish(state.PARAMS)
-        url_state.share_link(state.PARAMS)
+        url_state.publish(PARAMS)
+        url_state.share_link(PARAMS)
     with map_col:  # the cached map plus a few small traces: the thousands of points never change
         base = state.base_map("vae", state.DATASET, ctx.half_width, ctx.big, 520 if ctx.big else 470,
                               _mu=ctx.mu, _labels=ctx.labels)
-        extra = OVERLAYS[section](ctx) if section in OVERLAYS else []
+        overlay = MENU[section].overlay
+        extra = overlay(ctx) if overlay else []
         st.plotly_chart(assemble(base, extra + [marker_trace(z, ctx.big)]), key=state.MAP_KEY,
                         on_select=state.on_click, selection_mode="points", config=sections.STATIC)
         caption("Each dot is one of 1,000 test digits at its code μ, coloured by class; click anywhere — "
@@ -67,7 +58,7 @@ def explore(ctx: sections.Ctx, section: str) -> None:
 
 
 # a move of z reruns only the map and the digit, unless the section below draws z too
-(explore if sections.follows_z(section) else st.fragment(explore))(ctx, section)
-st.segmented_control("Explore", options, key="latent.section", required=True, label_visibility="collapsed")
-SHOW[section](ctx)
-url_state.publish(state.PARAMS)  # a section may have changed its own controls
+(explore if follows_z(section) else st.fragment(explore))(ctx, section)
+st.segmented_control("Explore", tuple(MENU), key="latent.section", required=True, label_visibility="collapsed")
+MENU[section].show(ctx)
+url_state.publish(PARAMS)  # a section may have changed its own controls

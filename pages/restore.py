@@ -3,10 +3,11 @@
 import streamlit as st
 
 from explorer.ui import url_state
-from explorer.ui.restore_denoise import show_denoise
-from explorer.ui.restore_inpaint import show_inpaint
-from explorer.ui.restore_params import PARAMS, TABS
-from explorer.ui.restore_pick import pick_digit
+from explorer.ui.restore.choices import TABS
+from explorer.ui.restore.denoise import show_denoise
+from explorer.ui.restore.inpaint import show_inpaint
+from explorer.ui.restore.pick import pick_digit
+from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import setup_page
 
 big = setup_page(
@@ -14,6 +15,7 @@ big = setup_page(
     "Feed an autoencoder noisy digits and train it to give back the clean ones: it learns to remove "
     "noise. Cut a hole in a digit instead and it learns to fill the missing part (inpainting).",
 )
+PARAMS = TABLES["restore"]
 url_state.restore(PARAMS)
 
 clean, name = pick_digit()  # (1, 1, 28, 28)

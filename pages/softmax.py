@@ -8,16 +8,11 @@ from explorer.data import digits
 from explorer.figures.softmax import gradient_bars, logits_and_probabilities
 from explorer.ui import url_state
 from explorer.ui.models import load_model
+from explorer.ui.state_tables import LOGIT_LIMIT as LIMIT
+from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, digit_image, setup_page
-from explorer.ui.url_state import Param
 
-LIMIT = 20.0  # slider range ±LIMIT: the trained classifier's logits stay within it
-DEFAULT_LOGITS = (1.0, -0.5, 0.5, 2.0, -1.0, 0.0, -2.0, 3.0, 1.5, -1.5)
-PARAMS = [Param(f"softmax.z{k}", float, DEFAULT_LOGITS[k], lo=-LIMIT, hi=LIMIT) for k in range(10)] + [
-    Param("softmax.T", float, 1.0, lo=0.1, hi=5.0),
-    Param("softmax.true", int, 7, choices=tuple(range(10))),
-    Param("softmax.digit", int, 0, lo=0, hi=999),
-]
+PARAMS = TABLES["softmax"]
 
 big = setup_page(
     "Logits → softmax",

@@ -2,12 +2,11 @@
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from explorer import ROOT
 
 
 def app_test(path: str, timeout: float = 120) -> AppTest:

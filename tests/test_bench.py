@@ -9,9 +9,10 @@ import streamlit
 import torch
 from apps import app_test
 
-from explorer import bench
-from explorer.ui.bench_apptest import FLOOR, control_changer, rerun_median_ms
-from explorer.ui.loadtest_widgets import _array
+from explorer.bench import cli as bench
+from explorer.bench.apptest import control_changer, rerun_median_ms
+from explorer.bench.loadtest_widgets import _array
+from explorer.bench.server import FLOOR_SCRIPT as FLOOR
 
 
 def _spec(at) -> dict:

@@ -46,3 +46,9 @@ def test_offline_download_names_the_bundled_set(tmp_path, monkeypatch):
     with pytest.raises(DatasetUnavailable, match="mnist-5k"):
         digits("fashion-mnist", "test")
     data._load.cache_clear()
+
+
+def test_class_example_picks_within_class_and_wraps():
+    labels = np.array([3, 1, 3, 1, 3])
+    assert data.class_example(labels, 3, 1) == 2 and data.class_example(labels, 1, 2) == 1
+    assert data.class_example(labels, 3, 3) == 0  # three 3s: the fourth wraps to the first

@@ -6,9 +6,9 @@ import urllib.request
 
 import pytest
 
-from explorer.bench_load import NGINX, replicas, spread
-from explorer.bench_server import FLOOR_SCRIPT, ROOT
-from explorer.ui.loadtest import run_load
+from explorer.bench.load import NGINX, replicas, spread
+from explorer.bench.loadtest import run_load
+from explorer.bench.server import FLOOR_SCRIPT, ROOT
 
 pytestmark = pytest.mark.load
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

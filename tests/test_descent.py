@@ -148,7 +148,7 @@ PRESETS = list(CURVES.values()) + list(SURFACES.values())
 
 @pytest.mark.parametrize("surface", PRESETS, ids=[f"{s.dim}d-{s.key}" for s in PRESETS])
 def test_numerical_extremes_never_give_nan(surface):
-    """Issue 7: every optimizer at lr 10 and 1e-4, 500 steps, starting at the domain's edges."""
+    """Every optimizer at lr 10 and 1e-4, 500 steps, starting at the domain's edges."""
     ends = corners(surface.domain)
     for i, (name, lr) in enumerate(itertools.product(OPTIMIZERS, (10.0, 1e-4))):
         start = ends[i % len(ends)]  # every corner gets used across the optimizers

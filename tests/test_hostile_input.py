@@ -1,4 +1,4 @@
-"""Issue 7: hostile and malformed function text, and property tests of the parser.
+"""Hostile and malformed function text, and property tests of the parser.
 
 Every string is either refused with an ExpressionError that says what is wrong, or accepted and
 then evaluated (grid and descent) quickly and without NaN reaching a trajectory. Nothing any of

@@ -7,6 +7,7 @@ from scipy.stats import norm
 
 from explorer import SEED, latent
 from explorer.figures import latent as figs
+from explorer.figures.pixels import tile
 from explorer.nets import VAE, Autoencoder
 
 
@@ -104,11 +105,6 @@ def test_square_around_frames_off_centre_codes():
     assert list(fig.layout.xaxis.range) == [1.0, 9.0] and list(fig.layout.yaxis.range) == [1.0, 9.0]
 
 
-def test_class_examples_pick_within_class():
-    labels = np.array([3, 1, 3, 1, 3])
-    assert latent.class_examples(labels, 3, 1) == 2 and latent.class_examples(labels, 1, 2) == 1
-
-
 def test_map_figure_colours_classes_and_has_a_dense_invisible_grid():
     rng = np.random.default_rng(SEED)
     mu, labels = rng.normal(size=(100, 2)), np.repeat(np.arange(10), 10)
@@ -134,6 +130,6 @@ def test_classroom_map_has_bigger_fonts():
 def test_tile_is_whole_pixel_enlargement():
     images = np.zeros((3, 28, 28), dtype=np.float32)
     images[1, 0, 0] = 1.0
-    pic = figs.tile(images, nrow=3, px=56)  # (56, 168)
+    pic = tile(images, nrow=3, px=56)  # (56, 168)
     assert pic.shape == (56, 168) and pic.dtype == np.uint8
     assert np.all(pic[:2, 56:58] == 255) and pic[2, 58] == 0 and pic[0, 0] == 0

@@ -7,9 +7,9 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from explorer.bench_load import warm
-from explorer.bench_server import APP_SCRIPT, streamlit_server
-from explorer.ui.loadtest import LoadResult, Session, run_sync
+from explorer.bench.load import warm
+from explorer.bench.loadtest import LoadResult, Session, run_sync
+from explorer.bench.server import APP_SCRIPT, streamlit_server
 
 
 @pytest.fixture(scope="module")

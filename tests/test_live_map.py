@@ -8,7 +8,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from explorer.figures.style import CLASSROOM, NORMAL, PALETTE
-from explorer.ui.live_map import map_data
+from explorer.ui.widgets.live_map import map_data
 
 SCRIPT = """
 import numpy as np
@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from explorer.nets import VAE
-from explorer.ui import live_map
+from explorer.ui.widgets import live_map
 
 torch.manual_seed(0)
 vae = st.cache_resource(lambda: VAE().eval())()

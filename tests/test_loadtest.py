@@ -11,11 +11,11 @@ import pytest
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from explorer.bench_load import warm
-from explorer.bench_server import APP_SCRIPT, FLOOR_SCRIPT, streamlit_server
-from explorer.ui.loadtest import LoadResult, Session, run_load, run_sync
-from explorer.ui.loadtest_http import check_loopback
-from explorer.ui.loadtest_widgets import _array, click_selection, widget_from_element
+from explorer.bench.load import warm
+from explorer.bench.loadtest import LoadResult, Session, run_load, run_sync
+from explorer.bench.loadtest_http import check_loopback
+from explorer.bench.loadtest_widgets import _array, click_selection, widget_from_element
+from explorer.bench.server import APP_SCRIPT, FLOOR_SCRIPT, streamlit_server
 
 LATENT_CONTROLS = ("latent.z1", "latent.z2", "latent.map")
 

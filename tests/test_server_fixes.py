@@ -9,8 +9,8 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.script_data import ScriptData
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
+from explorer.bench.loadtest import run_sync
 from explorer.ui import server_fixes
-from explorer.ui.loadtest import run_sync
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.descent import OPTIMIZERS, Trajectory
+from explorer.descent import LABELS, OPTIMIZERS, Trajectory
 from explorer.figures.maps import MAP_AXIS, map_layers
 from explorer.figures.spec import SpecFigure, axis, figure, layout, trace, typed
 from explorer.figures.style import PALETTE, axis_style, line_width, marker_size, sizes
@@ -17,8 +17,6 @@ MAX_FRAMES = 120  # more frames only make the figure heavier; the eye cannot fol
 PLAY_SECONDS = 8.0  # a whole run plays in about this long
 GRID_N = 60  # the invisible click grid is GRID_N × GRID_N points: ≤ ~15 px apart on a laptop
 START_COLOUR, MINIMUM_COLOUR = "#000000", "#FFFFFF"
-LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
-          "adagrad": "Adagrad", "adam": "Adam"}
 
 
 def colour(optimizer: str) -> str:

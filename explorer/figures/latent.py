@@ -7,10 +7,9 @@ import io
 
 import numpy as np
 import plotly.graph_objects as go
-import torch
 from PIL import Image
-from torchvision.utils import make_grid
 
+from explorer.figures.pixels import tile
 from explorer.figures.spec import SpecFigure
 from explorer.figures.style import PALETTE, marker_size, sizes, style
 
@@ -135,15 +134,6 @@ def _png_uri(img: np.ndarray) -> str:
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-
-
-def tile(images: np.ndarray, nrow: int, px: int = 28, padding: int = 0, pad_value: float = 1.0) -> np.ndarray:
-    """(N, 28, 28) in [0, 1] -> one uint8 picture, ``nrow`` digits per row, each enlarged to ``px`` (whole pixels)."""
-    t = torch.as_tensor(np.asarray(images, dtype=np.float32))[:, None]  # (N, 1, 28, 28)
-    k = max(1, px // t.shape[-1])
-    t = torch.nn.functional.interpolate(t, scale_factor=k, mode="nearest")  # crisp, no smoothing
-    grid = make_grid(t, nrow=nrow, padding=padding * k, pad_value=pad_value)  # (3, H, W)
-    return (grid[0].clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
 
 
 def manifold_figure(images: np.ndarray, axis: np.ndarray, spacing: str, classroom: bool,

@@ -13,7 +13,7 @@ import streamlit as st
 from PIL import Image, UnidentifiedImageError
 from streamlit.errors import StreamlitAPIException
 
-from explorer.ui.theme import upscale
+from explorer.figures.pixels import upscale
 
 SIDE = 280  # canvas size in screen pixels: 10 per digit pixel
 MAX_UPLOAD = 1_000_000  # bytes

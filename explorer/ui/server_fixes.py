@@ -1,17 +1,28 @@
-"""A fix for the Streamlit server itself, installed once per process by the entry script.
+"""Fixes for Streamlit 1.67 itself: a reconnecting tab's file watcher, and the legacy pages/ mode.
 
-Streamlit 1.67 gates its source-file watcher on ``server.fileWatcherType`` when a session starts,
+**File watcher.** Streamlit 1.67 gates its source-file watcher on ``server.fileWatcherType`` when a session starts,
 but not when a browser tab reconnects to its session (a Wi-Fi blip, a laptop lid):
 ``WebsocketSessionManager`` calls ``AppSession.register_file_watchers()`` unconditionally, and
 the new watcher then walks every module in ``sys.modules`` (~2,900 with torch, ~230 ms on the
 event loop) at the end of the next run. Thirty tabs reconnecting stall every class on the server
 for seconds; with the watcher off (our config) there is nothing to register.
+
+**Legacy pages/ mode.** With a ``pages/`` folder, Streamlit runs a linked page bare (no entry
+script, no navigation) until ``st.navigation`` has run once in the process; see
+:func:`leave_legacy_pages_mode`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from pathlib import Path
+
+import streamlit as st
 from streamlit import config
 from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 _ORIGINAL = AppSession.register_file_watchers
 
@@ -24,3 +35,33 @@ def _register_file_watchers(self: AppSession) -> None:
 def keep_file_watchers_off() -> None:
     """Make a reconnecting session honour ``server.fileWatcherType = "none"`` (idempotent)."""
     AppSession.register_file_watchers = _register_file_watchers
+
+
+_ENTRY = threading.local()  # .running: the entry script is running this thread's page
+ENTRY_SCRIPT = "streamlit_app.py"
+
+
+@contextlib.contextmanager
+def entry_script():
+    """Mark the entry script's page.run(): a page run without it is a legacy-mode run."""
+    _ENTRY.running = True
+    try:
+        yield
+    finally:
+        _ENTRY.running = False
+
+
+def leave_legacy_pages_mode() -> None:
+    """Run the entry script, not the bare page, when a fresh server's first requests are page links.
+
+    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until
+    ``st.navigation`` has run once in the process, and then runs the linked page without the
+    entry script (no navigation table, no wide layout, no classroom toggle). Every run that
+    started before that — a class opening a shared link at once — is such a run: each one leaves
+    the mode and reruns. A page run on its own (``AppTest.from_file("pages/x.py")``) is not one.
+    """
+    ctx = get_script_run_ctx()
+    bare = ctx is not None and Path(ctx.main_script_path).name == ENTRY_SCRIPT and not getattr(_ENTRY, "running", False)
+    if PagesManager.uses_pages_directory or bare:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from pathlib import Path
-
-import numpy as np
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from explorer.figures.pixels import upscale
 from explorer.figures.style import sizes
+from explorer.ui.server_fixes import leave_legacy_pages_mode
 
 CLASSROOM_KEY = "classroom"
 
@@ -55,36 +50,6 @@ def classroom_toggle() -> None:
                       help="Large type, thick lines and big digits for a projector.")
 
 
-_ENTRY = threading.local()  # .running: the entry script is running this thread's page
-ENTRY_SCRIPT = "streamlit_app.py"
-
-
-@contextlib.contextmanager
-def entry_script():
-    """Mark the entry script's page.run(): a page run without it is a legacy-mode run."""
-    _ENTRY.running = True
-    try:
-        yield
-    finally:
-        _ENTRY.running = False
-
-
-def leave_legacy_pages_mode() -> None:
-    """Run the entry script, not the bare page, when a fresh server's first requests are page links.
-
-    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until
-    ``st.navigation`` has run once in the process, and then runs the linked page without the
-    entry script (no navigation table, no wide layout, no classroom toggle). Every run that
-    started before that — a class opening a shared link at once — is such a run: each one leaves
-    the mode and reruns. A page run on its own (``AppTest.from_file("pages/x.py")``) is not one.
-    """
-    ctx = get_script_run_ctx()
-    bare = ctx is not None and Path(ctx.main_script_path).name == ENTRY_SCRIPT and not getattr(_ENTRY, "running", False)
-    if PagesManager.uses_pages_directory or bare:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def setup_page(title: str, idea: str) -> bool:
     """Title, the two-line idea block and the classroom CSS; returns whether classroom mode is on."""
     leave_legacy_pages_mode()
@@ -98,15 +63,6 @@ def setup_page(title: str, idea: str) -> bool:
 def caption(text: str) -> None:
     """The one sentence under a figure saying what you see."""
     st.html(f'<div class="explorer-caption">{text}</div>')
-
-
-def upscale(img, px: int) -> np.ndarray:
-    """A (28, 28) image in [0, 1] -> uint8 (px', px') enlarged by whole pixels (nearest neighbour)."""
-    a = np.asarray(img.detach().cpu() if hasattr(img, "detach") else img, dtype=np.float32)
-    a = a.reshape(a.shape[-2], a.shape[-1])
-    k = max(1, px // a.shape[-1])
-    a = (np.clip(a, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
-    return a.repeat(k, axis=0).repeat(k, axis=1)  # repeat on uint8: cheaper than kron on floats
 
 
 def digit_image(img, classroom: bool, caption_text: str | None = None, scale: float = 1.0) -> None:

@@ -9,8 +9,8 @@ import streamlit as st
 
 from explorer.data import digits
 from explorer.latent import encode, extent
-from explorer.ui import live_map
 from explorer.ui.models import load_model
+from explorer.ui.widgets import live_map
 
 st.set_page_config(page_title="Live map harness", layout="wide")
 st.session_state.runs = st.session_state.get("runs", 0) + 1

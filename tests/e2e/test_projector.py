@@ -11,7 +11,8 @@ import time
 import pytest
 from conftest import ARTIFACTS, screenshot, start_streamlit, wait_for_app
 
-from explorer.ui.pages import PAGES, ROOT
+from explorer import ROOT
+from explorer.ui.pages import PAGES
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1280, 720

@@ -10,86 +10,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
-from explorer.bench_server import ROOT
+from explorer import ROOT
+from explorer.bench.report import Figure, machine, measure, median_ms, table
 
-CLICK_NEEDS = ('[data-testid="stPlotlyChart"]', '[data-testid="stImage"] img')
-
-
-@dataclass
-class Figure:
-    """One line of the table: a value with its unit, or None and the reason it is missing."""
-
-    section: str
-    name: str
-    value: float | None = None
-    unit: str = ""
-    note: str = ""
-
-    def shown(self) -> str:
-        if self.value is None:
-            return f"n/a ({self.note})" if self.note else "n/a"
-        digits = 2 if abs(self.value) < 10 else 1 if abs(self.value) < 100 else 0
-        return f"{self.value:,.{digits}f} {self.unit}".strip()
-
-
-def measure(section: str, name: str, unit: str, fn: Callable[[], float | tuple[float, str]], log=None) -> Figure:
-    """Run ``fn`` (returning a value, or (value, note)); any failure becomes "n/a (reason)"."""
-    t0 = time.monotonic()
-    try:
-        out = fn()
-        value, note = out if isinstance(out, tuple) else (out, "")
-        fig = Figure(section, name, float(value), unit, note)
-    except Exception as err:  # noqa: BLE001 - any missing piece must not stop the other figures
-        fig = Figure(section, name, None, unit, f"{type(err).__name__}: {err}"[:200])
-    if log:
-        log(f"  {name}: {fig.shown()}  [{time.monotonic() - t0:.0f} s]")
-    return fig
-
-
-def median_ms(fn: Callable[[], object], repeats: int = 21, warmup: int = 2) -> float:
-    """Median wall time of ``fn()`` in milliseconds."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000.0)
-    return statistics.median(times)
-
-
-def machine() -> dict:
-    """CPU model, cores, library versions: what the figures were measured on."""
-    import plotly
-    import streamlit
-    import torch
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), cpu)
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
-            "streamlit": streamlit.__version__, "plotly": plotly.__version__, "os": platform.platform(),
-            "load_average": [round(v, 1) for v in os.getloadavg()]}  # other work on the machine skews figures
+CLICK_NEEDS = ('[data-testid="stPlotlyChart"]', '[data-testid="stImage"] img')  # the latent page is up
 
 
 def page_figures(repeats: int, log) -> list[Figure]:
     """AppTest rerun medians per page after a control change, and each one's ratio to the floor page.
 
-    The ratio is of wall-time medians, as the issue states it; the CPU-time ratio beside it is
+    The ratio is of wall-time medians; the CPU-time ratio beside it is
     the steadier one when other work shares the machine.
     """
-    from explorer.ui.bench_apptest import FLOOR, latent_click, rerun_median_ms
+    from explorer.bench.apptest import latent_click, rerun_median_ms
+    from explorer.bench.server import FLOOR_SCRIPT as FLOOR
     from explorer.ui.pages import PAGES
 
     runs = [(FLOOR, "floor page", None)] + [(p.path, p.title, None) for p in PAGES if (ROOT / p.path).exists()]
@@ -151,7 +88,7 @@ def compute_figures(log) -> list[Figure]:
 
 def browser_figures(log) -> list[Figure]:
     """Cold start, click -> image and the live map, in headless Chromium."""
-    from explorer import bench_browser as bb
+    from explorer.bench import browser as bb
 
     def click():
         ms, n = bb.click_to_image_ms()
@@ -198,7 +135,7 @@ def _training_rows(name: str, record: dict, note: str) -> list[Figure]:
 
 def load_figures(replicas: int, duration: float, log) -> tuple[list[Figure], list[dict]]:
     """p50/p95 at N = 1, 10, 30 for floor and latent; the N=30 ratio (goal ≤ 1.5×, 0 errors)."""
-    from explorer.bench_load import load_matrix, ratio_at
+    from explorer.bench.load import load_matrix, ratio_at
 
     try:
         rows = load_matrix(duration=duration, n_replicas=replicas, log=log)
@@ -221,20 +158,6 @@ def load_figures(replicas: int, duration: float, log) -> tuple[list[Figure], lis
     ratio = ratio_at(rows, 30, replicas)
     figs.append(Figure("load", f"p95 latent / floor at N=30 ({where})", ratio, "×", "goal ≤ 1.5×"))
     return figs, rows
-
-
-def table(info: dict, figures: list[Figure]) -> str:
-    """The markdown table: the machine, then one row per figure."""
-    head = (f"Machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, torch {info['torch']} "
-            f"({info['torch_threads']} thread), Streamlit {info['streamlit']}, Plotly {info['plotly']}; "
-            f"load average at start {info['load_average'][0]}" + (f"; servers with {' '.join(info['env'])}."
-                                                                   if info.get("env") else "."))
-    lines = [head, "",
-             "| section | figure | median | note |", "| --- | --- | --- | --- |"]
-    for f in figures:
-        note = "" if f.value is None else f.note
-        lines.append(f"| {f.section} | {f.name} | {f.shown()} | {note} |")
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ selectable Plotly chart (the latent map), sending the ``rerun_script`` a browser
 (all widget states, page hash, query string, cached message hashes, the widget's fragment id).
 Latency = BackMsg sent -> ForwardMsg ``script_finished``. Loopback only; bounded in time and count.
 
-    python -m explorer.ui.loadtest http://127.0.0.1:8501 --n 10 --duration 20 --page latent
+    python -m explorer.bench.loadtest http://127.0.0.1:8501 --n 10 --duration 20 --page latent
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from explorer.ui.loadtest_http import Browserish, check_loopback
-from explorer.ui.loadtest_widgets import Widget, widget_from_element
+from explorer.bench.loadtest_http import Browserish, check_loopback
+from explorer.bench.loadtest_widgets import Widget, widget_from_element
 
 T = TypeVar("T")
 

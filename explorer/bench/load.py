@@ -16,18 +16,17 @@ import subprocess
 import time
 from collections.abc import Iterator
 
-from explorer import SEED
-from explorer.bench_server import (
+from explorer import ROOT, SEED
+from explorer.bench.loadtest import LoadResult, Session, run_load, run_sync
+from explorer.bench.server import (
     APP_SCRIPT,
     FLOOR_SCRIPT,
-    ROOT,
     Server,
     free_port,
     free_ports,
     streamlit_server,
     wait_healthy,
 )
-from explorer.ui.loadtest import LoadResult, Session, run_load, run_sync
 
 # (label, script, page path, the controls a person moves): the latent map's sliders and the map itself
 TARGETS = (("floor", FLOOR_SCRIPT, "", None),

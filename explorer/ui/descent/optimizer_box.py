@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.descent import OPTIMIZERS
-from explorer.figures.descent import LABELS
+from explorer.descent import LABELS, OPTIMIZERS
 from explorer.surfaces import CURVES, SURFACES
 from explorer.ui.url_state import Param
 

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 import torch
 from torch import Tensor
 
-from explorer.data import digits
 from explorer.ui.canvas import draw_digit, instructions, upload_digit
-from explorer.ui.restore_params import SOURCES
+from explorer.ui.digit_pick import randomise, test_digit
+from explorer.ui.restore.choices import SOURCES
 
 LABELS = {"test set": "a test digit", "draw": "draw one", "upload": "upload one"}
-
-
-def test_digit(digit: int, index: int) -> Tensor:
-    """The ``index``-th test digit of class ``digit``, (1, 1, 28, 28); never seen in training."""
-    images, labels = digits("mnist-5k", "test")
-    return images[torch.nonzero(labels == digit)[index]].reshape(1, 1, 28, 28)
-
-
-def _random_digit() -> None:
-    rng = np.random.default_rng()  # a fresh pick each click; the URL then records which one
-    st.session_state["restore.digit"] = int(rng.integers(10))
-    st.session_state["restore.index"] = int(rng.integers(100))
 
 
 def pick_digit() -> tuple[Tensor, str]:
@@ -36,8 +23,8 @@ def pick_digit() -> tuple[Tensor, str]:
             a, b = st.columns(2)
             digit = a.slider("Class", 0, 9, key="restore.digit")
             index = b.slider("Which of its 100 test digits", 0, 99, key="restore.index")
-            st.button("Random digit", on_click=_random_digit, icon=":material/casino:")
-            return test_digit(digit, index), f"test digit {digit} #{index}"
+            st.button("Random digit", on_click=randomise, args=("restore.digit", "restore.index"), icon=":material/casino:")
+            return test_digit(digit, index)[1], f"test digit {digit} #{index}"
         if source == "draw":
             instructions("<b>Draw one digit</b> with the mouse, big and in the middle; the page frames it "
                          "like MNIST (20×20 box, centred by mass). The bin icon clears it.")
@@ -46,5 +33,5 @@ def pick_digit() -> tuple[Tensor, str]:
             drawn = upload_digit("restore.upload")
     if drawn is None:
         st.info(f"Nothing drawn or uploaded yet: showing test digit {digit} #{index} meanwhile.")
-        return test_digit(digit, index), f"test digit {digit} #{index}"
+        return test_digit(digit, index)[1], f"test digit {digit} #{index}"
     return torch.as_tensor(drawn).reshape(1, 1, 28, 28), "your digit"

@@ -7,12 +7,13 @@ import streamlit as st
 from torch import nn
 
 from explorer import latent
-from explorer.data import digits
+from explorer.data import class_example, digits
 from explorer.figures import latent as figs
-from explorer.ui import latent_state as state
-from explorer.ui.latent_sections import STATIC, Ctx, strip
+from explorer.ui.latent import state
+from explorer.ui.latent.sections import STATIC, Ctx, strip
 from explorer.ui.models import load_model
 from explorer.ui.theme import caption, digit_image
+from explorer.ui.widgets import live_map
 
 SIZES = (("vae", 2), ("vae8", 8), ("vae16", 16))  # model name, latent variables
 VAE_WORDS = ("The VAE's codes fill one round cloud around 0 — its prior N(0, 1) — so nearly every z near "
@@ -59,7 +60,7 @@ def _reconstruct(name: str, dataset: str, idx: tuple[int, ...], _model: nn.Modul
 def more_latents(ctx: Ctx) -> None:
     """The same ten digits reconstructed through 2, 8 and 16 latent variables."""
     st.slider("Example", 0, 99, key="latent.example")
-    idx = tuple(latent.class_examples(ctx.labels, k, st.session_state["latent.example"]) for k in range(10))
+    idx = tuple(class_example(ctx.labels, k, st.session_state["latent.example"]) for k in range(10))
     images, _ = digits(state.DATASET, "test")
     originals = images[list(idx), 0].numpy()  # (10, 28, 28)
     rows = [("original", originals)]
@@ -80,10 +81,7 @@ def more_latents(ctx: Ctx) -> None:
 
 
 def live(ctx: Ctx) -> None:
-    """Issue 8's in-browser map: the decoder follows the mouse; a click sets the same z as the big map."""
-    # optional component: this section is listed only when it exists
-    from explorer.ui import live_map
-
+    """The in-browser map: the decoder follows the mouse; a click sets the same z as the big map."""
     live_map.show(ctx.vae, ctx.mu, ctx.labels, ctx.z, ctx.half_width, ctx.big, on_pick=state.on_pick,
                   key="latent.live")
     caption("Move the mouse over the map: the decoder runs in your browser and redraws the digit at "

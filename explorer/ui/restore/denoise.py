@@ -17,7 +17,7 @@ from explorer.restoration import (
     tuning_digits,
 )
 from explorer.ui.models import load_model
-from explorer.ui.restore_view import image_row, psnr_metric
+from explorer.ui.restore.view import image_row, psnr_metric
 from explorer.ui.theme import caption
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "salt and pepper"}

@@ -13,9 +13,11 @@ import streamlit as st
 from torch import nn
 
 from explorer import latent
-from explorer.data import digits
+from explorer.data import class_example, digits
 from explorer.figures import latent as figs
-from explorer.ui import latent_state as state
+from explorer.figures.pixels import tile
+from explorer.ui.digit_pick import randomise
+from explorer.ui.latent import state
 from explorer.ui.theme import caption, digit_image
 
 STATIC = {"displayModeBar": False}  # plotly config: no toolbar on a projected page
@@ -39,17 +41,11 @@ class Ctx:
         return state.decode("vae", self.vae, codes)
 
 
-def follows_z(section: str) -> bool:
-    """Whether the section below the map draws the point z (then a move of z reruns the whole page)."""
-    return section in ("AE vs VAE", "Live map") or (
-        section == "Interpolate" and st.session_state["latent.path"] == "clicks")
-
-
 def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int | None = None) -> None:
     """Digits in a row (or rows of ``per_row``), whole-pixel enlarged, as one PNG."""
     per_row = per_row or len(images)
     k = int(np.clip(30 // per_row, 2, 4 if big else 3))  # a row of 10 fits a 1280-px projector
-    st.image(figs.tile(images, nrow=per_row, px=28 * k, padding=1), caption=label, output_format="PNG")
+    st.image(tile(images, nrow=per_row, px=28 * k, padding=1), caption=label, output_format="PNG")
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -78,8 +74,8 @@ def _ends(ctx: Ctx) -> tuple[np.ndarray, np.ndarray] | None:
         prev = st.session_state["latent.prev"]
         return (np.array(prev), np.array(ctx.z)) if len(prev) == 2 else None
     ex = st.session_state["latent.example"]
-    a = latent.class_examples(ctx.labels, st.session_state["latent.from"], ex)
-    b = latent.class_examples(ctx.labels, st.session_state["latent.to"], ex)
+    a = class_example(ctx.labels, st.session_state["latent.from"], ex)
+    b = class_example(ctx.labels, st.session_state["latent.to"], ex)
     return ctx.mu[a], ctx.mu[b]
 
 
@@ -111,24 +107,18 @@ def interpolate(ctx: Ctx) -> None:
             f"B ({ends[1][0]:.2f}, {ends[1][1]:.2f}) on the map: each step changes the digit a little.")
 
 
-def _random_digit() -> None:
-    rng = np.random.default_rng()  # a fresh pick each press is the point of the button
-    st.session_state["latent.digit"] = int(rng.integers(10))
-    st.session_state["latent.example"] = int(rng.integers(100))
-
-
 def pick(ctx: Ctx) -> int:
     """Choose a test digit by class and example (or at random); returns its test-set index."""
     st.segmented_control("Digit", range(10), key="latent.digit", required=True)
     left, right = st.columns([5, 1], vertical_alignment="bottom")
     left.slider("Example", 0, 99, key="latent.example")
-    right.button("Random", on_click=_random_digit, width="stretch")
-    return latent.class_examples(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
+    right.button("Random", on_click=randomise, args=("latent.digit", "latent.example"), width="stretch")
+    return class_example(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
 
 
 def chosen_overlay(ctx: Ctx) -> list:
     """The chosen digit's mu as a marked point on the main map."""
-    i = latent.class_examples(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
+    i = class_example(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
     return [figs.marker_trace(ctx.mu[i], ctx.big, name=f"digit {ctx.labels[i]} (test #{i})",
                               color=figs.PALETTE[ctx.labels[i]])]
 

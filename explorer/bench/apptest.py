@@ -5,10 +5,9 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-FLOOR = "explorer/ui/bench_floor.py"
+from explorer import ROOT
+
 # the control a person moves most on each page; other pages use their first slider (or other control)
 PREFERRED = {"pages/latent.py": "latent.z1", "pages/restore.py": "restore.noise", "pages/descent_1d.py": "gd1.lr",
              "pages/descent_2d.py": "gd2.lr", "pages/fit_line.py": "fit.lr"}

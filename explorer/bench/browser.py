@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import statistics
-import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-from explorer.bench_server import (
-    APP_SCRIPT,
-    ROOT,
-    free_port,
-    stop,
-    streamlit_command,
-    wait_healthy,
-)
+from explorer.bench.server import chromium, streamlit_server
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 1280, "height": 720}
 # rendered = the script finished (no running indicator) and the main area holds real content
 RENDERED_JS = """(needs) => !document.querySelector('[data-testid="stStatusWidget"]')
@@ -37,45 +24,6 @@ CLICK_PROBE_JS = """() => { const t = window.__probe = {down: null, changed: nul
              {subtree: true, childList: true, attributes: true, attributeFilter: ['src']}); }"""
 
 
-def chromium_path() -> str | None:
-    """PLAYWRIGHT_CHROMIUM, else Debian's /usr/bin/chromium, else None."""
-    for candidate in (os.environ.get("PLAYWRIGHT_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-@contextlib.contextmanager
-def browser() -> Iterator:
-    """A headless Chromium (raises RuntimeError when there is none)."""
-    path = chromium_path()
-    if path is None:
-        raise RuntimeError("no chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@contextlib.contextmanager
-def app(script: str = APP_SCRIPT) -> Iterator[tuple[str, float]]:
-    """`streamlit run` the app; yields (base URL, monotonic start time) once healthy."""
-    port = free_port()
-    t0 = time.monotonic()
-    proc = subprocess.Popen(streamlit_command(script, port), cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, 120, proc)
-        yield url, t0
-    finally:
-        stop(proc)
-
-
 def _open(b, url: str, needs: list[str], timeout_s: float = 300):
     page = b.new_context(viewport=VIEWPORT).new_page()
     page.goto(url)
@@ -85,17 +33,17 @@ def _open(b, url: str, needs: list[str], timeout_s: float = 300):
 
 def cold_start_s(path: str = "", needs: tuple[str, ...] = ()) -> float:
     """Seconds from `streamlit run` to the page at ``path`` rendered in Chromium (a new process)."""
-    with browser() as b, app() as (url, t0):
-        page = _open(b, f"{url}/{path}", list(needs))
-        elapsed = time.monotonic() - t0
+    with chromium() as b, streamlit_server() as server:
+        page = _open(b, f"{server.url}/{path}", list(needs))
+        elapsed = time.monotonic() - server.started
         page.context.close()
     return elapsed
 
 
 def click_to_image_ms(clicks: int = 6) -> tuple[float, int]:
     """Median ms from a click on the latent map to a changed digit image in the page; (median, clicks seen)."""
-    with browser() as b, app() as (url, _):
-        page = _open(b, f"{url}/latent", ['[data-testid="stPlotlyChart"] .nsewdrag', '[data-testid="stImage"] img'])
+    with chromium() as b, streamlit_server() as server:
+        page = _open(b, f"{server.url}/latent", ['[data-testid="stPlotlyChart"] .nsewdrag', '[data-testid="stImage"] img'])
         page.evaluate(CLICK_PROBE_JS)
         box = page.locator('[data-testid="stPlotlyChart"] .nsewdrag').first.bounding_box()
         times = []
@@ -115,8 +63,8 @@ def click_to_image_ms(clicks: int = 6) -> tuple[float, int]:
 
 def live_map_rate(sweep_s: float = 2.0) -> tuple[float, float]:
     """(decodes per second, ms per decode) of the in-browser live map during a mouse sweep."""
-    with browser() as b, app() as (url, _):
-        page = _open(b, f"{url}/latent?latent.section=Live+map", [])
+    with chromium() as b, streamlit_server() as server:
+        page = _open(b, f"{server.url}/latent?latent.section=Live+map", [])
         try:
             page.wait_for_function("() => window.__liveMap && window.__liveMap.ready", timeout=60_000)
         except Exception as err:

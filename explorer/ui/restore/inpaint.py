@@ -10,12 +10,10 @@ from explorer.figures.restore import hole_overlay
 from explorer.restoration import inpaint, make_mask
 from explorer.ui.canvas import draw_mask, instructions
 from explorer.ui.models import load_model
-from explorer.ui.restore_denoise import new_noise
-from explorer.ui.restore_params import DRAWN, PARAMS, SIDES
-from explorer.ui.restore_view import fmt_mse, image_row
+from explorer.ui.restore.choices import DRAWN, SHAPES, SIDES
+from explorer.ui.restore.denoise import new_noise
+from explorer.ui.restore.view import fmt_mse, image_row
 from explorer.ui.theme import caption
-
-SHAPES = next(p.choices for p in PARAMS if p.key == "restore.mask")
 
 
 def _shape_sliders(shape: str) -> dict:

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import streamlit as st
 
+from explorer.figures.pixels import upscale
 from explorer.figures.style import sizes
 from explorer.ui.theme import digit_image
 
@@ -37,10 +38,8 @@ def fmt_mse(value: float | None) -> str:
 
 def rgb_image(rgb: np.ndarray, classroom: bool, label: str) -> None:
     """An (28, 28, 3) uint8 picture enlarged by whole pixels, as PNG (the error map, the hole)."""
-    px = sizes(classroom)["digit_px"]
-    k = max(1, px // rgb.shape[0])
-    big = rgb.repeat(k, axis=0).repeat(k, axis=1)  # nearest neighbour: crisp pixels
-    st.image(big, caption=label, output_format="PNG", width=k * rgb.shape[0])
+    big = upscale(rgb, sizes(classroom)["digit_px"])
+    st.image(big, caption=label, output_format="PNG", width=big.shape[1])
 
 
 def image_row(items: list[tuple[str, np.ndarray]], classroom: bool) -> None:

@@ -33,8 +33,21 @@ def params(prefix: str, presets: dict[str, Surface], default: str) -> list[Param
             Param(f"{prefix}.expr", str, presets[default].formula)]
 
 
-def link_defaults(prefix: str, presets: dict[str, Surface], fields: dict) -> None:
-    """A link that names a preset but not ``fields`` (key -> preset attribute getter) opens with the preset's own.
+START = {"gd1": "gd1.x0", "gd2": "gd2.start"}  # each page's start control
+
+
+def preset_settings(prefix: str, preset: Surface) -> dict:
+    """A preset's own start and learning rate: where it teaches best, at the rate that shows its idea."""
+    return {START[prefix]: preset.start[0] if preset.dim == 1 else preset.start, f"{prefix}.lr": preset.lr}
+
+
+def use_preset(prefix: str, preset: Surface) -> None:
+    """Move the page's start and learning rate to the preset's own (a callback: before widgets exist)."""
+    st.session_state.update(preset_settings(prefix, preset))
+
+
+def link_defaults(prefix: str, presets: dict[str, Surface]) -> None:
+    """A link that names a preset but not its start or learning rate opens with the preset's own.
 
     Call before ``url_state.restore``; acts once per session, like reading the URL.
     """
@@ -43,15 +56,14 @@ def link_defaults(prefix: str, presets: dict[str, Surface], fields: dict) -> Non
         return
     st.session_state[seen] = True
     preset = presets.get(st.query_params.get(f"{prefix}.fn"))
-    for key, get in fields.items():
-        if preset is not None and key not in st.query_params:
-            st.session_state[key] = get(preset)
+    if preset is not None:
+        st.session_state.update({k: v for k, v in preset_settings(prefix, preset).items() if k not in st.query_params})
 
 
-def function_box(prefix: str, presets: dict[str, Surface], default_domain, on_preset=None) -> Chosen:
+def function_box(prefix: str, presets: dict[str, Surface], default_domain) -> Chosen:
     """Draw the selectbox and formula box; return the function to use (never raises on bad text).
 
-    ``on_preset(surface)`` runs when a preset is picked (e.g. to move the start to its default).
+    Picking a preset also moves the start and learning rate to the preset's own.
     """
     fn_key, expr_key, good_key = f"{prefix}.fn", f"{prefix}.expr", f"_{prefix}.good"
     variables = ("x",) if len(default_domain) == 1 else ("x", "y")
@@ -60,8 +72,7 @@ def function_box(prefix: str, presets: dict[str, Surface], default_domain, on_pr
         preset = presets.get(st.session_state[fn_key])
         if preset is not None:
             st.session_state[expr_key] = preset.formula
-            if on_preset:
-                on_preset(preset)
+            use_preset(prefix, preset)
 
     def formula_typed():
         preset = presets.get(st.session_state[fn_key])

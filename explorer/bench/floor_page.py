@@ -2,7 +2,7 @@
 
 Every page's rerun cost is reported as a ratio to this page, measured in the same run: it is
 what any Streamlit page with a big WebGL chart and a digit costs before it does real work.
-Run it on its own from the repository root with ``python -m streamlit run explorer/ui/bench_floor.py``.
+Run it on its own from the repository root with ``python -m streamlit run explorer/bench/floor_page.py``.
 """
 
 import numpy as np

@@ -1,9 +1,8 @@
-"""State of the latent page: its URL table, the clicked z, and the cached codes and base map."""
+"""State of the latent page: the clicked z, and the cached codes and base map (its URL table: ui/state_tables)."""
 
 from __future__ import annotations
 
 import json
-from importlib.util import find_spec
 
 import numpy as np
 import streamlit as st
@@ -12,45 +11,12 @@ from torch import nn
 from explorer import latent
 from explorer.data import digits
 from explorer.figures import latent as figs
-from explorer.ui.url_state import Param
 
 DATASET = "mnist-5k"
 MAP_KEY = "latent.map"  # the map chart's selection state
 _APPLIED = "_latent.applied"  # the last selection turned into z (a stale one must not undo a slider)
 _CLICKABLE = {figs.GRID_CURVE, *figs.CLASS_CURVES}  # not the marker or overlays drawn on top
 Z_LIMIT = 50.0  # URL sanity bound; the sliders clamp z to the map's range
-SECTIONS = ("Manifold", "Interpolate", "Sampling", "Encode", "AE vs VAE", "More latents", "Live map")
-
-PARAMS = [
-    Param("latent.z1", float, 0.0, lo=-Z_LIMIT, hi=Z_LIMIT),  # the decoded point: sliders and clicks
-    Param("latent.z2", float, 0.0, lo=-Z_LIMIT, hi=Z_LIMIT),
-    Param("latent.prev", "floats", (), lo=-Z_LIMIT, hi=Z_LIMIT),  # the click before: one end of a path
-    Param("latent.section", str, "Manifold", choices=SECTIONS),
-    Param("latent.spacing", str, "linear", choices=latent.SPACINGS),
-    Param("latent.path", str, "digits", choices=("digits", "clicks")),
-    Param("latent.from", int, 1, lo=0, hi=9),
-    Param("latent.to", int, 7, lo=0, hi=9),
-    Param("latent.steps", int, 10, lo=3, hi=16),
-    Param("latent.digit", int, 3, lo=0, hi=9),
-    Param("latent.example", int, 0, lo=0, hi=99),
-    Param("latent.samples", int, 200, lo=10, hi=1000),
-    Param("latent.seed", int, 0, lo=0, hi=1_000_000),
-]
-
-
-def keep_values() -> None:
-    """Re-assign every control's value to itself before url_state.restore, so the widgets of a
-    section that is not shown keep their values: Streamlit drops an unrendered widget's value and
-    would bring back the last value a script assigned, not the last one the user chose."""
-    for p in PARAMS:
-        if p.key in st.session_state:
-            st.session_state[p.key] = st.session_state[p.key]
-
-
-def sections() -> tuple[str, ...]:
-    """The section tabs; "Live map" only when its component (issue 8) is installed."""
-    has_live = find_spec("explorer.ui.live_map") is not None
-    return SECTIONS if has_live else SECTIONS[:-1]
 
 
 def z() -> tuple[float, float]:
