@@ -5,10 +5,13 @@ from apps import app_test
 from explorer.ui.pages import PAGES
 
 
-def test_home_renders_cards():
+def test_home_renders_a_card_per_page():
     at = app_test("pages/home.py").run()
     assert not at.exception
     assert at.title[0].value == "Explorer"
+    shown = " ".join(m.value for m in at.markdown)
+    for info in PAGES[1:]:  # run on its own there is no navigation: each card names its page in bold
+        assert f"**{info.title}**" in shown and info.blurb in shown
 
 
 def test_entry_script_runs_home_with_classroom_toggle():

@@ -83,10 +83,6 @@ def check_side_effects():
     return Path(SENTINEL).exists(), dict(os.environ), sorted(p.name for p in ROOT.iterdir())
 
 
-def test_there_are_more_than_100_hostile_strings():
-    assert len(REJECTED) + len(ACCEPTED) >= 100 and len(set(REJECTED)) == len(REJECTED)
-
-
 @pytest.mark.filterwarnings("error::SyntaxWarning")  # ast.parse is never shown Python that would warn
 def test_hostile_strings_are_rejected_with_a_message_and_no_side_effect():
     before = check_side_effects()

@@ -15,7 +15,7 @@ def test_vae_encode_decode_shapes():
         assert mu.shape == logvar.shape == (5, latent)
         logits = vae.decode(mu)
         assert logits.shape == (5, 1, 28, 28)
-        assert (logits.min() < 0.5) and torch.isfinite(logits).all()
+        assert torch.isfinite(logits).all()
         out, mu2, _ = vae(X)
         assert out.shape == (5, 1, 28, 28) and torch.equal(mu, mu2)
 

@@ -160,8 +160,13 @@ def test_drag_release_picks_where_the_mouse_is_let_go(browser, harness):
 @pytest.mark.parametrize("width,height,query", [(1280, 720, ""), (1920, 1080, "?classroom=1")])
 def test_screenshots_mid_sweep(browser, harness, centres, width, height, query):
     page = open_map(browser, harness, width, height, query)
+    shown = {}
     for name, (start, end) in {"a": (centres[1], centres[7]), "b": (centres[3], centres[0])}.items():
         page.mouse.move(*to_client(page, start))
         page.mouse.move(*to_client(page, end), steps=10)
-        assert screenshot(page, f"live_map_{width}_{name}").stat().st_size > 10_000
+        page.wait_for_timeout(100)
+        screenshot(page, f"live_map_{width}_{name}")
+        shown[name] = np.array(page.locator("canvas.lm-digit").evaluate(READ_DIGIT))
+    # the sweeps end on a 7 and on a 0: the digit drawn at each end must be a different picture
+    assert np.abs(shown["a"] - shown["b"]).mean() > 0.05
     page.context.close()
