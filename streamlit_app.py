@@ -1,7 +1,9 @@
 """Explorer: the entry script — navigation over pages/ and the shared sidebar."""
 
+import os
+import sys
+
 import streamlit as st
-import torch
 
 from explorer import ROOT
 from explorer.ui.pages import PAGES
@@ -9,7 +11,11 @@ from explorer.ui.server_fixes import entry_script, keep_file_watchers_off
 from explorer.ui.theme import classroom_toggle
 
 keep_file_watchers_off()  # a reconnecting tab would make the server rescan ~2,900 modules
-torch.set_num_threads(1)  # each rerun's decode is tiny; one thread per session scales to a class of 30
+# each rerun's torch work is tiny: one thread per session scales to a class of 30; the env var sets it
+# when torch is first imported (a page that needs it), so the home page never waits for torch
+os.environ["OMP_NUM_THREADS"] = "1"
+if "torch" in sys.modules:
+    sys.modules["torch"].set_num_threads(1)
 st.set_page_config(page_title="Explorer", page_icon=":material/school:", layout="wide")
 pages = [st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
 page = st.navigation(pages)

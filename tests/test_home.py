@@ -1,7 +1,11 @@
 """Home page and entry script: render without exception, one card per existing page."""
 
+import subprocess
+import sys
+
 from apps import app_test
 
+from explorer import ROOT
 from explorer.ui.pages import PAGES
 
 
@@ -36,3 +40,12 @@ def test_classroom_from_url():
     at.query_params["classroom"] = "1"
     at.run()
     assert at.sidebar.toggle[0].value is True
+
+
+def test_the_home_page_opens_without_importing_torch():
+    """A class opening the app on a fresh server must not wait for torch on the home page."""
+    code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
+            "at = AppTest.from_file('streamlit_app.py').run()\n"
+            "print(len(at.exception), 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "False"]

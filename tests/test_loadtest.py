@@ -8,10 +8,11 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from apps import app_test
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from explorer.bench.load import warm
+from explorer.bench.load import pages_with_controls, warm
 from explorer.bench.loadtest import LoadResult, Session, run_load, run_sync
 from explorer.bench.loadtest_http import check_loopback
 from explorer.bench.loadtest_widgets import _array, click_selection, widget_from_element
@@ -92,6 +93,60 @@ def test_a_click_lands_on_the_invisible_grid_with_its_coordinates():
     assert (p["x"], p["y"]) == (gx.ravel()[p["point_index"]], gy.ravel()[p["point_index"]])
 
 
+def _element(kind: str, proto) -> Element:
+    el = Element()
+    getattr(el, kind).CopyFrom(proto)
+    return el
+
+
+def _controls(page: str) -> dict[str, tuple[str, object]]:
+    """Every widget element of a real page after its first run: key -> (kind, element proto)."""
+    at = app_test(page).run()
+    found = {}
+    # AppTest's kinds -> the element field the browser receives (a select_slider is a Slider, a toggle a Checkbox)
+    for kind, field in (("slider", "slider"), ("select_slider", "slider"), ("number_input", "number_input"),
+                        ("selectbox", "selectbox"), ("radio", "radio"), ("button_group", "button_group"),
+                        ("toggle", "checkbox"), ("checkbox", "checkbox"), ("button", "button")):
+        for w in at.get(kind):
+            found[w.proto.id.rsplit("-", 1)[-1]] = (field, w.proto)
+    return found
+
+
+@pytest.mark.parametrize("page,key", [("pages/descent_1d.py", "gd1.x0"), ("pages/descent_1d.py", "gd1.steps"),
+                                      ("pages/descent_1d.py", "gd1.lr"), ("pages/descent_1d.py", "gd1.opt"),
+                                      ("pages/descent_2d.py", "gd2.opts"), ("pages/fit_line.py", "fit.scale"),
+                                      ("pages/softmax.py", "softmax.digit"), ("pages/restore.py", "restore.source"),
+                                      ("pages/latent.py", "latent.section")])
+def test_every_control_kind_moves_to_a_fresh_value_within_its_range(page, key):
+    kind, proto = _controls(page)[key]
+    w = widget_from_element(_element(kind, proto), "", None)
+    assert w.actionable
+    rng, seen = random.Random(1), set()
+    for _ in range(12):
+        before = w.state.SerializeToString()
+        w.act(rng)
+        value = getattr(w.state, w.state.WhichOneof("value"))
+        value = tuple(value.data) if hasattr(value, "data") else value
+        assert w.state.SerializeToString() != before, (key, value)  # a person moves it somewhere else
+        seen.add(value)
+        if kind == "number_input":
+            assert (not proto.has_min or value >= proto.min) and (not proto.has_max or value <= proto.max)
+        labels = [o.content if hasattr(o, "content") else o for o in getattr(proto, "options", [])]
+        if labels:
+            assert set([value] if isinstance(value, str) else value) <= set(labels)
+    assert len(seen) >= (2 if kind == "checkbox" else min(4, len(labels) or 4))  # fresh values, not one cache key
+
+
+def test_a_button_sends_its_trigger_once():
+    buttons = [p for k, p in _controls("pages/restore.py").values() if k == "button"]
+    w = widget_from_element(_element("button", buttons[0]), "", None)
+    assert w.state is None and w.actionable
+    w.act(random.Random(0))
+    assert w.state.trigger_value is True
+    w.sent()
+    assert w.state is None
+
+
 def test_typed_and_plain_arrays_decode_alike():
     a = np.array([0.5, -1.25, 3.0])
     typed = json.loads(pio.to_json(go.Figure(go.Scatter(x=a, y=a))))["data"][0]["x"]
@@ -116,6 +171,14 @@ def app_url():
     with streamlit_server(APP_SCRIPT) as server:
         warm(server.url, "latent")
         yield server.url
+
+
+@pytest.mark.load
+@pytest.mark.parametrize("page", pages_with_controls())
+def test_every_page_under_three_sessions_moving_any_control(app_url, page):
+    res = run_load(app_url, 3, duration=8.0, page=page, pace=(0.3, 0.6), timeout=120)
+    assert sum(res.errors.values()) == 0, (page, res.errors)
+    assert len(res.latencies_ms) >= 9 and len(res.actions) >= 2, res.actions  # several kinds of control moved
 
 
 @pytest.mark.load

@@ -13,6 +13,12 @@ VIEWPORT = {"width": 1280, "height": 720}
 RENDERED_JS = """(needs) => !document.querySelector('[data-testid="stStatusWidget"]')
   && document.querySelectorAll('[data-testid="stMain"] *').length > 20
   && needs.every(sel => document.querySelector(sel))"""
+# complete: the script finished, the title is there, every chart has drawn and every image has loaded
+COMPLETE_JS = """() => { const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || document.querySelector('[data-testid="stStatusWidget"]') || !main.querySelector('h1')) return false;
+  const charts = [...main.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const images = [...main.querySelectorAll('img')];
+  return charts.every(c => c.querySelector('.main-svg')) && images.every(i => i.complete && i.naturalWidth > 0); }"""
 # time from the mouse press on the map to the moment a digit image's src changes, measured in the page
 CLICK_PROBE_JS = """() => { const t = window.__probe = {down: null, changed: null};
   document.addEventListener('mousedown', () => { t.down = performance.now(); t.changed = null; }, true);
@@ -31,13 +37,18 @@ def _open(b, url: str, needs: list[str], timeout_s: float = 300):
     return page
 
 
-def cold_start_s(path: str = "", needs: tuple[str, ...] = ()) -> float:
-    """Seconds from `streamlit run` to the page at ``path`` rendered in Chromium (a new process)."""
+def cold_start_s(path: str = "") -> tuple[float, str]:
+    """Seconds from `streamlit run` to the page at ``path`` completely rendered in Chromium (a new
+    process, that page opened first), and where the time went."""
     with chromium() as b, streamlit_server() as server:
-        page = _open(b, f"{server.url}/{path}", list(needs))
-        elapsed = time.monotonic() - server.started
+        t_open = time.monotonic()
+        page = b.new_context(viewport=VIEWPORT).new_page()
+        page.goto(f"{server.url}/{path}")
+        page.wait_for_function(COMPLETE_JS, timeout=300_000, polling=50)
+        done = time.monotonic()
         page.context.close()
-    return elapsed
+    return done - server.started, (f"server up {server.healthy - server.started:.1f} s, "
+                                   f"first run and render {done - t_open:.1f} s")
 
 
 def click_to_image_ms(clicks: int = 6) -> tuple[float, int]:

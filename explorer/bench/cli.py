@@ -12,11 +12,10 @@ import json
 import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from explorer import ROOT
 from explorer.bench.report import Figure, machine, measure, median_ms, table
-
-CLICK_NEEDS = ('[data-testid="stPlotlyChart"]', '[data-testid="stImage"] img')  # the latent page is up
 
 
 def page_figures(repeats: int, log) -> list[Figure]:
@@ -98,10 +97,12 @@ def browser_figures(log) -> list[Figure]:
         rate = bb.live_map_rate()
         return rate[i], "2 s mouse sweep"
 
-    return [measure("browser", "cold start → home rendered", "s", lambda: bb.cold_start_s(""), log),
-            measure("browser", "cold start → latent page rendered", "s",
-                    lambda: bb.cold_start_s("latent", CLICK_NEEDS), log),
-            measure("browser", "click on map → decoded image (latent)", "ms", click, log),
+    from explorer.ui.pages import PAGES
+
+    paths = [("" if i == 0 else Path(p.path).stem, p.title) for i, p in enumerate(PAGES)]
+    cold = [measure("browser", f"cold start → {title} rendered", "s", lambda path=path: bb.cold_start_s(path), log)
+            for path, title in paths]
+    return cold + [measure("browser", "click on map → decoded image (latent)", "ms", click, log),
             measure("browser", "live map: decodes per second", "/s", lambda: live(0), log),
             measure("browser", "live map: ms per decode", "ms", lambda: live(1), log)]
 
@@ -133,12 +134,12 @@ def _training_rows(name: str, record: dict, note: str) -> list[Figure]:
     return rows
 
 
-def load_figures(replicas: int, duration: float, log) -> tuple[list[Figure], list[dict]]:
-    """p50/p95 at N = 1, 10, 30 for floor and latent; the N=30 ratio (goal ≤ 1.5×, 0 errors)."""
-    from explorer.bench.load import load_matrix, ratio_at
+def load_figures(replicas: int, duration: float, log, pages: list[str] | None = None) -> tuple[list[Figure], list[dict]]:
+    """p50/p95 at N = 1, 10, 30 for the floor page and every page; each page's N=30 ratio (goal ≤ 1.5×, 0 errors)."""
+    from explorer.bench.load import FLOOR, load_matrix, ratio_at
 
     try:
-        rows = load_matrix(duration=duration, n_replicas=replicas, log=log)
+        rows = load_matrix(duration=duration, n_replicas=replicas, log=log, pages=pages)
     except Exception as err:  # noqa: BLE001 - no nginx, a server that never came up: say so, go on
         return [Figure("load", "load test", None, "", f"{type(err).__name__}: {err}"[:200])], []
     where = "1 process" if replicas == 1 else f"{replicas} replicas + nginx"
@@ -150,14 +151,21 @@ def load_figures(replicas: int, duration: float, log) -> tuple[list[Figure], lis
                                f"{r['wall_ms']:.0f} ms wall, one session"))
             continue
         label = f"{r['target']} N={r['n']} ({where})"
-        errs = f"{r['errors']} errors" + (f" {r['error_kinds']}" if r["errors"] else "") + f", {r['actions']} reruns"
+        errs = (f"{r['errors']} errors" + (f" {r['error_kinds']}" if r["errors"] else "")
+                + f", {r['actions']} reruns: {_controls(r['controls'])}")
         figs.append(Figure("load", f"{label} p50", r["p50_ms"], "ms", errs))
         figs.append(Figure("load", f"{label} p95", r["p95_ms"], "ms", errs))
-    if cpu.get("latent") and cpu.get("floor"):
-        figs.append(Figure("load", "server CPU per rerun latent / floor", cpu["latent"] / cpu["floor"], "×", ""))
-    ratio = ratio_at(rows, 30, replicas)
-    figs.append(Figure("load", f"p95 latent / floor at N=30 ({where})", ratio, "×", "goal ≤ 1.5×"))
+    for target in dict.fromkeys(r["target"] for r in rows if r["target"] != FLOOR):
+        if cpu.get(target) and cpu.get(FLOOR):
+            figs.append(Figure("load", f"server CPU per rerun {target} / floor", cpu[target] / cpu[FLOOR], "×", ""))
+        errors = sum(r["errors"] for r in rows if r["target"] == target and r["n"])
+        figs.append(Figure("load", f"p95 {target} / floor at N=30 ({where})", ratio_at(rows, target, 30, replicas),
+                           "×", f"goal ≤ 1.5×; {errors} errors at N = 1, 10, 30"))
     return figs, rows
+
+
+def _controls(counts: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--load", action="store_true", help="also run the load test (N = 1, 10, 30)")
     ap.add_argument("--replicas", type=int, nargs="+", default=[1],
                     help="replica counts to load (1 = one process; more = behind nginx), e.g. --replicas 1 2")
-    ap.add_argument("--duration", type=float, default=20.0, help="seconds of load per N")
+    ap.add_argument("--duration", type=float, default=10.0, help="seconds of load per N and page")
+    ap.add_argument("--pages", nargs="+", default=None, help="load only these pages (URL paths, e.g. latent softmax)")
     ap.add_argument("--train", action="store_true", help="re-measure training instead of reading the manifest")
     ap.add_argument("--quick", action="store_true", help="skip the browser figures (no chromium needed)")
     ap.add_argument("--only-load", action="store_true", help="only the load figures (implies --load)")
@@ -201,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.load or args.only_load:
         log("load…")
         for n_replicas in args.replicas:
-            more, more_rows = load_figures(n_replicas, args.duration, log)
+            more, more_rows = load_figures(n_replicas, args.duration, log, args.pages)
             figures += more
             rows += more_rows
     if args.json:

@@ -1,8 +1,8 @@
-"""Load figures: p50/p95 rerun latency at N = 1, 10, 30 for the floor page and the latent page, one run.
+"""Load figures: p50/p95 rerun latency at N = 1, 10, 30 for the floor page and every page, one run.
 
-Each target gets its own server (one `streamlit run`, or N replicas behind nginx via
-deploy/run_replicas.sh); the floor and the latent page are loaded one after the other, never at
-once, so both see the same machine.
+The floor page gets its own server, the app another (one `streamlit run`, or N replicas behind
+nginx via deploy/run_replicas.sh); the pages are loaded one after the other, never at once, so
+all see the same machine. Every session moves any control of its page to fresh values.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from explorer import ROOT, SEED
 from explorer.bench.loadtest import LoadResult, Session, run_load, run_sync
@@ -28,9 +29,7 @@ from explorer.bench.server import (
     wait_healthy,
 )
 
-# (label, script, page path, the controls a person moves): the latent map's sliders and the map itself
-TARGETS = (("floor", FLOOR_SCRIPT, "", None),
-           ("latent", APP_SCRIPT, "latent", ("latent.z1", "latent.z2", "latent.map")))
+FLOOR = "floor"
 NGINX = "/usr/sbin/nginx"
 
 
@@ -96,30 +95,45 @@ def server_cpu_per_rerun(srv: Server, page: str, only, reruns: int = 30) -> tupl
     return run_sync(go)
 
 
-def load_matrix(ns=(1, 10, 30), duration: float = 20.0, n_replicas: int = 1, log=print) -> list[dict]:
-    """Run every target at every N; returns one summary dict per (target, N), plus the replica spread.
+def pages_with_controls() -> list[str]:
+    """The URL path of every page a student can move something on (all but home)."""
+    from explorer.ui.pages import PAGES
+
+    return [Path(p.path).stem for p in PAGES[1:] if (ROOT / p.path).exists()]
+
+
+def load_matrix(ns=(1, 10, 30), duration: float = 10.0, n_replicas: int = 1, log=print,
+                pages: list[str] | None = None) -> list[dict]:
+    """The floor page, then every page, at every N; one summary dict per (target, N).
 
     With one process, each target also gets an N=0 row: the server's CPU ms per rerun.
     """
     rows = []
-    for label, script, page, only in TARGETS:
+    plan = [(FLOOR, FLOOR_SCRIPT, [""])] + [("app", APP_SCRIPT, pages or pages_with_controls())]
+    for _, script, paths in plan:
         with server(script, n_replicas) as srv:
-            url = srv.url
-            warm(url, page, n_replicas)
-            if n_replicas == 1:
-                cpu, wall = server_cpu_per_rerun(srv, page, only)
-                rows.append({"target": label, "replicas": 1, "n": 0, "server_cpu_ms": cpu, "wall_ms": wall})
-                log(f"  {label}: server CPU {cpu:.1f} ms per rerun, {wall:.0f} ms wall (one session, back to back)")
-            for n in ns:
-                res = run_load(url, n, duration=duration, page=page, only=only, resume_midway=n_replicas > 1)
-                row = {"target": label, "replicas": n_replicas, **res.summary()}
-                if n_replicas > 1:
-                    row["sessions_per_replica"] = spread(res.upstreams)
-                    row["sticky_violations"] = sum(len(set(u) - {""}) > 1 for u in res.upstreams)
-                rows.append(row)
-                log(f"  load {label} N={n} x{n_replicas}: p50 {_ms(row['p50_ms'])} p95 {_ms(row['p95_ms'])} "
-                    f"errors {row['errors']} {row['error_kinds'] or ''}")
-                time.sleep(2.0)  # let disconnected sessions settle before the next N
+            for page in paths:
+                rows += _load_one(srv, page or FLOOR, page, ns, duration, n_replicas, log)
+    return rows
+
+
+def _load_one(srv: Server, label: str, page: str, ns, duration: float, n_replicas: int, log) -> list[dict]:
+    rows = []
+    warm(srv.url, page, n_replicas)
+    if n_replicas == 1:
+        cpu, wall = server_cpu_per_rerun(srv, page, None)
+        rows.append({"target": label, "replicas": 1, "n": 0, "server_cpu_ms": cpu, "wall_ms": wall})
+        log(f"  {label}: server CPU {cpu:.1f} ms per rerun, {wall:.0f} ms wall (one session, back to back)")
+    for n in ns:
+        res = run_load(srv.url, n, duration=duration, page=page, resume_midway=n_replicas > 1)
+        row = {"target": label, "replicas": n_replicas, **res.summary()}
+        if n_replicas > 1:
+            row["sessions_per_replica"] = spread(res.upstreams)
+            row["sticky_violations"] = sum(len(set(u) - {""}) > 1 for u in res.upstreams)
+        rows.append(row)
+        log(f"  load {label} N={n} x{n_replicas}: p50 {_ms(row['p50_ms'])} p95 {_ms(row['p95_ms'])} "
+            f"errors {row['errors']} {row['error_kinds'] or ''}")
+        time.sleep(2.0)  # let disconnected sessions settle before the next N
     return rows
 
 
@@ -132,11 +146,11 @@ def spread(upstreams: list[list[str]]) -> dict[str, int]:
     return counts
 
 
-def ratio_at(rows: list[dict], n: int, replicas_: int = 1) -> float | None:
-    """p95(latent) / p95(floor) at N = n."""
+def ratio_at(rows: list[dict], target: str, n: int, replicas_: int = 1) -> float | None:
+    """p95(target) / p95(floor) at N = n."""
     p95 = {r["target"]: r["p95_ms"] for r in rows if r["n"] == n and r["replicas"] == replicas_ and n}
-    if p95.get("latent") and p95.get("floor"):
-        return p95["latent"] / p95["floor"]
+    if p95.get(target) and p95.get(FLOOR):
+        return p95[target] / p95[FLOOR]
     return None
 
 

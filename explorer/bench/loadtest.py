@@ -1,8 +1,8 @@
 """Load test: N sessions that speak Streamlit's own websocket protocol, like N browsers.
 
 Each session loads the page over HTTP (cookies, as a browser), opens ``/_stcore/stream``, asks
-for the first run, then acts at a person's pace: moves a slider or clicks a point of a
-selectable Plotly chart (the latent map), sending the ``rerun_script`` a browser sends
+for the first run, then acts at a person's pace: moves any control of the page to a value nobody
+sent before (explorer.bench.loadtest_widgets), sending the ``rerun_script`` a browser sends
 (all widget states, page hash, query string, cached message hashes, the widget's fragment id).
 Latency = BackMsg sent -> ForwardMsg ``script_finished``. Loopback only; bounded in time and count.
 
@@ -33,6 +33,7 @@ from explorer.bench.loadtest_widgets import Widget, widget_from_element
 
 T = TypeVar("T")
 
+PACE = (0.2, 0.6)  # seconds between one student's moves
 MAX_SESSIONS = 100  # a classroom is 30; more is not a person-paced test any more
 CACHE_AGE = 2  # runs a cached message survives unused: Streamlit's global.maxCachedMessageAge
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
@@ -178,7 +179,7 @@ class Session:
         return True
 
     def pick_action(self) -> Widget | None:
-        """A slider or a selectable chart, chosen as a person would: any control on the page."""
+        """Any control on the page, chosen at random as a person would."""
         choices = [w for w in self.widgets.values() if w.actionable
                    and (self.only is None or any(w.id.endswith(k) for k in self.only))]
         return self.rng.choice(choices) if choices else None
@@ -191,7 +192,9 @@ class Session:
             return None
         w.act(self.rng)
         self.result.actions[w.kind] += 1
-        return await self.rerun(w.fragment_id)
+        ms = await self.rerun(w.fragment_id)
+        w.sent()
+        return ms
 
 
 def _element_id(el) -> str:
@@ -238,7 +241,7 @@ async def resume(session: Session) -> None:
 
 
 async def run_load_async(url: str, n: int, duration: float = 20.0, page: str = "",
-                         pace: tuple[float, float] = (1.0, 2.0), timeout: float = 30.0, seed: int = 0,
+                         pace: tuple[float, float] = PACE, timeout: float = 30.0, seed: int = 0,
                          only: tuple[str, ...] | None = None, max_actions: int = 1000,
                          resume_midway: bool = False) -> LoadResult:
     """Run ``n`` sessions against ``url`` for ``duration`` seconds; see ``run_load``."""

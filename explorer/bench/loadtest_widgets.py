@@ -1,4 +1,9 @@
-"""Widgets as the browser's widget manager keeps them: id, fragment, current state; and a person's move."""
+"""Widgets as the browser's widget manager keeps them: id, fragment, current state; and a person's move.
+
+A move always sends a value nobody sent before where the control allows it (a slider thumb at a
+random step, a random number in a number box, another option, a click at a random point), as a
+class does: the server cannot answer it from a cache filled by earlier moves.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import numpy as np
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 _DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "i2": "<i2", "u2": "<u2", "i4": "<i4", "u4": "<u4"}
+OPTION_KINDS = ("selectbox", "radio", "select_slider", "button_group")  # values are option labels
+KINDS = ("slider", "number_input", "checkbox", "button", "plotly_chart", *OPTION_KINDS)
 
 
 @dataclass
@@ -26,18 +33,63 @@ class Widget:
     actionable: bool = False
 
     def act(self, rng: random.Random) -> None:
-        """Change the value as a person would: a new slider position, or a click on the chart."""
+        """Change the value as a person would, to a value the control did not hold before."""
+        p = self.element
         if self.kind == "slider":
-            s = self.element
-            steps = round((s.max - s.min) / s.step) if s.step else 100
-            old = list(self.state.double_array_value.data)
-            new = [s.min + rng.randint(0, steps) * (s.step or (s.max - s.min) / 100) for _ in old]
-            if new == old and steps:  # a person moves the thumb somewhere else
-                new = [s.min + ((round((v - s.min) / (s.step or 1)) + 1) % (steps + 1)) * (s.step or 1) for v in old]
-            self.state.double_array_value.data[:] = new
+            self.state.double_array_value.data[:] = _slider_values(p, list(self.state.double_array_value.data), rng)
+        elif self.kind == "number_input":
+            self.state.double_value = _number(p, self.state.double_value, rng)
+        elif self.kind == "checkbox":
+            self.state.bool_value = not self.state.bool_value
+        elif self.kind == "button":
+            self.state = WidgetState(id=self.id, trigger_value=True)  # sent once, then forgotten
         elif self.kind == "plotly_chart":
             self.state = self.state or WidgetState(id=self.id)
-            self.state.string_value = json.dumps(click_selection(self.element.spec, rng))
+            self.state.string_value = json.dumps(click_selection(p.spec, rng))
+        elif self.kind in OPTION_KINDS:
+            self.state = self.state or WidgetState(id=self.id)
+            _pick_options(self, rng)
+
+    def sent(self) -> None:
+        """After the rerun that carried it: a button's trigger is not sent again."""
+        if self.kind == "button":
+            self.state = None
+
+
+def _slider_values(s, old: list[float], rng: random.Random) -> list[float]:
+    steps = round((s.max - s.min) / s.step) if s.step else 100
+    step = s.step or (s.max - s.min) / 100
+    new = [s.min + rng.randint(0, steps) * step for _ in old]
+    if new == old and steps:  # a person moves the thumb somewhere else
+        new = [s.min + ((round((v - s.min) / step) + 1) % (steps + 1)) * step for v in old]
+    return new
+
+
+def _number(p, old: float, rng: random.Random) -> float:
+    """A random number within the box's range (or within 100 steps of the old one), whole for int boxes."""
+    step = p.step or 1.0
+    lo = p.min if p.has_min else old - 100 * step
+    hi = p.max if p.has_max else old + 100 * step
+    value = rng.uniform(lo, hi)
+    if p.data_type == p.INT:
+        value = float(round(value))
+    return value if value != old else min(hi, old + step)
+
+
+def _pick_options(w: Widget, rng: random.Random) -> None:
+    """Another option (or, for a multi-select group, another non-empty set of options)."""
+    p, options = w.element, [o.content if hasattr(o, "content") else o for o in w.element.options]
+    if w.kind == "selectbox" or w.kind == "radio":
+        others = [o for o in options if o != w.state.string_value] or options
+        w.state.string_value = rng.choice(others)
+        return
+    old = list(w.state.string_array_value.data)
+    multi = w.kind == "button_group" and p.click_mode == p.MULTI_SELECT
+    for _ in range(10):
+        new = rng.sample(options, rng.randint(1, len(options))) if multi else [rng.choice(options)]
+        if sorted(new) != sorted(old):
+            break
+    w.state.string_array_value.data[:] = new
 
 
 def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | None:
@@ -47,12 +99,15 @@ def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | 
     wid = getattr(proto, "id", "") if proto is not None else ""
     if not wid:
         return None
+    if kind == "slider" and proto.type == proto.SELECT_SLIDER:  # a select_slider travels as a Slider of indices
+        kind = "select_slider"
     state = _initial_state(kind, proto)
     if known is not None and known.state is not None and not getattr(proto, "set_value", False):
         state = known.state  # the browser keeps what the person set unless the server overrides it
-    actionable = kind == "slider" or (kind == "plotly_chart" and len(proto.selection_mode) > 0
-                                          and _has_points(proto.spec))
-    return Widget(wid, kind, fragment_id, state, proto, actionable and not getattr(proto, "disabled", False))
+    actionable = kind in KINDS and not getattr(proto, "disabled", False)
+    if kind == "plotly_chart":  # only a chart that takes clicks and has points to click
+        actionable = len(proto.selection_mode) > 0 and _has_points(proto.spec)
+    return Widget(wid, kind, fragment_id, state, proto, actionable)
 
 
 def _initial_state(kind: str, p) -> WidgetState | None:
@@ -73,7 +128,10 @@ def _initial_state(kind: str, p) -> WidgetState | None:
         ws.double_value = p.value if p.set_value else p.default
     elif kind == "select_slider":
         idx = p.value if p.set_value else p.default
-        ws.string_array_value.data.extend(p.options[i] for i in idx)
+        ws.string_array_value.data.extend(p.options[int(i)] for i in idx)
+    elif kind == "button_group":
+        chosen = list(p.raw_values) if p.set_value else [p.options[i].content for i in p.default]
+        ws.string_array_value.data.extend(chosen)
     else:
         return None  # charts, buttons, components: nothing until the person acts on them
     return ws

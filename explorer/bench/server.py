@@ -30,11 +30,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 @dataclass(frozen=True)
 class Server:
-    """A running `streamlit run`: its base URL, process id and the monotonic time it was started."""
+    """A running `streamlit run`: its base URL, process id, and the monotonic times it was started and
+    first answered its health check."""
 
     url: str
     pid: int
     started: float = 0.0
+    healthy: float = 0.0
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system, all threads) the server has used so far, from /proc."""
@@ -108,7 +110,7 @@ def launch(script: str = APP_SCRIPT, timeout: float = 120.0, threads: int = 1,
     except BaseException:
         stop(proc)
         raise
-    return proc, Server(url, proc.pid, started)
+    return proc, Server(url, proc.pid, started, time.monotonic())
 
 
 @contextlib.contextmanager

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
-from torchvision.utils import make_grid
 
 
 def upscale(img, px: int) -> np.ndarray:
@@ -21,9 +19,16 @@ def upscale(img, px: int) -> np.ndarray:
 
 
 def tile(images: np.ndarray, nrow: int, px: int = 28, padding: int = 0, pad_value: float = 1.0) -> np.ndarray:
-    """(N, 28, 28) in [0, 1] -> one uint8 picture, ``nrow`` digits per row, each enlarged to ``px`` (whole pixels)."""
-    t = torch.as_tensor(np.asarray(images, dtype=np.float32))[:, None]  # (N, 1, 28, 28)
-    k = max(1, px // t.shape[-1])
-    t = torch.nn.functional.interpolate(t, scale_factor=k, mode="nearest")  # crisp, no smoothing
-    grid = make_grid(t, nrow=nrow, padding=padding * k, pad_value=pad_value)  # (3, H, W)
-    return (grid[0].clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+    """(N, 28, 28) in [0, 1] -> one uint8 picture, ``nrow`` digits per row, each enlarged to ``px`` (whole pixels),
+    with ``padding`` source pixels of ``pad_value`` around every digit (as torchvision's make_grid lays them out)."""
+    a = np.clip(np.asarray(images, dtype=np.float32), 0.0, 1.0)  # (N, H, W)
+    n, h, w = a.shape
+    k, rows = max(1, px // w), -(-n // nrow)
+    pad = padding * k
+    cell_h, cell_w = h * k + pad, w * k + pad
+    grid = np.full((rows * cell_h + pad, min(n, nrow) * cell_w + pad), pad_value, dtype=np.float32)
+    big = a.repeat(k, axis=1).repeat(k, axis=2)  # (N, H·k, W·k): nearest neighbour, crisp
+    for i in range(n):
+        r, c = divmod(i, nrow)
+        grid[pad + r * cell_h: pad + r * cell_h + h * k, pad + c * cell_w: pad + c * cell_w + w * k] = big[i]
+    return (grid * 255 + 0.5).astype(np.uint8)

@@ -1,0 +1,29 @@
+"""Whole-pixel enlargement and tiling of digits, against torchvision's make_grid."""
+
+import numpy as np
+import pytest
+import torch
+from torchvision.utils import make_grid
+
+from explorer.figures.pixels import tile, upscale
+
+
+@pytest.mark.parametrize("n,nrow,px,padding", [(7, 3, 56, 1), (10, 10, 84, 1), (400, 20, 28, 0), (6, 3, 84, 2)])
+def test_tile_lays_digits_out_as_make_grid_does(n, nrow, px, padding):
+    images = np.random.default_rng(n).random((n, 28, 28)).astype(np.float32)
+    k = px // 28
+    big = torch.nn.functional.interpolate(torch.as_tensor(images)[:, None], scale_factor=k, mode="nearest")
+    want = (make_grid(big, nrow=nrow, padding=padding * k, pad_value=1.0)[0] * 255 + 0.5).to(torch.uint8).numpy()
+    np.testing.assert_array_equal(tile(images, nrow, px, padding), want)
+
+
+def test_upscale_repeats_whole_pixels_of_grey_and_rgb():
+    grey = np.zeros((28, 28), dtype=np.float32)
+    grey[3, 5] = 1.0
+    out = upscale(torch.as_tensor(grey)[None, None], 84)  # a (1, 1, 28, 28) tensor is fine too
+    assert out.shape == (84, 84) and out.dtype == np.uint8
+    assert (out[9:12, 15:18] == 255).all() and out.sum() == 9 * 255
+    rgb = np.zeros((28, 28, 3), dtype=np.uint8)
+    rgb[0, 0] = (255, 0, 0)
+    big = upscale(rgb, 56)
+    assert big.shape == (56, 56, 3) and (big[:2, :2, 0] == 255).all() and big[2:, :, 0].sum() == 0
