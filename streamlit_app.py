@@ -7,10 +7,10 @@ import streamlit as st
 
 from explorer import ROOT
 from explorer.ui.pages import PAGES
-from explorer.ui.server_fixes import entry_script, keep_file_watchers_off
+from explorer.ui.server_fixes import entry_script, install
 from explorer.ui.theme import classroom_toggle
 
-keep_file_watchers_off()  # a reconnecting tab would make the server rescan ~2,900 modules
+install()  # Streamlit fixes: a reconnecting tab's file watcher, the theme message per rerun
 # each rerun's torch work is tiny: one thread per session scales to a class of 30; the env var sets it
 # when torch is first imported (a page that needs it), so the home page never waits for torch
 os.environ["OMP_NUM_THREADS"] = "1"

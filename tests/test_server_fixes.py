@@ -50,3 +50,29 @@ def test_with_the_fix_a_reconnect_starts_no_watcher():
 def test_with_watching_on_the_fix_changes_nothing():
     server_fixes.keep_file_watchers_off()
     assert watches_after_reconnect("poll", AppSession.register_file_watchers)
+
+
+THEME_SECTIONS = ("theme", "theme.light", "theme.dark", "theme.sidebar", "theme.light.sidebar", "theme.dark.sidebar")
+
+
+def test_cached_theme_messages_equal_streamlits_own_and_are_built_once(monkeypatch):
+    from streamlit.proto.NewSession_pb2 import CustomThemeConfig
+    from streamlit.runtime import app_session
+
+    monkeypatch.setattr(server_fixes, "_THEMES", {})
+    calls = []
+    original = server_fixes._THEME_ORIGINAL
+
+    def counting(msg, section="theme"):
+        calls.append(section)
+        original(msg, section)
+    monkeypatch.setattr(server_fixes, "_THEME_ORIGINAL", counting)
+    monkeypatch.setattr(app_session, "_populate_theme_msg", app_session._populate_theme_msg)
+    server_fixes.cache_theme_messages()
+    for _ in range(3):  # three reruns
+        for section in THEME_SECTIONS:
+            want, got = CustomThemeConfig(), CustomThemeConfig()
+            original(want, section)
+            app_session._populate_theme_msg(got, section)
+            assert got == want, section
+    assert sorted(calls) == sorted(THEME_SECTIONS)  # each section built once, not once per rerun

@@ -9,12 +9,12 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.ui.server_fixes import keep_file_watchers_off
+from explorer.ui.server_fixes import install
 
 POINTS = 5_000  # as many dots as a big latent map
 SIDE = 28  # one MNIST-sized image
 
-keep_file_watchers_off()  # the same server as the app, so the ratio compares pages only
+install()  # the same server fixes as the app, so the ratio compares pages only
 level = st.slider("Level", 0, 100, 50, key="floor.level")
 
 rng = np.random.default_rng(0)  # the same cloud every rerun, as a page with fixed data shows
