@@ -84,8 +84,7 @@ def index_code(vs: list[View]) -> str:
 def first_layer(net: nn.Module) -> tuple[Tensor, Tensor]:
     """The classifier's first conv layer: kernels (C, 3, 3) and biases (C,), detached copies."""
     conv = next(m for m in net.modules() if isinstance(m, nn.Conv2d))
-    with torch.inference_mode():
-        return conv.weight[:, 0].detach().clone(), conv.bias.detach().clone()
+    return conv.weight.detach()[:, 0].clone(), conv.bias.detach().clone()  # ordinary tensors: the caller may change them
 
 
 def padded(image: Tensor) -> Tensor:

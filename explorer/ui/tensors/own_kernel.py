@@ -11,6 +11,7 @@ from explorer.ui.tensors.params import CELL_KEYS, OWN
 from explorer.ui.theme import caption
 
 PRESET_KEY = "tensors.preset"  # a one-shot choice: applying a preset clears it again
+MARKDOWN = set("\\`*_{}[]()<>#+-.!|~$:")  # characters markdown may treat as syntax
 
 
 def typed() -> tuple[Tensor | None, list[str]]:
@@ -19,6 +20,11 @@ def typed() -> tuple[Tensor | None, list[str]]:
         return K.parse_kernel([str(st.session_state.get(key, "")) for key in CELL_KEYS]), []
     except K.KernelError as err:
         return None, err.problems
+
+
+def _plain(text: str) -> str:
+    """Typed text shown inside markdown as it was typed: every punctuation mark escaped."""
+    return "".join("\\" + ch if ch in MARKDOWN else ch for ch in text)
 
 
 def _apply_preset() -> None:
@@ -54,7 +60,7 @@ def section(image: Tensor, index: int, big: bool) -> None:
     kernel, problems = typed()
     with shown:
         if kernel is None:
-            st.error("This kernel cannot be used yet:\n\n" + "\n".join(f"- {p}" for p in problems))
+            st.error("This kernel cannot be used yet:\n\n" + "\n".join(f"- {_plain(p)}" for p in problems))
             return
         fmap = K.feature_map(image, kernel)
         st.plotly_chart(figs.feature_map(fmap, f"feature map of digit {index}", big), key="tensors.own_map",

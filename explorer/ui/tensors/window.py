@@ -45,11 +45,17 @@ def window_data(image, kernel, bias: float, feature_map, position: tuple[int, in
 def show(image, kernel, bias: float, feature_map, kernel_name: str, classroom: bool,
          key: str = "tensors.window") -> None:
     """Mount the widget at the page's window position; a position it reports becomes the page's."""
-    def moved() -> None:
-        at = (st.session_state.get(key) or {}).get("position")
-        if at and len(at) == 2:
-            st.session_state[ROW], st.session_state[COL] = (min(max(int(v), 0), 27) for v in at)
+    applied = f"_{key}.applied"  # the last reported position taken over: an old report must not undo a link
 
+    def moved() -> None:
+        state = st.session_state.get(key)
+        at = state.get("position") if hasattr(state, "get") else None
+        if not (isinstance(at, (list, tuple)) and len(at) == 2) or list(at) == st.session_state.get(applied):
+            return
+        st.session_state[applied] = list(at)
+        st.session_state[ROW], st.session_state[COL] = (min(max(int(v), 0), 27) for v in at)
+
+    moved()  # also takes a state put into session state directly (as a test does); the callback covers the browser
     position = (st.session_state[ROW], st.session_state[COL])
     _WINDOW(data=window_data(image, kernel, bias, feature_map, position, kernel_name, classroom, key),
             key=key, on_position_change=moved)
