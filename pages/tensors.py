@@ -29,10 +29,20 @@ tabs = st.tabs(list(TABS), key="tensors.tab", on_change="rerun")
 show = (sections.tensors, sections.kernels, sections.sliding_window,
         lambda c: own_kernel.section(c.image, c.index, c.big),
         lambda c: sections.layers(c, st.session_state["tensors.kernel"]))
-for tab, section in zip(tabs, show):
+
+
+@st.fragment
+def open_section(name: str, section, ctx: sections.Ctx) -> None:
+    """One tab's controls and pictures: a control inside reruns only this, with the link that carries it."""
+    section(ctx)
+    if st.session_state["tensors.tab"] != name:  # a button sent us to another tab: that needs the whole page
+        st.rerun()
+    url_state.publish(PARAMS)
+    url_state.share_link(PARAMS)
+
+
+for name, tab, section in zip(TABS, tabs, show):
     if tab.open:
         with tab:
-            section(ctx)
-
-url_state.publish(PARAMS)
-url_state.share_link(PARAMS)
+            open_section(name, section, ctx)
+url_state.publish(PARAMS)  # the digit and the tab live outside the fragment
