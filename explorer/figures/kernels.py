@@ -34,11 +34,14 @@ def _pixel_axes(n: str, domain_x, domain_y, anchor_x: str, anchor_y: str) -> dic
                           "scaleanchor": anchor_x, "constrain": "domain"}}
 
 
-def small_multiples(n: int, cols: int, gap: float = 0.02, vgap: float = 0.12) -> tuple[dict, list[tuple[str, str]]]:
-    """Axes for ``n`` pictures in rows of ``cols``: (layout axes, [(xref, yref)] per picture)."""
+def small_multiples(n: int, cols: int, row_px: int, title_px: int, gap: float = 0.02) -> tuple[dict, list, int]:
+    """Axes for ``n`` pictures in rows of ``cols``, each row ``row_px`` tall under a ``title_px`` strip for its titles.
+
+    Returns (layout axes, [(xref, yref)] per picture, the plot area's height in px).
+    """
     rows = math.ceil(n / cols)
-    w = (1 - gap * (cols - 1)) / cols
-    h = (1 - vgap * (rows - 1)) / rows
+    plot = rows * row_px + (rows - 1) * title_px
+    w, h, vgap = (1 - gap * (cols - 1)) / cols, row_px / plot, title_px / plot
     axes, refs = {}, []
     for k in range(n):
         r, c = divmod(k, cols)
@@ -46,7 +49,7 @@ def small_multiples(n: int, cols: int, gap: float = 0.02, vgap: float = 0.12) ->
         x0, y1 = c * (w + gap), 1 - r * (h + vgap)
         axes.update(_pixel_axes(i, [x0, x0 + w], [max(y1 - h, 0.0), y1], f"x{i}", f"y{i}"))
         refs.append((f"x{i}", f"y{i}"))
-    return axes, refs
+    return axes, refs, plot
 
 
 def _label(ref: tuple[str, str], text: str, size: int, bold: bool = False) -> dict:
@@ -131,11 +134,11 @@ def batch_pictures(batch, n: int, classroom: bool) -> SpecFigure:
     """A 3-D tensor (N, 28, 28): N digits side by side, titled by their first index; digit ``n`` framed."""
     b = np.asarray(batch, dtype=np.float32)
     s = sizes(classroom)
-    axes, refs = small_multiples(len(b), len(b), gap=0.04)
+    axes, refs, plot = small_multiples(len(b), len(b), 150 if classroom else 120, 0, gap=0.04)
     data = [trace("heatmap", ref, z=typed(_rows(b[k])), colorscale=INK, zmin=0, zmax=1, showscale=False,
                   hovertemplate=f"batch[{k}, %{{y}}, %{{x}}] = %{{z:.4f}}<extra></extra>") for k, ref in enumerate(refs)]
     notes = [_label(ref, f"x[{k}]", s["tick"], bold=k == n) for k, ref in enumerate(refs)]
-    return figure(data, layout(classroom, 200 if classroom else 170, margin={"t": s["tick"] + 14},
+    return figure(data, layout(classroom, plot + s["tick"] + 24, margin={"t": s["tick"] + 14},
                                annotations=notes, shapes=[_outline(refs[n], s["line"])], **axes))
 
 
@@ -148,7 +151,8 @@ def kernel_grid(weights, picked: int | None, classroom: bool, cols: int = 8, num
     w = np.asarray(weights, dtype=np.float32)
     s = sizes(classroom)
     m = symmetric(w)
-    axes, refs = small_multiples(len(w), cols, gap=0.025, vgap=0.16)
+    title = s["tick"] + 10
+    axes, refs, plot = small_multiples(len(w), cols, 110 if classroom else 95, title, gap=0.025)
     text = {"texttemplate": "%{z:.2f}", "textfont": {"size": s["tick"] - 4}} if numbers else {}
     data = [trace("heatmap", ref, z=typed(_rows(w[k])), colorscale=DIVERGING, zmin=-m, zmax=m, xgap=1, ygap=1,
                   showscale=k == 0, **text,
@@ -157,8 +161,7 @@ def kernel_grid(weights, picked: int | None, classroom: bool, cols: int = 8, num
             for k, ref in enumerate(refs)]
     notes = [_label(ref, str(k), s["tick"], bold=k == picked) for k, ref in enumerate(refs)]
     shapes = [_outline(refs[picked], s["line"])] if picked is not None else []
-    rows = math.ceil(len(w) / cols)
-    return figure(data, layout(classroom, (150 if classroom else 120) * rows + 30, margin={"t": s["tick"] + 12},
+    return figure(data, layout(classroom, plot + title + 10, margin={"t": title},
                                annotations=notes, shapes=shapes, **axes))
 
 
@@ -171,7 +174,7 @@ def kernel_numbers(kernel, title: str, classroom: bool, scale: float | None = No
     data = [trace("heatmap", ("x", "y"), z=typed(k), colorscale=DIVERGING, zmin=-m, zmax=m, showscale=False, xgap=2,
                   ygap=2, texttemplate="%{z:.2f}", textfont={"size": s["font"]},
                   hovertemplate="w[%{y}, %{x}] = %{z:.4f}<extra></extra>")]
-    return figure(data, _titled(classroom, 300 if classroom else 260, title, **axes))
+    return figure(data, _titled(classroom, 270 if classroom else 250, title, **axes))
 
 
 def feature_map(values, title: str, classroom: bool, height: int | None = None) -> SpecFigure:
@@ -181,7 +184,7 @@ def feature_map(values, title: str, classroom: bool, height: int | None = None) 
     axes = _pixel_axes("", [0.0, 1.0], [0.0, 1.0], "x", "y")
     data = [trace("heatmap", ("x", "y"), z=typed(v), colorscale=DIVERGING, zmin=-m, zmax=m,
                   colorbar=_colourbar(classroom, -m, m, "output"), hovertemplate="out[%{y}, %{x}] = %{z:.3f}<extra></extra>")]
-    return figure(data, _titled(classroom, height or (300 if classroom else 260), title, **axes))
+    return figure(data, _titled(classroom, height or (270 if classroom else 250), title, **axes))
 
 
 def digit_picture(image, title: str, classroom: bool, height: int | None = None) -> SpecFigure:
@@ -189,22 +192,22 @@ def digit_picture(image, title: str, classroom: bool, height: int | None = None)
     axes = _pixel_axes("", [0.0, 1.0], [0.0, 1.0], "x", "y")
     data = [trace("heatmap", ("x", "y"), z=typed(_rows(image)), colorscale=INK, zmin=0, zmax=1, showscale=False,
                   hovertemplate="x[%{y}, %{x}] = %{z:.3f}<extra></extra>")]
-    return figure(data, _titled(classroom, height or (300 if classroom else 260), title, **axes))
+    return figure(data, _titled(classroom, height or (270 if classroom else 250), title, **axes))
 
 
-def layer_maps(maps, classroom: bool, cols: int, picked: int | None = None, height: int | None = None) -> SpecFigure:
+def layer_maps(maps, classroom: bool, cols: int, picked: int | None = None, row_px: int = 95) -> SpecFigure:
     """(C, H, W) feature maps after a ReLU as small pictures numbered 0…C−1, on one shared scale (0 white)."""
     a = np.asarray(maps, dtype=np.float32)
     s = sizes(classroom)
     top = float(a.max()) or 1.0
-    axes, refs = small_multiples(len(a), cols, gap=0.015, vgap=0.16)
+    title = s["tick"] + 2
+    axes, refs, plot = small_multiples(len(a), cols, row_px, title, gap=0.015)
     data = [trace("heatmap", ref, z=typed(_rows(a[k])), colorscale=ACTIVATION, zmin=0, zmax=top, showscale=False,
                   hovertemplate=f"map {k}: [%{{y}}, %{{x}}] = %{{z:.3f}}<extra></extra>") for k, ref in enumerate(refs)]
-    notes = [_label(ref, str(k), s["tick"] - 4, bold=k == picked) for k, ref in enumerate(refs)]
+    notes = [_label(ref, str(k), s["tick"] - 2, bold=k == picked) for k, ref in enumerate(refs)]
     shapes = [_outline(refs[picked], s["line"] * 0.8)] if picked is not None else []
-    rows = math.ceil(len(a) / cols)
-    return figure(data, layout(classroom, height or rows * (115 if classroom else 100) + 20,
-                               margin={"t": s["tick"] + 6}, annotations=notes, shapes=shapes, **axes))
+    return figure(data, layout(classroom, plot + title + 10, margin={"t": title}, annotations=notes, shapes=shapes,
+                               **axes))
 
 
 def probability_bars(probs, label: int, classroom: bool) -> SpecFigure:

@@ -168,7 +168,7 @@ def layers(ctx: Ctx, kernel_choice: str) -> None:
     chart(figs.layer_maps(seen.conv1, ctx.big, 8, picked), "tensors.conv1")
     caption(f"After conv layer 1 and ReLU: {len(seen.conv1)} maps of 28×28, one per kernel "
             "(negatives set to 0; darker blue is stronger)" + (f"; map {picked} is kernel {picked}'s." if picked is not None else "."))
-    chart(figs.layer_maps(seen.conv2, ctx.big, 16 if not ctx.big else 8), "tensors.conv2")
+    chart(figs.layer_maps(seen.conv2, ctx.big, 8 if ctx.big else 16, row_px=95 if ctx.big else 50), "tensors.conv2")
     caption(f"After pooling to 14×14, conv layer 2 and ReLU: {len(seen.conv2)} maps, each mixing all 16 maps above "
             "with 3×3 kernels of its own.")
     chart(figs.probability_bars(seen.probs, ctx.label, ctx.big), "tensors.probs")

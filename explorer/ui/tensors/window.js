@@ -102,7 +102,7 @@ function createWindow(root, first, setStateValue) {
     wrap.style.setProperty("--sw-font", `${d.sizes.font}px`);
     wrap.style.setProperty("--sw-tick", `${d.sizes.tick}px`);
     inHead.textContent = "input (dashed ring: zero padding)";
-    outHead.textContent = `output: feature map of ${d.kernel_name}`;
+    outHead.textContent = "output: the feature map, filled so far";
     pos = [at[0], at[1]];
     layout(true);
   }
@@ -201,7 +201,7 @@ function createWindow(root, first, setStateValue) {
     rowCtl.range.setAttribute("aria-valuetext", `row ${r}`);
     colCtl.range.setAttribute("aria-valuetext", `column ${c}`);
     input.setAttribute("aria-label", `The digit with the 3 by 3 window centred on row ${r}, column ${c}`);
-    output.setAttribute("aria-label", `The feature map filled up to row ${r}, column ${c}`);
+    output.setAttribute("aria-label", `The feature map of ${data.kernel_name}, filled up to row ${r}, column ${c}`);
     drawInput();
     drawMath();
     drawOutput();
