@@ -45,7 +45,7 @@ def entries() -> None:
     for r in range(3):
         for c, col in enumerate(st.columns(3, gap="small")):
             k = 3 * r + c
-            col.text_input(K.cell_name(k).capitalize(), key=CELL_KEYS[k], label_visibility="collapsed",
+            col.text_input(K.cell_name(k).capitalize(), key=CELL_KEYS[k], label_visibility="collapsed", max_chars=K.MAX_CHARS,
                            help=f"Weight in {K.cell_name(k)}: a number from {-K.LIMIT:g} to {K.LIMIT:g}, e.g. 0.5 or 1/16.")
 
 

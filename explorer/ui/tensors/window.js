@@ -22,7 +22,6 @@ function el(tag, cls, parent, text) {
 
 const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
 const fmt = (v, d = 2) => (v < 0 ? "\u2212" : "") + Math.abs(v).toFixed(d);
-const signed = (v, d = 3) => (v < 0 ? "\u2212 " : "+ ") + Math.abs(v).toFixed(d);
 
 // value in [-1, 1] -> rgb on the page's diverging scale: negative red, 0 white, positive blue
 function diverging(colours, t) {
@@ -185,9 +184,9 @@ function createWindow(root, first, setStateValue) {
       parts.textContent = `${fmt(p.pixel)} \u00d7 ${fmt(p.weight)}`;
     });
     const out = total + data.bias;
-    const bias = data.bias !== 0 ? ` ${signed(data.bias)} (bias)` : "";
+    const bias = data.bias !== 0 ? ` + bias (${fmt(data.bias, 3)})` : "";
     sum.innerHTML = "";
-    el("div", "sw-line", sum, `sum of the nine = ${fmt(total, 3)}${bias}`);
+    el("div", "sw-line", sum, `sum of the nine ${fmt(total, 3)}${bias}`);
     el("div", "sw-line sw-out", sum, `= ${fmt(out, 3)} \u2192 output[${r}, ${c}]`);
     api.shown = { row: r, col: c, total, output: out, products: ps.map((p) => p.product) };
   }
