@@ -29,4 +29,6 @@ PAGES = (
              "1,000 digits on a 2-D map: click anywhere and the decoder draws that point."),
     PageInfo("pages/restore.py", "Denoise and inpaint", ":material/healing:",
              "An autoencoder cleans noisy digits and fills holes, measured against classic filters."),
+    PageInfo("pages/tensors.py", "Tensors and kernels", ":material/grid_on:",
+             "A digit as a tensor, a CNN's kernels as its weights, and a 3×3 window sliding step by step."),
 )
