@@ -4,9 +4,12 @@ import streamlit as st
 
 from explorer.ui import url_state
 from explorer.ui.models import load_model
+from explorer.ui.state_tables import TABLES
 from explorer.ui.tensors import own_kernel, sections
-from explorer.ui.tensors.params import PARAMS, TABS
+from explorer.ui.tensors.choices import TABS
 from explorer.ui.theme import setup_page
+
+PARAMS = TABLES["tensors"]
 
 big = setup_page(
     "Tensors and kernels",

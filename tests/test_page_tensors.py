@@ -12,7 +12,7 @@ from apps import app_test, values
 from explorer import kernels as K
 from explorer import zoo
 from explorer.data import digits
-from explorer.ui.tensors.params import TABS
+from explorer.ui.tensors.choices import TABS
 
 PAGE = "pages/tensors.py"
 
@@ -214,10 +214,10 @@ def test_classroom_mode_makes_figures_bigger():
 SCRIPT = """
 import streamlit as st
 from explorer.ui.tensors import own_kernel, sections
-from explorer.ui.tensors.params import PARAMS
+from explorer.ui.state_tables import TABLES
 from explorer.ui import url_state
 
-url_state.restore(PARAMS)
+url_state.restore(TABLES["tensors"])
 ctx = sections.context(700, None, False)  # the classifier could not be had
 show = {"tensors": sections.tensors, "kernels": sections.kernels, "window": sections.sliding_window,
         "layers": lambda c: sections.layers(c, "11"), "own": lambda c: own_kernel.section(c.image, c.index, False)}

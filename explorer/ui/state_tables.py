@@ -8,6 +8,7 @@ lessons validate a step's state against the same table. A page reads ``TABLES["<
 from __future__ import annotations
 
 from explorer import SEED, latent
+from explorer.kernels import BATCH, PRESETS, SIZE
 from explorer.restoration import NOISES
 from explorer.surfaces import CURVES, SURFACES
 from explorer.ui.descent import function_box as fbox
@@ -15,6 +16,8 @@ from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.latent.menu import MENU
 from explorer.ui.latent.state import Z_LIMIT
 from explorer.ui.restore.choices import SHAPES, SIDES, SOURCES, TABS
+from explorer.ui.tensors.choices import KERNELS, START_PRESET
+from explorer.ui.tensors.choices import TABS as TENSOR_TABS
 from explorer.ui.url_state import Param
 
 CURVE, SURFACE = CURVES["bowl"], SURFACES["elongated"]  # the presets each descent page opens with
@@ -52,6 +55,17 @@ TABLES: dict[str, list[Param]] = {
         Param("softmax.T", float, 1.0, lo=0.1, hi=5.0),
         Param("softmax.true", int, 7, choices=tuple(range(10))),
         Param("softmax.digit", int, 0, lo=0, hi=999),
+    ],
+    "tensors": [
+    Param("tensors.tab", str, TENSOR_TABS[0], choices=TENSOR_TABS),
+    Param("tensors.digit", int, 700, lo=0, hi=999),  # a test digit (a clear 7); the batch starts with it
+    Param("tensors.n", int, 2, lo=0, hi=BATCH - 1),  # the picked element x[n, 0, row, col]
+    Param("tensors.row", int, 14, lo=0, hi=SIZE - 1),
+    Param("tensors.col", int, 16, lo=0, hi=SIZE - 1),
+    Param("tensors.kernel", str, "11", choices=KERNELS),  # learned a horizontal edge: + above, − below
+    Param("tensors.wrow", int, 10, lo=0, hi=SIZE - 1),  # the sliding window's position
+    Param("tensors.wcol", int, 12, lo=0, hi=SIZE - 1),
+    *(Param(f"tensors.k{i}", str, PRESETS[START_PRESET][i]) for i in range(9)),  # your own kernel, row-major
     ],
     "latent": [
         Param("latent.z1", float, 0.0, lo=-Z_LIMIT, hi=Z_LIMIT),  # the decoded point: sliders and clicks

@@ -7,7 +7,7 @@ from torch import Tensor
 
 from explorer import kernels as K
 from explorer.figures import kernels as figs
-from explorer.ui.tensors.params import CELL_KEYS, OWN
+from explorer.ui.tensors.choices import CELL_KEYS, OWN
 from explorer.ui.theme import caption
 
 PRESET_KEY = "tensors.preset"  # a one-shot choice: applying a preset clears it again

@@ -9,13 +9,12 @@ import torch
 from streamlit.errors import StreamlitPageNotFoundError
 from torch import Tensor, nn
 
+from explorer import ROOT, zoo
 from explorer import kernels as K
-from explorer import zoo
 from explorer.data import BUNDLED, digits
 from explorer.figures import kernels as figs
-from explorer.ui.pages import ROOT
 from explorer.ui.tensors import own_kernel, window
-from explorer.ui.tensors.params import KERNELS, OWN
+from explorer.ui.tensors.choices import KERNELS, OWN
 from explorer.ui.theme import caption
 
 SOFTMAX_PAGE = "pages/softmax.py"
