@@ -1,8 +1,8 @@
 """Load test: N sessions that speak Streamlit's own websocket protocol, like N browsers.
 
 Each session loads the page over HTTP (cookies, as a browser), opens ``/_stcore/stream``, asks
-for the first run, then acts at a person's pace: moves a slider or clicks a point of a
-selectable Plotly chart (the latent map), sending the ``rerun_script`` a browser sends
+for the first run, then acts at a person's pace: moves a slider, clicks a point of a selectable
+Plotly chart or picks a point on the live latent map, sending the ``rerun_script`` a browser sends
 (all widget states, page hash, query string, cached message hashes, the widget's fragment id).
 Latency = BackMsg sent -> ForwardMsg ``script_finished``. Loopback only; bounded in time and count.
 
@@ -178,7 +178,7 @@ class Session:
         return True
 
     def pick_action(self) -> Widget | None:
-        """A slider or a selectable chart, chosen as a person would: any control on the page."""
+        """A slider, a selectable chart or the live map, chosen as a person would: any control on the page."""
         choices = [w for w in self.widgets.values() if w.actionable
                    and (self.only is None or any(w.id.endswith(k) for k in self.only))]
         return self.rng.choice(choices) if choices else None

@@ -1,4 +1,8 @@
-"""Widgets as the browser's widget manager keeps them: id, fragment, current state; and a person's move."""
+"""Widgets as the browser's widget manager keeps them: id, fragment, current state; and a person's move.
+
+A Components-v2 widget (``bidi_component``) reports nothing until it fires a trigger; the one the
+client moves is the live latent map, whose release sends ``pick`` with a point of its extent.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class Widget:
     actionable: bool = False
 
     def act(self, rng: random.Random) -> None:
-        """Change the value as a person would: a new slider position, or a click on the chart."""
+        """Change the value as a person would: a new slider position, a click on the chart, a pick on the live map."""
         if self.kind == "slider":
             s = self.element
             steps = round((s.max - s.min) / s.step) if s.step else 100
@@ -38,6 +42,9 @@ class Widget:
         elif self.kind == "plotly_chart":
             self.state = self.state or WidgetState(id=self.id)
             self.state.string_value = json.dumps(click_selection(self.element.spec, rng))
+        elif self.kind == "bidi_component":
+            lo1, hi1, lo2, hi2 = json.loads(self.element.json)["extent"]
+            self.state = trigger_state(self.id, "pick", [round(rng.uniform(lo1, hi1), 2), round(rng.uniform(lo2, hi2), 2)])
 
 
 def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | None:
@@ -48,11 +55,30 @@ def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | 
     if not wid:
         return None
     state = _initial_state(kind, proto)
-    if known is not None and known.state is not None and not getattr(proto, "set_value", False):
-        state = known.state  # the browser keeps what the person set unless the server overrides it
-    actionable = kind == "slider" or (kind == "plotly_chart" and len(proto.selection_mode) > 0
-                                          and _has_points(proto.spec))
+    # the browser keeps what the person set unless the server overrides it; a trigger fires once
+    if known is not None and known.state is not None and not getattr(proto, "set_value", False) \
+            and kind != "bidi_component":
+        state = known.state
+    actionable = (kind == "slider" or (kind == "plotly_chart" and len(proto.selection_mode) > 0
+                                       and _has_points(proto.spec))
+                  or (kind == "bidi_component" and _is_live_map(proto)))
     return Widget(wid, kind, fragment_id, state, proto, actionable and not getattr(proto, "disabled", False))
+
+
+def trigger_state(component_id: str, event: str, value: Any) -> WidgetState:
+    """What the browser sends when a Components-v2 widget calls ``setTriggerValue(event, value)``:
+    the component's trigger aggregator widget with a JSON list of ``{"event", "value"}``."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    return WidgetState(id=_make_trigger_id(component_id, "events"),
+                       json_trigger_value=json.dumps([{"event": event, "value": value}]))
+
+
+def _is_live_map(proto) -> bool:
+    try:
+        return "extent" in json.loads(proto.json or "{}")
+    except ValueError:
+        return False
 
 
 def _initial_state(kind: str, p) -> WidgetState | None:
