@@ -37,7 +37,7 @@ function drawAxes(g, v, cssH) {
   g.textAlign = "center"; g.textBaseline = "bottom";
   g.fillText("z\u2081", box.left + box.w / 2, cssH - 2);
   g.save();
-  g.translate(sizes.font + 2, box.top + box.h / 2);
+  g.translate(sizes.font, box.top + box.h / 2);
   g.rotate(-Math.PI / 2);
   g.fillText("z\u2082", 0, 0);
   g.restore();

@@ -108,6 +108,15 @@ function createMap(root, data, send) {
       const rect = canvas.getBoundingClientRect(), [x, y] = view.zToPx(z1, z2);
       return { x: rect.left + x, y: rect.top + y };
     },
+    nearestDotPx: (cx, cy) => { // page px from (cx, cy) to the closest digit's dot
+      const rect = canvas.getBoundingClientRect(), p = data.points;
+      let best = Infinity;
+      for (let i = 0; i + 1 < p.length; i += 2) {
+        const [x, y] = view.zToPx(p[i], p[i + 1]);
+        best = Math.min(best, Math.hypot(rect.left + x - cx, rect.top + y - cy));
+      }
+      return best;
+    },
     get shownZ() { return shown; },
     get shownImage() { return image ? Array.from(image) : null; }, // the floats the digit canvas shows
     get point() { return point.slice(); },
@@ -199,7 +208,11 @@ function createMap(root, data, send) {
     const room = Math.max(300, Math.min(window.innerHeight - top - 12, 780));
     const wide = total - px - gap >= 300;
     wrap.classList.toggle("lm-stacked", !wide);
-    const left = sizes.tick * 2.6 + sizes.font * 1.6, right = 10, up = 8, bottom = sizes.tick * 1.6 + sizes.font * 1.7;
+    const g = base.getContext("2d"), [, , lo2, hi2] = view.extent; // room for the widest z2 tick label
+    g.font = `${sizes.tick}px ${font}`;
+    const labels = niceTicks(lo2, hi2, 10).map((t) => g.measureText(minus(t)).width);
+    const left = Math.max(...labels, 0) + 10 + sizes.font * 1.3, right = 10, up = 8;
+    const bottom = sizes.tick * 1.3 + sizes.font * 1.3 + 8;
     const across = wide ? total - px - gap : total;
     const plot = Math.max(160, Math.floor(Math.min(across - left - right, room - up - bottom))); // a square plot: the prior is round
     const w = Math.round(plot + left + right), h = Math.round(plot + up + bottom);
