@@ -37,7 +37,7 @@ def explore(ctx: sections.Ctx, section: str) -> None:
     ctx = replace(ctx, z=state.z())  # in a fragment rerun the arguments are the last full run's
     overlay = MENU[section].overlay
     live_map.show(ctx.vae, ctx.mu, ctx.labels, ctx.z, ctx.half_width, ctx.big, on_pick=state.set_z,
-                  key=state.MAP_KEY, overlays=overlay(ctx) if overlay else ())
+                  key=state.MAP_KEY, overlays=overlay(ctx) if overlay else (), image=ctx.decode(ctx.z))
     caption("Each dot is one of 1,000 test digits at its code μ, coloured by class. Hover anywhere — on a dot "
             "or between them — and your browser decodes that point; click, drag or slide z₁ and z₂ to move "
             "z, the white star.")

@@ -54,16 +54,17 @@ def _extent(extent) -> list[float]:
     return [lo1, hi1, lo2, hi2]
 
 
-def picture(vae: nn.Module, z) -> str | None:
-    """The server's decode of z as base64 bytes (28·28 grey levels): shown before the browser's decoder
-    is ready, and instead of it where the browser cannot run it."""
+def picture(vae: nn.Module, z, img: np.ndarray | None = None) -> str | None:
+    """The server's picture of z (``img``, or decoded here) as base64 bytes of 28·28 grey levels:
+    shown before the browser's decoder is ready, and instead of it where the browser cannot run it."""
     if z is None:
         return None
-    try:
-        img = latent.decode(vae, np.asarray(z, dtype=np.float32)[:2])  # (28, 28) in [0, 1]
-    except RuntimeError:  # a decoder that does not take two numbers: the map has nothing to show
-        return None
-    return base64.b64encode(np.round(img * 255).astype(np.uint8).tobytes()).decode("ascii")
+    if img is None:
+        try:
+            img = latent.decode(vae, np.asarray(z, dtype=np.float32)[:2])  # (28, 28) in [0, 1]
+        except RuntimeError:  # a decoder that does not take two numbers: the map has nothing to show
+            return None
+    return base64.b64encode(np.round(np.asarray(img) * 255).astype(np.uint8).tobytes()).decode("ascii")
 
 
 def map_data(export_id: str | None, mu, labels, z, extent, classroom: bool, target: str,
@@ -86,13 +87,15 @@ def map_data(export_id: str | None, mu, labels, z, extent, classroom: bool, targ
 
 
 def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callable[[float, float], None],
-         key: str = "latent.live", overlays: Sequence[dict] = ()) -> tuple[float, float] | None:
+         key: str = "latent.live", overlays: Sequence[dict] = (), image: np.ndarray | None = None
+         ) -> tuple[float, float] | None:
     """Draw the live map of the codes ``mu`` (N, 2) coloured by ``labels``, the decoded digit and the
     z₁/z₂ range inputs beside it, and ``overlays`` on top.
 
     Hovering, dragging, the ranges and the arrow keys decode in the browser (no rerun); a release
     calls ``on_pick(z1, z2)`` before the script reruns, and this run returns that z (otherwise None).
-    ``extent`` is (z1_lo, z1_hi, z2_lo, z2_hi) or a half-width R; ``z`` (or None) is the white star.
+    ``extent`` is (z1_lo, z1_hi, z2_lo, z2_hi) or a half-width R; ``z`` (or None) is the white star;
+    ``image`` is the decoder's picture of z (28, 28) if the caller has it cached, else it is decoded here.
     """
     def deliver() -> None:
         picked = st.session_state[key].get("pick")
@@ -118,7 +121,7 @@ def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callab
             st.session_state[sent] = export["id"]
             _WEIGHTS(data=export if fresh else {"id": export["id"]}, key=f"{key}.weights",
                      on_missing_change=resend)
-        data = map_data(export and export["id"], mu, labels, z, extent, classroom, key, overlays, picture(vae, z))
+        data = map_data(export and export["id"], mu, labels, z, extent, classroom, key, overlays, picture(vae, z, image))
         result = _MAP(data=data, key=key, on_pick_change=deliver)
     picked = result.get("pick")
     return (float(picked[0]), float(picked[1])) if picked else None
