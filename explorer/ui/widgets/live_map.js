@@ -77,8 +77,8 @@ function createMap(root, data, send) {
   const legend = el("div", "lm-legend", side);
   legend.setAttribute("aria-label", "digit colours");
   const keys = el("div", "lm-keys", side);
-  el("div", "lm-hint", side).textContent = "Hover to decode any point. Click, drag, slide z\u2081 / z\u2082 or "
-    + "use the arrow keys, then let go (or press Enter) to keep z.";
+  el("div", "lm-hint", side).textContent = "Keys: on the map, arrows move z (with Shift in steps of 0.01) "
+    + "and Enter keeps it.";
 
   const base = document.createElement("canvas"); // axes, dots and overlays: redrawn only when they change
   const small = document.createElement("canvas"); // the decoded 28x28, scaled up without smoothing
@@ -355,6 +355,8 @@ function createMap(root, data, send) {
 
   const observer = new ResizeObserver(() => layout(false));
   observer.observe(wrap);
+  const onResize = () => layout(false); // a taller window leaves more room for the map
+  window.addEventListener("resize", onResize);
   update(data, send);
   window.__liveMaps = window.__liveMaps || {};
   window.__liveMaps[data.target] = api;
@@ -363,6 +365,7 @@ function createMap(root, data, send) {
   function destroy() {
     observer.disconnect();
     window.removeEventListener(READY, onReady);
+    window.removeEventListener("resize", onResize);
     for (const [name, fn] of Object.entries(onCanvas)) canvas.removeEventListener(name, fn);
     if (raf) cancelAnimationFrame(raf);
     raf = 0;
