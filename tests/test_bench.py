@@ -6,8 +6,9 @@ import pytest
 from apps import app_test
 
 from explorer.bench import cli as bench
-from explorer.bench.apptest import control_changer, rerun_median_ms
+from explorer.bench.apptest import control_changer, latent_pick, rerun_median_ms
 from explorer.bench.loadtest_widgets import _array
+from explorer.bench.server import FLOOR_CLICK_SCRIPT as FLOOR_CLICK
 from explorer.bench.server import FLOOR_SCRIPT as FLOOR
 
 
@@ -31,6 +32,25 @@ def test_floor_slider_changes_the_image_and_not_the_chart():
     at.slider[0].set_value(90).run()
     assert at.get("image")[0].proto.imgs[0].url != url  # a new PNG: the pixels changed
     assert at.get("plotly_chart")[0].proto.spec == spec  # the big figure is the same every rerun
+
+
+def test_floor_click_page_is_the_same_chart_and_a_click_changes_its_image():
+    at = app_test(FLOOR_CLICK).run()
+    assert not at.exception and not at.slider
+    floor = app_test(FLOOR).run()
+    assert _spec(at)["data"][0]["x"] == _spec(floor)["data"][0]["x"]  # the same 5,000 points
+    url = at.get("image")[0].proto.imgs[0].url
+    x = float(_array(_spec(at)["data"][0]["x"])[17])
+    at.session_state["floor.click"] = {"selection": {"points": [{"curve_number": 0, "point_number": 17,
+                                                                 "point_index": 17, "x": x, "y": 0.0}],
+                                                     "point_indices": [17], "box": [], "lasso": []}}
+    at.run()
+    assert not at.exception and at.get("image")[0].proto.imgs[0].url != url
+
+
+def test_the_latent_pages_move_is_a_pick_on_the_live_map():
+    wall, cpu, label = rerun_median_ms("pages/latent.py", repeats=2, warmup=1, act=latent_pick)
+    assert wall > 0 and cpu > 0 and "pick on the live map" in label
 
 
 def test_control_changer_alternates_between_two_values():

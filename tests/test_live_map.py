@@ -1,13 +1,20 @@
-"""The live map's Python side under AppTest: what each run sends, classroom sizes, graceful refusal.
+"""The live map's Python side under AppTest: what each run sends, a pick, classroom sizes, the fallback.
 
-The browser side (hover, decode, click) is tested in tests/e2e/test_live_map_e2e.py.
+The browser side (hover, drag, ranges, keys, decode) is tested in tests/e2e/test_live_map_e2e.py.
 """
 
+import base64
 import json
 
+import numpy as np
+import torch
 from streamlit.testing.v1 import AppTest
 
+from explorer.bench.apptest import with_trigger
+from explorer.figures.latent import path_overlay, point_overlay
 from explorer.figures.style import CLASSROOM, NORMAL, PALETTE
+from explorer.latent import decode
+from explorer.nets import VAE
 from explorer.ui.widgets.live_map import map_data
 
 SCRIPT = """
@@ -16,17 +23,22 @@ import streamlit as st
 import torch
 from torch import nn
 
+from explorer.figures.latent import path_overlay
 from explorer.nets import VAE
 from explorer.ui.widgets import live_map
 
 torch.manual_seed(0)
 vae = st.cache_resource(lambda: VAE().eval())()
-if st.session_state.get("odd"):  # a decoder with a layer the browser decoder lacks
-    vae = VAE()
-    vae.decoder = nn.Sequential(nn.Linear(2, 784), nn.GELU())
+if st.session_state.get("odd"):  # a decoder with a layer the browser decoder lacks, same pictures
+    torch.manual_seed(0)
+    vae = VAE().eval()
+    vae.decoder = nn.Sequential(*vae.decoder, nn.Identity())
+z = st.session_state.setdefault("z", (0.5, -0.5))
 mu = np.array([[0.1, 0.2], [-1.0, 1.5], [2.0, -0.5]])
-live_map.show(vae, mu, np.array([3, 1, 4]), (0.5, -0.5), 3.0, st.session_state.get("big", False),
-              lambda z1, z2: None, key="t.live")
+overlays = [path_overlay(np.array([[0.0, 0.0], [1.0, 1.0]]))] if st.session_state.get("path") else []
+got = live_map.show(vae, mu, np.array([3, 1, 4]), z, 3.0, st.session_state.get("big", False),
+                    lambda z1, z2: st.session_state.update(z=(z1, z2)), key="t.live", overlays=overlays)
+st.write(f"returned {got}")
 """
 
 
@@ -35,8 +47,15 @@ def payloads(at: AppTest) -> dict:
     return {e.key: json.loads(e.proto.json) for e in at.get("bidi_component")}
 
 
+def script(**state) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
 def test_the_weights_travel_on_the_first_run_only():
-    at = AppTest.from_string(SCRIPT, default_timeout=60).run()
+    at = script()
     assert not at.exception
     first = payloads(at)
     weights = first["t.live.weights"]
@@ -48,33 +67,62 @@ def test_the_weights_travel_on_the_first_run_only():
     assert first["t.live"]["decoder_id"] == weights["id"]
 
 
-def test_the_map_gets_codes_labels_palette_and_extent():
-    at = AppTest.from_string(SCRIPT, default_timeout=60).run()
+def test_the_map_gets_codes_labels_palette_extent_and_the_servers_picture_of_z():
+    at = script()
     data = payloads(at)["t.live"]
     assert data["points"] == [0.1, 0.2, -1.0, 1.5, 2.0, -0.5]
     assert data["labels"] == [3, 1, 4]
     assert data["extent"] == [-3.0, 3.0, -3.0, 3.0]
     assert data["z"] == [0.5, -0.5]
     assert data["palette"] == list(PALETTE) and data["sizes"] == NORMAL
+    assert data["overlays"] == []
+    torch.manual_seed(0)
+    want = decode(VAE().eval(), (0.5, -0.5))  # (28, 28)
+    got = np.frombuffer(base64.b64decode(data["image"]), dtype=np.uint8).reshape(28, 28)
+    assert np.abs(got / 255.0 - want).max() <= 0.5 / 255 + 1e-6
+
+
+def test_a_pick_calls_back_before_the_run_moves_z_and_returns_it():
+    at = script()
+    before = payloads(at)["t.live"]["image"]
+    at._run(with_trigger(at, "t.live", "pick", [1.25, -2.0]))
+    assert not at.exception
+    assert at.session_state["z"] == (1.25, -2.0)
+    data = payloads(at)["t.live"]
+    assert data["z"] == [1.25, -2.0] and data["image"] != before
+    assert any("returned (1.25, -2.0)" in m.value for m in at.markdown)
+    at.run()  # a trigger fires once: the next run returns None and keeps z
+    assert any("returned None" in m.value for m in at.markdown) and at.session_state["z"] == (1.25, -2.0)
+
+
+def test_overlays_travel_as_small_data():
+    data = payloads(script(path=True))["t.live"]
+    (path,) = data["overlays"]
+    assert path["kind"] == "path" and path["points"] == [0.0, 0.0, 1.0, 1.0] and path["ends"] == ["A", "B"]
+    star = point_overlay(np.array([0.123456, -1.0]), PALETTE[4], "μ of test #9, a 4")
+    assert star == {"kind": "point", "z": [0.1235, -1.0], "color": PALETTE[4], "label": "μ of test #9, a 4"}
+    assert len(path_overlay(np.zeros((10, 2)))["points"]) == 20
 
 
 def test_classroom_mode_sends_classroom_sizes():
-    at = AppTest.from_string(SCRIPT, default_timeout=60)
-    at.session_state["big"] = True
-    at.run()
-    assert payloads(at)["t.live"]["sizes"] == CLASSROOM
+    assert payloads(script(big=True))["t.live"]["sizes"] == CLASSROOM
 
 
-def test_a_decoder_the_browser_cannot_run_leaves_a_message_not_a_traceback():
-    at = AppTest.from_string(SCRIPT, default_timeout=60)
-    at.session_state["odd"] = True
-    at.run()
+def test_a_decoder_the_browser_cannot_run_says_so_and_the_map_still_picks():
+    at = script(odd=True)
     assert not at.exception
-    assert not at.get("bidi_component")
-    assert "GELU" in at.info[0].value
+    assert "Identity" in at.info[0].value and "drawn by the server" in at.info[0].value
+    data = payloads(at)
+    assert "t.live.weights" not in data and data["t.live"]["decoder_id"] is None
+    at._run(with_trigger(at, "t.live", "pick", [-1.0, 1.0]))
+    assert not at.exception and at.session_state["z"] == (-1.0, 1.0)
+    torch.manual_seed(0)
+    want = decode(VAE().eval(), (-1.0, 1.0))  # the extra Identity changes nothing: the same picture
+    got = np.frombuffer(base64.b64decode(payloads(at)["t.live"]["image"]), dtype=np.uint8).reshape(28, 28)
+    assert np.abs(got / 255.0 - want).max() <= 0.5 / 255 + 1e-6
 
 
 def test_extent_may_be_a_rectangle_and_z_may_be_absent():
     data = map_data("x", [[1.23456, 2.0]], [7], None, (-1, 2, -3, 4), False, "k")
     assert data["extent"] == [-1.0, 2.0, -3.0, 4.0]
-    assert data["z"] is None and data["points"] == [1.2346, 2.0]
+    assert data["z"] is None and data["points"] == [1.2346, 2.0] and data["image"] is None

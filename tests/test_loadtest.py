@@ -18,7 +18,7 @@ from explorer.bench.loadtest_http import check_loopback
 from explorer.bench.loadtest_widgets import _array, click_selection, widget_from_element
 from explorer.bench.server import APP_SCRIPT, FLOOR_SCRIPT, streamlit_server
 
-LATENT_CONTROLS = ("latent.z1", "latent.z2", "latent.map")
+LATENT_CONTROLS = ("latent.map",)  # the live map: its pick is the one message a move of z sends
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8501", "http://127.3.4.5:1", "http://localhost:9",
@@ -186,27 +186,48 @@ def test_every_page_under_three_sessions_moving_any_control(app_url, page):
 def test_latent_page_under_three_sessions(app_url):
     res = run_load(app_url, 3, duration=10.0, page="latent", pace=(0.5, 1.0), only=LATENT_CONTROLS, timeout=120)
     assert sum(res.errors.values()) == 0, res.errors
-    assert res.actions["slider"] > 0 and res.actions["plotly_chart"] > 0
+    assert res.actions["bidi_component"] == len(res.latencies_ms) > 0
     assert 0 < res.pct(50) <= res.pct(95)
 
 
+def _live_map(data: dict) -> Element:
+    el = Element()
+    el.bidi_component.id = "$$ID-abc-latent.map"
+    el.bidi_component.json = json.dumps(data)
+    return el
+
+
+def test_a_pick_on_the_live_map_is_a_one_shot_trigger_inside_its_extent():
+    w = widget_from_element(_live_map({"extent": [-2.0, 2.0, -1.0, 1.0], "z": [0, 0]}), "frag", None)
+    assert w.actionable and w.state is None  # a component reports nothing until it fires
+    w.act(random.Random(2))
+    assert w.state.id.startswith("$$STREAMLIT_INTERNAL_KEY_$$ID-abc-latent.map") and w.state.id.endswith("__events")
+    (payload,) = json.loads(w.state.json_trigger_value)
+    z1, z2 = payload["value"]
+    assert payload["event"] == "pick" and -2 <= z1 <= 2 and -1 <= z2 <= 1
+    again = widget_from_element(_live_map({"extent": [-2.0, 2.0, -1.0, 1.0], "z": [z1, z2]}), "frag", w)
+    assert again.state is None  # the rerun that carried the pick leaves no trigger to send again
+    weights = widget_from_element(_live_map({"id": "x", "layers": []}), "frag", None)
+    assert not weights.actionable  # the decoder's mount is not a control
+
+
 @pytest.mark.load
-def test_a_map_click_moves_the_latent_sliders(app_url):
-    async def click_once(url):
+def test_a_pick_on_the_live_map_moves_z(app_url):
+    async def pick_once(url):
         s = Session(url, "latent", random.Random(0), LoadResult(url, "latent", 1, 0), 120.0, None)
         await s.open()
         await s.rerun()
-        chart = next(w for w in s.widgets.values() if w.id.endswith("latent.map"))
-        chart.act(random.Random(5))
-        await s.rerun(chart.fragment_id)
-        x = json.loads(chart.state.string_value)["selection"]["points"][0]["x"]
-        z1 = next(w for w in s.widgets.values() if w.id.endswith("latent.z1"))
+        live = next(w for w in s.widgets.values() if w.id.endswith("latent.map"))
+        live.act(random.Random(5))
+        sent = json.loads(live.state.json_trigger_value)[0]["value"]
+        await s.rerun(live.fragment_id)
+        shown = json.loads(next(w for w in s.widgets.values() if w.id.endswith("latent.map")).element.json)["z"]
         await s.ws.close()
-        return x, z1.state.double_array_value.data[0], s.result.errors
+        return sent, shown, s.result.errors
 
-    x, z1, errors = run_sync(lambda: click_once(app_url))
+    sent, shown, errors = run_sync(lambda: pick_once(app_url))
     assert not errors
-    assert z1 == pytest.approx(x, abs=0.051)  # the page rounds z to its slider step
+    assert shown == pytest.approx(sent, abs=1e-9)  # the map's next data carries the picked z
 
 
 def test_cached_messages_expire_after_two_unused_runs_as_in_the_browser():

@@ -1,15 +1,21 @@
-"""The latent page through AppTest: sliders and clicks decode, the URL restores z, classroom sizes.
+"""The latent page through AppTest: the live map first, a pick sets z and the URL, sections follow.
 
-Image URLs in AppTest are content hashes of the PNG bytes, so equal URLs mean equal pictures.
+The map is a Components-v2 widget: AppTest sees the JSON it receives (``payload``) and sends its
+``pick`` trigger the way the browser does (``explorer.bench.apptest.with_trigger``). Image URLs in
+AppTest are content hashes of the PNG bytes, so equal URLs mean equal pictures.
 """
 
+import base64
 import json
 
 import numpy as np
 import pytest
-from apps import app_test, values
+from apps import app_test, figure, values
 
 from explorer import zoo
+from explorer.bench.apptest import with_trigger
+from explorer.figures.style import CLASSROOM, NORMAL
+from explorer.latent import decode
 
 PAGE = "pages/latent.py"
 MAP = "latent.map"
@@ -24,65 +30,58 @@ def run(**state):
     return at
 
 
-def digit_url(at) -> str:
-    return at.get("image")[0].proto.imgs[0].url  # the decoded digit is the page's first image
+def payload(at) -> dict:
+    """The JSON the live map received on the last run."""
+    return json.loads(next(e for e in at.get("bidi_component") if e.key == MAP).proto.json)
 
 
-def map_spec(at) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
-
-
-
-def click(at, x: float, y: float, curve: int = 0):
-    """What the browser sends for a click on the map's trace ``curve`` (0 = the invisible grid)."""
-    at.session_state[MAP] = {"selection": {"points": [{"curve_number": curve, "point_number": 7, "point_index": 7,
-                                                        "x": x, "y": y}],
-                                           "point_indices": [7], "box": [], "lasso": []}}
-    at.run()
+def pick(at, z1: float, z2: float):
+    """What the browser sends when the map is clicked, a drag ends or z₁/z₂ is let go at (z1, z2)."""
+    at._run(with_trigger(at, MAP, "pick", [z1, z2]))
     assert not at.exception, at.exception
     return at
 
 
-def test_page_renders_map_digit_and_sliders():
+def shown(at) -> np.ndarray:
+    """The server's picture of z that the map received (28, 28) in [0, 1]."""
+    return np.frombuffer(base64.b64decode(payload(at)["image"]), dtype=np.uint8).reshape(28, 28) / 255.0
+
+
+def overlays(at, kind: str) -> list[dict]:
+    return [o for o in payload(at)["overlays"] if o["kind"] == kind]
+
+
+def test_the_first_map_is_the_live_map_with_every_test_digit():
     at = run()
     assert at.title[0].value == "VAE latent map"
-    spec = map_spec(at)
-    names = [t.get("name") for t in spec["data"]]
-    assert names[1:11] == [str(k) for k in range(10)]  # one trace per class, legend "0".."9"
-    assert sum(len(values(t["x"])) for t in spec["data"][1:11]) == 1000
-    assert at.slider(key="latent.z1").value == 0.0 and at.slider(key="latent.z2").value == 0.0
-    assert any("z = (0.00, 0.00)" in m.value for m in at.markdown)
+    data = payload(at)
+    assert len(data["points"]) == 2 * 1000 and sorted(set(data["labels"])) == list(range(10))
+    assert data["z"] == [0.0, 0.0] and data["sizes"] == NORMAL and data["decoder_id"]
+    assert not at.slider  # z₁ and z₂ are range inputs inside the widget, not Streamlit sliders
+    assert [e.key for e in at.get("bidi_component")] == [f"{MAP}.weights", MAP]
+    assert all(figure(at, i)["data"][0]["type"] == "image" for i in range(len(at.get("plotly_chart"))))  # manifold
 
 
-def test_sliders_move_marker_and_change_the_decoded_digit():
+def test_a_pick_moves_z_the_link_and_the_picture():
     at = run()
-    before = digit_url(at)
-    at.slider(key="latent.z1").set_value(1.5).run()
-    assert not at.exception
-    assert digit_url(at) != before
-    marker = map_spec(at)["data"][-1]
-    assert marker["x"] == [1.5] and marker["y"] == [0.0]
-    at.slider(key="latent.z1").set_value(0.0).run()
-    assert digit_url(at) == before  # the same z decodes to the same picture
+    before = shown(at)
+    pick(at, 1.25, -0.5)
+    assert (at.session_state["latent.z1"], at.session_state["latent.z2"]) == (1.25, -0.5)
+    assert at.query_params["latent.z1"] == "1.25" and at.query_params["latent.z2"] == "-0.5"
+    assert at.query_params["latent.prev"] == "0,0"  # the point before: one end of a path
+    assert "latent.z1=1.25&latent.z2=-0.5" in at.code[0].value  # "copy link to this view"
+    data = payload(at)
+    assert data["z"] == [1.25, -0.5]
+    vae = zoo.load("vae")
+    assert np.abs(shown(at) - decode(vae, (1.25, -0.5))).max() <= 0.5 / 255 + 1e-6
+    assert np.abs(shown(at) - before).mean() > 0.01
+    pick(at, 0.0, 0.0)
+    assert np.array_equal(shown(at), before)  # the same z decodes to the same picture
 
 
-def test_click_on_empty_space_decodes_that_point():
-    at = run()
-    click(at, 1.25, -0.5)
-    assert at.slider(key="latent.z1").value == 1.25 and at.slider(key="latent.z2").value == -0.5
-    marker = map_spec(at)["data"][-1]
-    assert marker["x"] == [1.25] and marker["y"] == [-0.5]
-    clicked = digit_url(at)
-    same = run(latent__z1=1.25, latent__z2=-0.5)
-    assert digit_url(same) == clicked  # a click and the sliders decode the same z alike
-
-
-def test_stale_click_does_not_undo_a_slider_move_and_marker_clicks_are_ignored():
-    at = click(run(), 1.0, 1.0)
-    at.slider(key="latent.z1").set_value(-2.0).run()
-    assert at.slider(key="latent.z1").value == -2.0  # the old selection is still in session state
-    click(at, 3.0, 3.0, curve=11)  # the star marker itself is not a place on the map
-    assert at.slider(key="latent.z1").value == -2.0
+def test_a_pick_is_rounded_to_the_links_resolution():
+    at = pick(run(), 0.123456, -2.987654)
+    assert payload(at)["z"] == [0.12, -2.99] and at.query_params["latent.z1"] == "0.12"
 
 
 def test_url_round_trip_restores_z_and_section():
@@ -92,10 +91,9 @@ def test_url_round_trip_restores_z_and_section():
     at.query_params["latent.section"] = "Encode"
     at.run()
     assert not at.exception
-    assert at.slider(key="latent.z1").value == 1.5 and at.slider(key="latent.z2").value == -0.75
-    assert map_spec(at)["data"][-1]["x"] == [1.5]
+    assert payload(at)["z"] == [1.5, -0.75]
     assert at.session_state["latent.section"] == "Encode"
-    click(at, 0.5, 2.0)
+    pick(at, 0.5, 2.0)
     assert at.query_params["latent.z1"] == "0.5" and at.query_params["latent.z2"] == "2"
 
 
@@ -105,7 +103,7 @@ def test_bad_url_values_are_ignored_not_fatal():
     at.query_params["latent.section"] = "<script>"
     at.run()
     assert not at.exception
-    assert at.slider(key="latent.z1").value == 0.0 and at.session_state["latent.section"] == "Manifold"
+    assert payload(at)["z"] == [0.0, 0.0] and at.session_state["latent.section"] == "Manifold"
 
 
 def test_far_url_point_is_clamped_to_the_map():
@@ -113,67 +111,62 @@ def test_far_url_point_is_clamped_to_the_map():
     at.query_params["latent.z1"] = "40"
     at.run()
     assert not at.exception
-    assert at.slider(key="latent.z1").value == at.slider(key="latent.z1").max < 40
+    data = payload(at)
+    assert data["z"][0] == data["extent"][1] < 40
 
 
-def test_classroom_mode_makes_fonts_and_digit_bigger():
-    normal, big = run(), run(classroom=True)
-    small_layout, big_layout = map_spec(normal)["layout"], map_spec(big)["layout"]
-    assert big_layout["font"]["size"] >= 20 > small_layout["font"]["size"]
-    assert big_layout["xaxis"]["tickfont"]["size"] > small_layout["xaxis"]["tickfont"]["size"]
-    assert big_layout["height"] > small_layout["height"]
-    assert digit_url(big) != digit_url(normal)  # same z, larger picture
+def test_classroom_mode_sends_classroom_sizes_to_the_map():
+    assert payload(run(classroom=True))["sizes"] == CLASSROOM
 
 
-def test_interpolation_between_the_last_two_clicks_is_drawn_on_the_map():
+def test_interpolation_between_the_last_two_picks_is_drawn_on_the_map():
     at = run(latent__section="Interpolate", latent__path="clicks")
-    assert any("Click two places" in i.value for i in at.info)
-    click(click(at, -1.0, 0.5), 1.5, -1.0)
-    path = next(t for t in map_spec(at)["data"] if t.get("name") == "path")
-    xs, ys = values(path["x"]), values(path["y"])
-    assert len(xs) == at.session_state["latent.steps"]
-    assert np.allclose([xs[0], ys[0], xs[-1], ys[-1]], [-1.0, 0.5, 1.5, -1.0], atol=1e-6)
-    assert len(at.get("image")) == 2  # the digit at z and the strip
+    assert any("Pick two places" in i.value for i in at.info)
+    assert overlays(at, "path") == []
+    pick(pick(at, -1.0, 0.5), 1.5, -1.0)
+    (path,) = overlays(at, "path")
+    xy = np.reshape(path["points"], (-1, 2))
+    assert len(xy) == at.session_state["latent.steps"]
+    assert np.allclose(xy[[0, -1]], [[-1.0, 0.5], [1.5, -1.0]], atol=1e-6) and path["ends"] == ["A", "B"]
+    assert len(at.get("image")) == 1  # the strip (the digit at z is drawn inside the map)
 
 
 def test_interpolation_between_two_digits_changes_with_the_choice():
     at = run(latent__section="Interpolate")
-    strip = at.get("image")[1].proto.imgs[0].url
+    strip, path = at.get("image")[0].proto.imgs[0].url, overlays(at, "path")
     at.selectbox(key="latent.to").set_value(0).run()
-    assert not at.exception and at.get("image")[1].proto.imgs[0].url != strip
+    assert not at.exception and at.get("image")[0].proto.imgs[0].url != strip
+    assert overlays(at, "path") != path  # the path on the map moved with the choice
 
 
 def test_manifold_spacing_toggle_changes_the_grid():
     at = run(latent__section="Manifold")
-    ticks = map_spec_of(at, 1)["layout"]["xaxis"]["ticktext"]
+    ticks = figure(at, 0)["layout"]["xaxis"]["ticktext"]
     at.session_state["latent.spacing"] = "icdf"
     at.run()
-    icdf = map_spec_of(at, 1)["layout"]["xaxis"]["ticktext"]
+    icdf = figure(at, 0)["layout"]["xaxis"]["ticktext"]
     assert ticks != icdf and float(icdf[-1]) < float(ticks[-1])  # Φ⁻¹(0.975) ≈ 1.96 < the map's edge
 
 
-def map_spec_of(at, i: int) -> dict:
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
-
-
-def test_sampling_draws_again_with_a_new_seed():
+def test_sampling_draws_again_with_a_new_seed_and_marks_the_digit_on_the_map():
     at = run(latent__section="Sampling")
-    cloud = map_spec_of(at, 1)
-    samples = next(t for t in cloud["data"] if t.get("name", "").startswith("samples"))
+    samples = next(t for t in figure(at, 0)["data"] if t.get("name", "").startswith("samples"))
     assert len(values(samples["x"])) == at.session_state["latent.samples"]
+    (star,) = overlays(at, "point")
+    assert star["z"] == pytest.approx(values(figure(at, 0)["data"][-1]["x"]).tolist() + values(
+        figure(at, 0)["data"][-1]["y"]).tolist(), abs=1e-4)  # the same μ as the zoomed view's star
     strip = at.get("image")[-1].proto.imgs[0].url
     next(b for b in at.button if b.label == "Draw again").click().run()
     assert at.session_state["latent.seed"] == 1 and at.get("image")[-1].proto.imgs[0].url != strip
 
 
-def test_encode_shows_the_digit_and_moves_z_to_its_code():
+def test_encode_marks_the_digit_and_moves_z_to_its_code():
     at = run(latent__section="Encode", latent__digit=4, latent__example=2)
-    star = map_spec(at)["data"][-2]  # the chosen digit's code, under the z marker
-    assert star["name"].startswith("digit 4")
+    (star,) = overlays(at, "point")
+    assert "a 4" in star["label"]
     next(b for b in at.button if b.label == "Decode this point on the map").click().run()
     assert not at.exception
-    assert at.slider(key="latent.z1").value == pytest.approx(star["x"][0], abs=0.006)
-    assert at.slider(key="latent.z2").value == pytest.approx(star["y"][0], abs=0.006)
+    assert payload(at)["z"] == pytest.approx(star["z"], abs=0.006)
 
 
 @pytest.mark.parametrize("section, models", [("AE vs VAE", ("ae",)), ("More latents", ("vae8", "vae16"))])
@@ -182,7 +175,18 @@ def test_comparison_sections_render_with_shipped_models(section, models):
     if missing:
         pytest.skip(f"checkpoints not shipped yet: {missing} (the page would train them)")
     at = run(latent__section=section)
-    assert len(at.get("image")) >= 3
+    assert len(at.get("image")) >= 2
+
+
+def test_ae_vs_vae_follows_a_pick():
+    if zoo.verify("ae") is not None:
+        pytest.skip("the AE checkpoint is not shipped yet")
+    at = run(latent__section="AE vs VAE")
+    pictures = [i.proto.imgs[0].url for i in at.get("image")]
+    pick(at, -1.5, 1.0)
+    for i in range(2):
+        assert values(figure(at, i)["data"][-1]["x"]).tolist() == [-1.5]  # the star on both small maps
+    assert [i.proto.imgs[0].url for i in at.get("image")] != pictures  # both decoders drew the new z
 
 
 def test_controls_of_a_hidden_section_keep_their_values():

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from explorer import ROOT
 
 # the control a person moves most on each page; other pages use their first slider (or other control)
-PREFERRED = {"pages/latent.py": "latent.z1", "pages/restore.py": "restore.noise", "pages/descent_1d.py": "gd1.lr",
+PREFERRED = {"pages/restore.py": "restore.noise", "pages/descent_1d.py": "gd1.lr",
              "pages/descent_2d.py": "gd2.lr", "pages/fit_line.py": "fit.lr"}
 KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "toggle", "checkbox")
 
@@ -67,9 +67,9 @@ def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | 
 
     CPU time (this process, all threads) is the steadier figure on a shared machine: it does not
     count waiting for a core.
-    ``act(at, i)`` replaces the default control change (e.g. a click injected into a chart's
-    session-state key); a page without controls is timed by plain reruns. Raises RuntimeError when
-    the page raises.
+    ``act(at, i)`` replaces the default control change; it may return the widget states to run
+    with (e.g. :func:`with_trigger`: a pick on the live map). A page without controls is timed by
+    plain reruns. Raises RuntimeError when the page raises.
     """
     from streamlit.testing.v1 import AppTest
 
@@ -87,9 +87,12 @@ def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | 
         label = act.__doc__ or "custom action"
     wall, cpu = [], []
     for i in range(warmup + repeats):
-        act(at, i)
+        states = act(at, i)
         t0, c0 = time.perf_counter(), time.process_time()
-        at.run()
+        if states is None:
+            at.run()
+        else:
+            at._run(states)
         if i >= warmup:
             wall.append((time.perf_counter() - t0) * 1000.0)
             cpu.append((time.process_time() - c0) * 1000.0)
@@ -98,9 +101,20 @@ def rerun_median_ms(path: str, repeats: int = 9, warmup: int = 2, prefer: str | 
     return statistics.median(wall), statistics.median(cpu), label
 
 
-def latent_click(at, i: int) -> None:
-    """click on the map (selection injected into 'latent.map')"""
-    x, y = ((-1.0, 0.5), (1.2, -0.8))[i % 2]
-    at.session_state["latent.map"] = {"selection": {"points": [{"curve_number": 0, "point_number": i, "point_index": i,
-                                                               "x": x, "y": y}],
-                                                    "point_indices": [i], "box": [], "lasso": []}}
+def with_trigger(at, key: str, event: str, value):
+    """The widget states of ``at``'s next run plus one trigger of the Components-v2 widget ``key``,
+    as the browser sends them after ``setTriggerValue(event, value)``; run them with ``at._run(states)``
+    (AppTest has no driver for such widgets)."""
+    from explorer.bench.loadtest_widgets import trigger_state
+
+    found = [e for e in at.get("bidi_component") if getattr(e, "key", None) == key]
+    if not found:
+        raise LookupError(f"no component with key {key!r} on the page")
+    states = at._tree.get_widget_states()
+    states.widgets.append(trigger_state(found[0].proto.id, event, value))
+    return states
+
+
+def latent_pick(at, i: int):
+    """pick on the live map (its 'pick' trigger: a click, drag or z₁/z₂ release)"""
+    return with_trigger(at, "latent.map", "pick", ((-1.0, 0.5), (1.2, -0.8))[i % 2])

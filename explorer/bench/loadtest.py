@@ -1,8 +1,8 @@
 """Load test: N sessions that speak Streamlit's own websocket protocol, like N browsers.
 
 Each session loads the page over HTTP (cookies, as a browser), opens ``/_stcore/stream``, asks
-for the first run, then acts at a person's pace: moves any control of the page to a value nobody
-sent before (explorer.bench.loadtest_widgets), sending the ``rerun_script`` a browser sends
+for the first run, then acts at a person's pace: moves any control of the page (the live latent map
+included) to a value nobody sent before (explorer.bench.loadtest_widgets), sending the ``rerun_script`` a browser sends
 (all widget states, page hash, query string, cached message hashes, the widget's fragment id).
 Latency = BackMsg sent -> ForwardMsg ``script_finished``. Loopback only; bounded in time and count.
 

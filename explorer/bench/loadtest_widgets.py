@@ -3,6 +3,8 @@
 A move always sends a value nobody sent before where the control allows it (a slider thumb at a
 random step, a random number in a number box, another option, a click at a random point), as a
 class does: the server cannot answer it from a cache filled by earlier moves.
+A Components-v2 widget (``bidi_component``) reports nothing until it fires a trigger; the one the
+client moves is the live latent map, whose release sends ``pick`` with a point of its extent.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 _DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "i2": "<i2", "u2": "<u2", "i4": "<i4", "u4": "<u4"}
 OPTION_KINDS = ("selectbox", "radio", "select_slider", "button_group")  # values are option labels
-KINDS = ("slider", "number_input", "checkbox", "button", "plotly_chart", *OPTION_KINDS)
+KINDS = ("slider", "number_input", "checkbox", "button", "plotly_chart", "bidi_component", *OPTION_KINDS)
 
 
 @dataclass
@@ -49,10 +51,13 @@ class Widget:
         elif self.kind in OPTION_KINDS:
             self.state = self.state or WidgetState(id=self.id)
             _pick_options(self, rng)
+        elif self.kind == "bidi_component":
+            lo1, hi1, lo2, hi2 = json.loads(p.json)["extent"]
+            self.state = trigger_state(self.id, "pick", [round(rng.uniform(lo1, hi1), 2), round(rng.uniform(lo2, hi2), 2)])
 
     def sent(self) -> None:
-        """After the rerun that carried it: a button's trigger is not sent again."""
-        if self.kind == "button":
+        """After the rerun that carried it: a trigger (a button's, a widget's) is not sent again."""
+        if self.kind in ("button", "bidi_component"):
             self.state = None
 
 
@@ -102,12 +107,32 @@ def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | 
     if kind == "slider" and proto.type == proto.SELECT_SLIDER:  # a select_slider travels as a Slider of indices
         kind = "select_slider"
     state = _initial_state(kind, proto)
-    if known is not None and known.state is not None and not getattr(proto, "set_value", False):
-        state = known.state  # the browser keeps what the person set unless the server overrides it
+    # the browser keeps what the person set unless the server overrides it; a trigger fires once
+    if known is not None and known.state is not None and not getattr(proto, "set_value", False) \
+            and kind != "bidi_component":
+        state = known.state
     actionable = kind in KINDS and not getattr(proto, "disabled", False)
     if kind == "plotly_chart":  # only a chart that takes clicks and has points to click
         actionable = len(proto.selection_mode) > 0 and _has_points(proto.spec)
+    elif kind == "bidi_component":
+        actionable = _is_live_map(proto)
     return Widget(wid, kind, fragment_id, state, proto, actionable)
+
+
+def trigger_state(component_id: str, event: str, value: Any) -> WidgetState:
+    """What the browser sends when a Components-v2 widget calls ``setTriggerValue(event, value)``:
+    the component's trigger aggregator widget with a JSON list of ``{"event", "value"}``."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    return WidgetState(id=_make_trigger_id(component_id, "events"),
+                       json_trigger_value=json.dumps([{"event": event, "value": value}]))
+
+
+def _is_live_map(proto) -> bool:
+    try:
+        return "extent" in json.loads(proto.json or "{}")
+    except ValueError:
+        return False
 
 
 def _initial_state(kind: str, p) -> WidgetState | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from explorer import ROOT
 
 FLOOR_SCRIPT = "explorer/bench/floor_page.py"
+FLOOR_CLICK_SCRIPT = "explorer/bench/floor_click.py"  # the floor of a click that redraws a digit
 APP_SCRIPT = "streamlit_app.py"
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 # Debian's chromium as root in a sandbox; background networking would dial hosts this machine cannot reach

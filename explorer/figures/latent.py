@@ -1,4 +1,4 @@
-"""Figures of the 2-D latent space: the clickable map, its overlays, the decoded manifold, strips."""
+"""Figures of the 2-D latent space: the map, the live map's overlays, the decoded manifold, strips."""
 
 from __future__ import annotations
 
@@ -13,22 +13,6 @@ from explorer.figures.pixels import tile
 from explorer.figures.spec import SpecFigure
 from explorer.figures.style import PALETTE, marker_size, sizes, style
 
-GRID_CURVE = 0  # the invisible click grid is trace 0, drawn under everything
-CLASS_CURVES = range(1, 11)  # digit k is trace k + 1
-GRID_PX = 9  # target spacing of the click grid on screen: a click lands ≤ ~5 px from a grid point
-
-
-def click_grid(half_width: float, height: int) -> go.Scattergl:
-    """An invisible dense grid of points so a click on empty space still reports a position."""
-    n = max(20, round(height / GRID_PX))
-    axis = np.round(np.linspace(-half_width, half_width, n), 4)
-    z1, z2 = np.meshgrid(axis, axis)
-    # opacity 0 hides it; hoverinfo "none" (not "skip") keeps it clickable
-    return go.Scattergl(x=z1.ravel(), y=z2.ravel(), mode="markers", name="click grid",
-                        marker={"size": GRID_PX, "opacity": 0, "color": "#000000"},
-                        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
-                        hoverinfo="none", showlegend=False)
-
 
 def digit_traces(mu: np.ndarray, labels: np.ndarray, classroom: bool, size: float | None = None,
                  opacity: float = 0.8, showlegend: bool = True) -> list[go.Scattergl]:
@@ -37,11 +21,9 @@ def digit_traces(mu: np.ndarray, labels: np.ndarray, classroom: bool, size: floa
     traces = []
     for k in range(10):
         idx = np.flatnonzero(labels == k)
-        # a click selects points, and Plotly would dim the rest: keep every dot as it is
         traces.append(go.Scattergl(
             x=mu[idx, 0], y=mu[idx, 1], mode="markers", name=str(k), legendgroup=str(k),
             marker={"size": size, "color": PALETTE[k], "opacity": opacity},
-            selected={"marker": {"opacity": opacity}}, unselected={"marker": {"opacity": opacity}},
             customdata=np.stack([np.full(len(idx), k), idx], axis=1),
             hovertemplate="digit %{customdata[0]} · test #%{customdata[1]}<br>"
                           "z = (%{x:.2f}, %{y:.2f})<extra></extra>",
@@ -60,21 +42,20 @@ def _square_axes(fig: go.Figure, lo: float, hi: float, lo_y: float | None = None
 
 
 def map_figure(mu: np.ndarray, labels: np.ndarray, half_width: float, classroom: bool,
-               height: int = 480, clickable: bool = True, faint: bool = False,
-               centre: tuple[float, float] = (0.0, 0.0)) -> go.Figure:
-    """The latent map: every test digit's mu coloured by class over the square of half-width R
-    around ``centre``, plus the click grid (which covers [-R, R]²: use it with centre 0).
+               height: int = 480, faint: bool = False, centre: tuple[float, float] = (0.0, 0.0)) -> go.Figure:
+    """A Plotly latent map: every test digit's mu coloured by class (trace k is digit k) over the
+    square of half-width R around ``centre`` — the backdrop of the sampling and AE-vs-VAE views.
 
     ``faint``: pale dots and no class legend, a backdrop for other traces drawn on top.
     """
-    fig = go.Figure([click_grid(half_width, height)] if clickable else [])
+    fig = go.Figure()
     fig.add_traces(digit_traces(mu, labels, classroom, opacity=0.3 if faint else 0.8, showlegend=not faint))
     style(fig, classroom, height=height)
     (cx, cy), r = centre, half_width
     _square_axes(fig, cx - r, cx + r, cy - r, cy + r)
     legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0} if faint else {"title_text": "digit"}
     fig.update_layout(legend=dict(itemsizing="constant", itemwidth=30, **legend), hovermode="closest",
-                      clickmode="event+select", uirevision="latent-map")
+                      uirevision="latent-map")
     if faint:
         fig.update_layout(margin={"t": 50})
         fig.update_xaxes(fixedrange=False)
@@ -95,21 +76,16 @@ def marker_trace(z, classroom: bool, name: str = "z", color: str = "#ffffff") ->
                        "line": {"width": s["line"] * 0.8, "color": "#000000"}}}
 
 
-def path_traces(path: np.ndarray, classroom: bool) -> list[go.Scattergl]:
-    """The straight interpolation path: a line, a dot per decoded step, and its two ends."""
-    s = sizes(classroom)
-    up = path[-1, 1] >= path[0, 1]  # labels go beyond the ends, never onto the path
-    ends = ["bottom center", "top center"] if up else ["top center", "bottom center"]
-    return [
-        go.Scattergl(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path", showlegend=False,
-                     line={"color": "#000000", "width": s["line"]},
-                     marker={"size": s["marker"] * 1.2, "color": "#ffffff", "line": {"width": 2, "color": "#000000"}},
-                     hovertemplate="step %{pointNumber}<extra></extra>"),
-        go.Scattergl(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", showlegend=False,
-                     text=["A", "B"], textposition=ends,
-                     textfont={"size": s["font"] + 6, "color": "#000000", "weight": "bold"},
-                     marker={"size": s["marker"] * 2, "color": "#000000"}, hoverinfo="skip"),
-    ]
+def path_overlay(path: np.ndarray, label: str = "the path A → B") -> dict:
+    """The straight interpolation path as plain data for the live map: its points (steps, 2), drawn
+    as a black line with a white dot per decoded step and black ends labelled A and B."""
+    return {"kind": "path", "points": np.round(np.asarray(path, dtype=np.float64)[:, :2], 4).ravel().tolist(),
+            "ends": ["A", "B"], "color": "#000000", "label": label}
+
+
+def point_overlay(z, color: str, label: str) -> dict:
+    """One marked point for the live map (a star in ``color``), e.g. a chosen digit's code μ."""
+    return {"kind": "point", "z": [round(float(z[0]), 4), round(float(z[1]), 4)], "color": color, "label": label}
 
 
 def sampling_traces(mu, rings: dict, samples: np.ndarray, classroom: bool) -> list:

@@ -26,7 +26,7 @@ PAGES = (
     PageInfo("pages/softmax.py", "Logits → softmax", ":material/bar_chart:",
              "Turn raw scores into probabilities, and see the cross-entropy gradient."),
     PageInfo("pages/latent.py", "VAE latent map", ":material/scatter_plot:",
-             "1,000 digits on a 2-D map: click anywhere and the decoder draws that point."),
+             "1,000 digits on a 2-D map: hover, drag or click anywhere and the decoder draws that point."),
     PageInfo("pages/restore.py", "Denoise and inpaint", ":material/healing:",
              "An autoencoder cleans noisy digits and fills holes, measured against classic filters."),
     PageInfo("pages/tensors.py", "Tensors and kernels", ":material/grid_on:",

@@ -1,13 +1,20 @@
-"""Browser-test harness for the live latent map: the real VAE and test digits, two sliders, a run counter.
+"""Browser-test harness for the live latent map: the real VAE and test digits, a run counter.
 
-Run: ``streamlit run tests/e2e/live_map_app.py`` (``?classroom=1`` for classroom sizes). The page
-prints the sliders' z in ``#h-z`` and the number of script runs in ``#h-runs`` so a test can see
-that hovering never reruns the script and that a click does.
+Run: ``streamlit run tests/e2e/live_map_app.py``. Query flags: ``classroom=1`` for classroom sizes,
+``fallback=1`` for a decoder the browser cannot run (an extra layer it lacks; the same pictures),
+``overlay=1`` for a path and a marked point drawn on the map. The page prints the picked z in
+``#h-z`` and the number of script runs in ``#h-runs``, so a test can see that hovering, dragging
+and sliding never rerun the script and that a release does; "Jump" moves z from the server.
 """
 
+import copy
+
+import numpy as np
 import streamlit as st
+from torch import nn
 
 from explorer.data import digits
+from explorer.figures.latent import path_overlay, point_overlay
 from explorer.latent import encode, extent
 from explorer.ui.models import load_model
 from explorer.ui.widgets import live_map
@@ -25,7 +32,15 @@ def codes(_vae, name: str):
     return mu, labels.numpy()
 
 
-def on_pick(z1: float, z2: float) -> None:
+@st.cache_resource
+def without_browser_decoder(_vae) -> nn.Module:
+    """The same VAE with an Identity at the end of its decoder: no browser version, same pictures."""
+    odd = copy.deepcopy(_vae)
+    odd.decoder = nn.Sequential(*odd.decoder, nn.Identity())
+    return odd
+
+
+def set_z(z1: float, z2: float) -> None:
     st.session_state["h.z1"], st.session_state["h.z2"] = round(z1, 2), round(z2, 2)
 
 
@@ -37,10 +52,13 @@ r = extent(mu)
 st.session_state.setdefault("h.z1", 0.0)
 st.session_state.setdefault("h.z2", 0.0)
 st.title("Live latent map")
-left, right = st.columns(2)
-left.slider("z1", -r, r, step=0.01, key="h.z1")
-right.slider("z2", -r, r, step=0.01, key="h.z2")
+st.button("Jump", on_click=set_z, args=(1.0, 1.0))
+model = without_browser_decoder(vae) if st.query_params.get("fallback") == "1" else vae
+overlays = []
+if st.query_params.get("overlay") == "1":
+    overlays = [path_overlay(np.array([[-2.0, -2.0], [-1.0, 0.0], [0.0, 2.0]])),
+                point_overlay((2.0, -2.0), "#D55E00", "a marked point")]
 z = (st.session_state["h.z1"], st.session_state["h.z2"])
-picked = live_map.show(vae, mu, labels, z, r, classroom, on_pick, key="h.live")
+picked = live_map.show(model, mu, labels, z, r, classroom, set_z, key="h.live", overlays=overlays)
 st.html(f'<p id="h-z">z = {z[0]:.2f}, {z[1]:.2f}</p><p id="h-runs">script runs: {st.session_state.runs}</p>'
         f'<p id="h-picked">picked this run: {picked}</p>')

@@ -1,82 +1,186 @@
-"""A real click on the latent map: empty space decodes, the printed z is where the mouse was."""
+"""The latent page's live map in a real browser: a click on empty space decodes there, dragging z₁
+redraws ≥ 30 times a second with nothing sent until release, the keyboard picks, and in classroom
+mode the map and its digit sit in the first screen.
+
+The browser→server messages are read off the websocket (Playwright's ``framesent``) and parsed as
+Streamlit ``BackMsg``s; the decoded digit is read as the floats the map drew (``shownImage``).
+"""
 
 from __future__ import annotations
 
-import re
 import time
+from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
+import torch
 from conftest import screenshot, wait_for_app
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
-# the map's geometry in page pixels, its axis ranges, and every digit dot's position (traces 1..10)
-_GEOMETRY = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
-  const L = gd._fullLayout, r = gd.getBoundingClientRect();
-  const dots = [];
-  for (let i = 1; i <= 10; i++) dots.push([Array.from(gd._fullData[i].x), Array.from(gd._fullData[i].y)]);
-  return {x0: r.x + L.xaxis._offset, xlen: L.xaxis._length, xr: L.xaxis.range,
-          y0: r.y + L.yaxis._offset, ylen: L.yaxis._length, yr: L.yaxis.range, dots};
-}"""
-_IN_URL = """([z1, z2]) => { const q = new URLSearchParams(location.search);
-  return (q.get('latent.z1') ?? '0') === z1 && (q.get('latent.z2') ?? '0') === z2; }"""  # defaults are left out
-_DIGIT = '[data-testid="stMain"] [data-testid="stImage"] img'
+from explorer import zoo
+from explorer.latent import decode
+
+pytestmark = pytest.mark.e2e
+MAP = "canvas.lm-map"
+# the deepest focused element, through open shadow roots
+FOCUSED = """() => { let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  return a ? a.className : null; }"""
 
 
-def empty_places(g: dict, k: int = 2, clear_px: float = 14.0) -> list[tuple[float, float]]:
-    """``k`` page-pixel points inside the map, each ≥ clear_px from every dot, far from each other."""
-    xs = np.concatenate([np.asarray(d[0]) for d in g["dots"]])
-    ys = np.concatenate([np.asarray(d[1]) for d in g["dots"]])
-    px = g["x0"] + (xs - g["xr"][0]) / (g["xr"][1] - g["xr"][0]) * g["xlen"]  # data -> pixels
-    py = g["y0"] + (g["yr"][1] - ys) / (g["yr"][1] - g["yr"][0]) * g["ylen"]
-    cands = [(g["x0"] + fx * g["xlen"], g["y0"] + fy * g["ylen"])
-             for fx in np.linspace(0.06, 0.94, 23) for fy in np.linspace(0.06, 0.94, 23)]
-    free = [c for c in cands if np.min(np.hypot(px - c[0], py - c[1])) >= clear_px]
-    assert len(free) >= k, "no empty space on the map"
-    first = free[0]
-    second = max(free, key=lambda c: np.hypot(c[0] - first[0], c[1] - first[1]))
-    return [first, second]
+@pytest.fixture(scope="module")
+def vae():
+    torch.set_num_threads(1)
+    return zoo.ensure("vae")[0]
 
 
-def to_data(g: dict, x: float, y: float) -> tuple[float, float]:
-    """Page pixels -> latent coordinates, with the plot's own axis ranges."""
-    z1 = g["xr"][0] + (x - g["x0"]) / g["xlen"] * (g["xr"][1] - g["xr"][0])
-    z2 = g["yr"][1] - (y - g["y0"]) / g["ylen"] * (g["yr"][1] - g["yr"][0])
-    return z1, z2
+class Sent:
+    """Every message the page sends the server, with the time it left: (monotonic s, BackMsg)."""
+
+    def __init__(self, page):
+        self.messages: list[tuple[float, BackMsg]] = []
+        page.on("websocket", lambda ws: ws.on("framesent", self._add))
+
+    def _add(self, payload) -> None:
+        msg = BackMsg()
+        msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        self.messages.append((time.monotonic(), msg))
+
+    def between(self, t0: float, t1: float = float("inf")) -> list[BackMsg]:
+        return [m for t, m in self.messages if t0 <= t <= t1]
 
 
-def printed_z(page) -> tuple[float, float]:
-    text = page.locator('[data-testid="stMain"] h3').filter(has_text="z = (").first.inner_text()
-    a, b = re.search(r"z = \((-?[\d.]+), (-?[\d.]+)\)", text).groups()
-    return float(a), float(b)
-
-
-@pytest.mark.e2e
-def test_clicks_on_empty_map_space_decode_there(app_server, browser_page, record_property):
-    page = browser_page
-    page.goto(app_server + "/")  # the entry script must have run once before /latent routes through it
+def open_latent(browser, url: str, query: str = "", width: int = 1280, height: int = 720):
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    sent = Sent(page)  # before the page opens its websocket
+    page.goto(url + "/")  # the entry script must have run once before /latent routes through it
     wait_for_app(page)
-    page.goto(app_server + "/latent")
-    page.wait_for_selector(".js-plotly-plot .nsewdrag", timeout=120_000)
+    page.goto(f"{url}/latent{query}")
     wait_for_app(page)
-    g = page.evaluate(_GEOMETRY)
-    data_per_px = (g["xr"][1] - g["xr"][0]) / g["xlen"]
-    times = []
-    for n, (x, y) in enumerate(empty_places(g)):
-        before = page.locator(_DIGIT).first.get_attribute("src")
-        start = time.perf_counter()
-        page.mouse.click(x, y)
-        page.wait_for_function(f"() => document.querySelector('{_DIGIT}').src.indexOf({before!r}) < 0",
-                               timeout=30_000)
-        times.append(time.perf_counter() - start)
-        wait_for_app(page)
-        want = to_data(g, x, y)
-        got = printed_z(page)
-        # the click lands on the nearest invisible grid point (≤ ~5 px away) and z is rounded to 0.01
-        assert abs(got[0] - want[0]) <= 8 * data_per_px + 0.01, (got, want)
-        assert abs(got[1] - want[1]) <= 8 * data_per_px + 0.01, (got, want)
-        # the link carries the clicked z (written at the end of the run, after the image)
-        page.wait_for_function(_IN_URL, arg=[f"{got[0]:g}", f"{got[1]:g}"], timeout=30_000)
-        screenshot(page, f"latent-click-{n + 1}")
-    record_property("click_to_image_seconds", times)
-    print(f"click -> new image: {', '.join(f'{t:.2f} s' for t in times)}")
+    page.wait_for_function("() => window.__liveMap && window.__liveMap.ready", timeout=120_000)
+    wait_for_app(page)
+    return page, sent
+
+
+def url_z(page) -> tuple[float, float]:
+    """z as the address bar holds it (defaults are left out of the link)."""
+    q = parse_qs(page.evaluate("() => location.search").lstrip("?"))
+    return float(q.get("latent.z1", ["0"])[0]), float(q.get("latent.z2", ["0"])[0])
+
+
+def settled(page, want: tuple[float, float]) -> None:
+    """Wait until the pick's rerun has put ``want`` into the URL and the page is idle."""
+    page.wait_for_function("""([a, b]) => { const q = new URLSearchParams(location.search);
+        return +(q.get('latent.z1') ?? 0) === a && +(q.get('latent.z2') ?? 0) === b; }""", arg=list(want))
+    wait_for_app(page)
+
+
+def shown_digit(page) -> tuple[list[float], np.ndarray]:
+    z, img = page.evaluate("() => [window.__liveMap.shownZ, window.__liveMap.shownImage]")
+    return z, np.array(img).reshape(28, 28)
+
+
+def reruns(messages: list[BackMsg]) -> list[BackMsg]:
+    return [m for m in messages if m.WhichOneof("type") == "rerun_script"]
+
+
+def empty_place(page) -> tuple[float, float]:
+    """A page point inside the map ≥ 14 px from every digit's dot."""
+    r = page.locator(MAP).bounding_box()
+    for fy in np.arange(0.1, 0.9, 0.04):
+        for fx in np.arange(0.15, 0.95, 0.04):
+            x, y = r["x"] + fx * r["width"], r["y"] + fy * r["height"]
+            if page.evaluate("([x, y]) => window.__liveMap.nearestDotPx(x, y)", [x, y]) >= 14:
+                return x, y
+    raise AssertionError("no empty space on the map")
+
+
+def test_a_click_on_empty_map_space_decodes_there_and_sends_one_rerun(app_server, browser, vae):
+    page, sent = open_latent(browser, app_server)
+    x, y = empty_place(page)
+    t0 = time.monotonic()
+    page.mouse.click(x, y)
+    z = tuple(page.evaluate("() => window.__liveMap.point"))
+    page.wait_for_function("() => { const m = window.__liveMap; return m.paintedAt > 0 && m.shownZ"
+                           " && m.shownZ[0] === m.paintedPoint[0] && m.shownZ[1] === m.paintedPoint[1]; }")
+    settled(page, z)
+    assert z != (0.0, 0.0) and url_z(page) == z
+    assert len(reruns(sent.between(t0))) == 1  # the click's release; hovering sent nothing
+    shown_z, img = shown_digit(page)
+    assert tuple(shown_z) == z
+    np.testing.assert_allclose(img, decode(vae, z), atol=1e-5, rtol=0)
+    page.context.close()
+
+
+def test_dragging_z1_redraws_30_times_a_second_and_sends_nothing_until_release(app_server, browser, vae):
+    page, sent = open_latent(browser, app_server)
+    z1 = page.get_by_role("slider", name="z₁")  # the real range input, named by its label
+    box = z1.bounding_box()
+    y, left, right = box["y"] + box["height"] / 2, box["x"] + 8, box["x"] + box["width"] - 8
+    page.mouse.move(left + 0.5 * (right - left), y)
+    page.mouse.down()
+    before = page.evaluate("() => window.__liveMap.redraws")
+    t0, k = time.monotonic(), 0
+    while time.monotonic() - t0 < 1.5:  # back and forth along the track, as a hand does
+        end = 0.15 if k % 2 == 0 else 0.85
+        page.mouse.move(left + end * (right - left), y, steps=12)  # 12 pointer moves per call
+        k += 1
+    t1 = time.monotonic()
+    redraws = page.evaluate("() => window.__liveMap.redraws") - before
+    during = sent.between(t0, t1)
+    moving = page.evaluate("() => window.__liveMap.point")
+    print(f"\nz₁ drag: {12 * k} mouse moves, {redraws / (t1 - t0):.1f} redraws/s, {len(during)} messages sent")
+    assert redraws / (t1 - t0) >= 30
+    assert during == []  # no browser→server message while the range moves
+    assert url_z(page) == (0.0, 0.0)
+    page.mouse.up()
+    z = tuple(page.evaluate("() => window.__liveMap.point"))
+    assert z[0] == pytest.approx(moving[0], abs=0.05) and z[1] == 0.0
+    settled(page, z)
+    page.wait_for_timeout(500)  # a second message, had there been one, would have left by now
+    after = sent.between(t1)
+    assert len(after) == 1 and len(reruns(after)) == 1  # one rerun after release
+    assert url_z(page) == z
+    shown_z, img = shown_digit(page)
+    assert tuple(shown_z) == z
+    np.testing.assert_allclose(img, decode(vae, z), atol=1e-5, rtol=0)
+    page.context.close()
+
+
+def test_keyboard_tab_to_the_map_arrows_move_the_point_enter_picks_it(app_server, browser, vae):
+    page, sent = open_latent(browser, app_server)
+    for _ in range(60):  # through the sidebar and the page, as a keyboard user does
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED) == "lm-map":
+            break
+    assert page.evaluate(FOCUSED) == "lm-map", "Tab never reached the map"
+    t0 = time.monotonic()
+    for key in ("ArrowRight", "ArrowRight", "ArrowUp"):
+        page.keyboard.press(key)
+    moved = tuple(page.evaluate("() => window.__liveMap.point"))
+    assert moved[0] > 0 and moved[1] > 0 and url_z(page) == (0.0, 0.0)
+    page.wait_for_timeout(300)
+    assert sent.between(t0) == []  # arrows redraw in the browser
+    page.keyboard.press("Enter")
+    settled(page, moved)
+    assert len(reruns(sent.between(t0))) == 1
+    assert page.evaluate(FOCUSED) == "lm-map"  # the pick's rerun kept the focus on the map
+    np.testing.assert_allclose(shown_digit(page)[1], decode(vae, moved), atol=1e-5, rtol=0)
+    page.context.close()
+
+
+@pytest.mark.parametrize("query, name", [("", "latent-live-1280"), ("?classroom=1", "latent-live-classroom")])
+def test_the_map_and_its_digit_start_in_the_first_screen(app_server, browser, query, name):
+    page, _ = open_latent(browser, app_server, query)
+    page.wait_for_timeout(500)
+    boxes = page.evaluate("""() => { const host = [...document.querySelectorAll('*')]
+        .find(e => e.shadowRoot && e.shadowRoot.querySelector('canvas.lm-map'));
+      const box = (s) => { const r = host.shadowRoot.querySelector(s).getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+      return {map: box('canvas.lm-map'), digit: box('canvas.lm-digit'), z1: box('input[type=range]')}; }""")
+    screenshot(page, name)
+    m, d = boxes["map"], boxes["digit"]
+    assert 0 <= m["top"] < 720 and m["bottom"] <= 720, boxes  # the whole map in the first screen
+    assert d["left"] >= m["right"] and d["top"] < m["top"] + 40, boxes  # the digit beside it
+    assert boxes["z1"]["bottom"] <= 720, boxes  # and the z₁ range under the digit
+    page.context.close()

@@ -1,4 +1,4 @@
-"""The latent page's comparison sections: AE vs VAE, more latents = sharper, and the live map."""
+"""The latent page's comparison sections: AE vs VAE, and more latents = sharper."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from explorer.ui.latent import state
 from explorer.ui.latent.sections import STATIC, Ctx, strip
 from explorer.ui.models import load_model
 from explorer.ui.theme import caption, digit_image
-from explorer.ui.widgets import live_map
 
 SIZES = (("vae", 2), ("vae8", 8), ("vae16", 16))  # model name, latent variables
 VAE_WORDS = ("The VAE's codes fill one round cloud around 0 — its prior N(0, 1) — so nearly every z near "
@@ -37,14 +36,14 @@ def ae_vs_vae(ctx: Ctx) -> None:
     for col, (title, name, model, mu, r, centre, words) in zip(st.columns(2), views):
         with col:
             st.markdown(f"**{title}** — the same 1,000 test digits")
-            base = state.base_map(name, state.DATASET, r, ctx.big, height, clickable=False, centre=centre,
+            base = state.base_map(name, state.DATASET, r, ctx.big, height, centre=centre,
                                   _mu=mu, _labels=ctx.labels)
             st.plotly_chart(figs.assemble(base, [figs.marker_trace(ctx.z, ctx.big)]), config=STATIC,
                             key=f"latent.map_{name}")
             caption(words)
             digit_image(state.decode(name, model, ctx.z), ctx.big, scale=0.6,
                         caption_text=f"{title} decoder at z = ({ctx.z[0]:.2f}, {ctx.z[1]:.2f})")
-    caption("Click the big map above: the star moves on both maps and each decoder draws the same two "
+    caption("Pick a point on the big map above: the star moves on both maps and each decoder draws the same two "
             "numbers — which mean something different to each; away from the AE's codes its drawing is "
             "often a smudge.")
 
@@ -78,11 +77,3 @@ def more_latents(ctx: Ctx) -> None:
     caption("Top: real test digits. Below: what comes back through 2, 8 and 16 numbers — more latent "
             "variables can keep more detail; the error beside each row (mean squared, per pixel) says how "
             "close each one came.")
-
-
-def live(ctx: Ctx) -> None:
-    """The in-browser map: the decoder follows the mouse; a click sets the same z as the big map."""
-    live_map.show(ctx.vae, ctx.mu, ctx.labels, ctx.z, ctx.half_width, ctx.big, on_pick=state.on_pick,
-                  key="latent.live")
-    caption("Move the mouse over the map: the decoder runs in your browser and redraws the digit at "
-            "every point; click to keep that z.")

@@ -13,10 +13,10 @@ from explorer.ui.latent.sections import Ctx
 
 @dataclass(frozen=True)
 class Section:
-    """One tab under the map: its view, the traces it adds to the main map, whether it draws z."""
+    """One tab under the map: its view, what it draws on the live map above, whether it draws z."""
 
     show: Callable[[Ctx], None]
-    overlay: Callable[[Ctx], list] | None = None
+    overlay: Callable[[Ctx], list[dict]] | None = None  # live-map overlays: explorer.figures.latent.*_overlay
     draws_z: bool = False  # then a move of z reruns the whole page, not only the map fragment
 
 
@@ -27,10 +27,9 @@ MENU = {
     "Encode": Section(sections.encode, sections.chosen_overlay),
     "AE vs VAE": Section(compare.ae_vs_vae, draws_z=True),
     "More latents": Section(compare.more_latents),
-    "Live map": Section(compare.live, draws_z=True),
 }
 
 
 def follows_z(name: str) -> bool:
-    """Whether the section draws the point z (an interpolation between the last two clicks does)."""
+    """Whether the section draws the point z (an interpolation between the last two picks does)."""
     return MENU[name].draws_z or (name == "Interpolate" and st.session_state["latent.path"] == "clicks")

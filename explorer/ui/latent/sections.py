@@ -1,7 +1,7 @@
 """The latent page's sections below the map: manifold grid, interpolation, sampling, encoding.
 
-Each section is a function of a ``Ctx``; some also have an ``*_overlay(ctx)`` that returns traces
-for the main map, which the page calls before it draws the map.
+Each section is a function of a ``Ctx``; some also have an ``*_overlay(ctx)`` that returns what
+they add to the live map above (small data: points, colours, labels), which the page calls first.
 """
 
 from __future__ import annotations
@@ -79,11 +79,11 @@ def _ends(ctx: Ctx) -> tuple[np.ndarray, np.ndarray] | None:
     return ctx.mu[a], ctx.mu[b]
 
 
-def interpolate_overlay(ctx: Ctx) -> list:
-    """The interpolation path, drawn on the main map."""
+def interpolate_overlay(ctx: Ctx) -> list[dict]:
+    """The interpolation path, drawn on the live map."""
     ends = _ends(ctx)
     steps = st.session_state["latent.steps"]
-    return [] if ends is None else figs.path_traces(latent.interpolate(*ends, steps), ctx.big)
+    return [] if ends is None else [figs.path_overlay(latent.interpolate(*ends, steps))]
 
 
 def interpolate(ctx: Ctx) -> None:
@@ -99,7 +99,8 @@ def interpolate(ctx: Ctx) -> None:
         cols[2].slider("Example", 0, 99, key="latent.example")
     ends = _ends(ctx)
     if ends is None:
-        st.info("Click two places on the map: the path runs from the previous click to the last one.")
+        st.info("Pick two places on the map (click, or slide z₁ / z₂ and let go): the path runs from the "
+                "one before to the last one.")
         return
     path = latent.interpolate(*ends, st.session_state["latent.steps"])  # (steps, 2)
     strip(ctx.decode(path), ctx.big)
@@ -116,11 +117,10 @@ def pick(ctx: Ctx) -> int:
     return class_example(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
 
 
-def chosen_overlay(ctx: Ctx) -> list:
-    """The chosen digit's mu as a marked point on the main map."""
+def chosen_overlay(ctx: Ctx) -> list[dict]:
+    """The chosen digit's mu as a coloured star on the live map."""
     i = class_example(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
-    return [figs.marker_trace(ctx.mu[i], ctx.big, name=f"digit {ctx.labels[i]} (test #{i})",
-                              color=figs.PALETTE[ctx.labels[i]])]
+    return [figs.point_overlay(ctx.mu[i], figs.PALETTE[ctx.labels[i]], f"μ of test #{i}, a {ctx.labels[i]}")]
 
 
 def sampling(ctx: Ctx) -> None:
@@ -135,7 +135,7 @@ def sampling(ctx: Ctx) -> None:
     rings = {k: latent.ellipse(mu, logvar, k) for k in (1, 2)}
     left, right = st.columns([3, 2])
     with left:
-        base = state.base_map("vae", state.DATASET, ctx.half_width, ctx.big, 480, clickable=False, faint=True,
+        base = state.base_map("vae", state.DATASET, ctx.half_width, ctx.big, 480, faint=True,
                               _mu=ctx.mu, _labels=ctx.labels)
         fig = figs.assemble(base, figs.sampling_traces(mu, rings, z, ctx.big), figs.zoom(mu, rings))
         st.plotly_chart(fig, config=STATIC)

@@ -1,8 +1,6 @@
-"""State of the latent page: the clicked z, and the cached codes and base map (its URL table: ui/state_tables)."""
+"""State of the latent page: the point z, and the cached codes and Plotly maps (its URL table: ui/state_tables)."""
 
 from __future__ import annotations
-
-import json
 
 import numpy as np
 import streamlit as st
@@ -13,52 +11,26 @@ from explorer.data import digits
 from explorer.figures import latent as figs
 
 DATASET = "mnist-5k"
-MAP_KEY = "latent.map"  # the map chart's selection state
-_APPLIED = "_latent.applied"  # the last selection turned into z (a stale one must not undo a slider)
-_CLICKABLE = {figs.GRID_CURVE, *figs.CLASS_CURVES}  # not the marker or overlays drawn on top
-Z_LIMIT = 50.0  # URL sanity bound; the sliders clamp z to the map's range
+MAP_KEY = "latent.map"  # the live map widget: its "pick" trigger hands z back
+Z_LIMIT = 50.0  # URL sanity bound; z is clamped to the map's range
 
 
 def z() -> tuple[float, float]:
-    """The current point of the map, as the sliders hold it."""
+    """The current point of the map."""
     return float(st.session_state["latent.z1"]), float(st.session_state["latent.z2"])
 
 
 def set_z(z1: float, z2: float) -> None:
-    """Move the point (call before the sliders exist: from a callback or at the top of the script)."""
+    """Move the point; the one before becomes ``latent.prev`` (the map's pick callback and buttons call this)."""
     st.session_state["latent.prev"] = z()
     st.session_state["latent.z1"] = round(float(z1), 2)
     st.session_state["latent.z2"] = round(float(z2), 2)
 
 
 def clamp_z(half_width: float) -> None:
-    """Keep z inside the sliders' range (a link may carry a point off this model's map)."""
+    """Keep z inside the map (a link may carry a point off this model's map)."""
     for key in ("latent.z1", "latent.z2"):
         st.session_state[key] = float(np.clip(st.session_state[key], -half_width, half_width))
-
-
-def take_click(force: bool = False) -> None:
-    """Turn the map's selection into z. The chart's on_select callback forces it; at the top of
-    the script only a selection not yet applied counts (one set through session state, e.g. by
-    a test), so a stale click never undoes a slider move."""
-    points = (st.session_state.get(MAP_KEY) or {}).get("selection", {}).get("points", [])
-    points = [p for p in points if p.get("curve_number") in _CLICKABLE and "x" in p]
-    if not points:
-        return
-    signature = json.dumps([points[0]["x"], points[0]["y"]])
-    if force or st.session_state.get(_APPLIED) != signature:
-        st.session_state[_APPLIED] = signature
-        set_z(points[0]["x"], points[0]["y"])
-
-
-def on_click() -> None:
-    """The map's on_select callback: runs before the rerun, so the sliders already show the click."""
-    take_click(force=True)
-
-
-def on_pick(z1: float, z2: float) -> None:
-    """The live map's pick callback: the same state as a click on the Plotly map."""
-    set_z(z1, z2)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -81,8 +53,7 @@ def decode(name: str, model: nn.Module, codes) -> np.ndarray:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def base_map(name: str, dataset: str, half_width: float, classroom: bool, height: int, clickable: bool = True,
-             faint: bool = False, centre: tuple[float, float] = (0.0, 0.0), *, _mu: np.ndarray,
-             _labels: np.ndarray) -> dict:
+def base_map(name: str, dataset: str, half_width: float, classroom: bool, height: int, faint: bool = False,
+             centre: tuple[float, float] = (0.0, 0.0), *, _mu: np.ndarray, _labels: np.ndarray) -> dict:
     """Model ``name``'s map without its marker, as a plain dict built once (callers never mutate it)."""
-    return figs.map_figure(_mu, _labels, half_width, classroom, height, clickable, faint, centre).to_dict()
+    return figs.map_figure(_mu, _labels, half_width, classroom, height, faint, centre).to_dict()

@@ -1,25 +1,29 @@
-"""The live latent map: the VAE decoder runs in the browser, so the digit follows the mouse.
+"""The live latent map: the VAE decoder runs in the browser, so the digit follows the hand.
 
 Built on Streamlit's Components v2 (``st.components.v2.component``: no iframe; the JS module's
 default export gets ``parentElement``, ``data``, ``setStateValue``, ``setTriggerValue``).
 Two mounts share one JS module: ``explorer.live_map_weights`` carries the decoder export (a
 few MB: sent on the session's first run only, later runs send its id, and the browser asks
 again through the ``missing`` trigger if it lacks it) and ``explorer.live_map`` carries the
-small per-run data (codes, extent, the picked z). Moving the
-mouse never reruns the script; a click or a drag release sends the z back as the ``pick``
-trigger, whose callback runs ``on_pick`` before the page script, like a widget's ``on_change``.
+small per-run data (codes, extent, z, the server's picture of z, overlays, sizes).
+Hovering, dragging, the z₁/z₂ range inputs and the arrow keys redraw in the browser and never
+rerun the script; a release (click, end of a drag, a range's ``change``, Enter) sends z back as
+the ``pick`` trigger, whose callback runs ``on_pick`` before the script, like a widget's ``on_change``.
+If the decoder cannot be exported, the map still works: each pick shows the server's picture.
 """
 
 from __future__ import annotations
 
+import base64
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 
 import numpy as np
 import streamlit as st
 from torch import nn
 
+from explorer import latent
 from explorer.decoder_export import decoder_weights
 from explorer.figures.style import PALETTE, sizes
 
@@ -50,8 +54,23 @@ def _extent(extent) -> list[float]:
     return [lo1, hi1, lo2, hi2]
 
 
-def map_data(export_id: str, mu, labels, z, extent, classroom: bool, target: str) -> dict:
-    """The JSON the map mount receives: codes rounded to 4 decimals, labels, palette, sizes."""
+def picture(vae: nn.Module, z, img: np.ndarray | None = None) -> str | None:
+    """The server's picture of z (``img``, or decoded here) as base64 bytes of 28·28 grey levels:
+    shown before the browser's decoder is ready, and instead of it where the browser cannot run it."""
+    if z is None:
+        return None
+    if img is None:
+        try:
+            img = latent.decode(vae, np.asarray(z, dtype=np.float32)[:2])  # (28, 28) in [0, 1]
+        except RuntimeError:  # a decoder that does not take two numbers: the map has nothing to show
+            return None
+    return base64.b64encode(np.round(np.asarray(img) * 255).astype(np.uint8).tobytes()).decode("ascii")
+
+
+def map_data(export_id: str | None, mu, labels, z, extent, classroom: bool, target: str,
+             overlays: Sequence[dict] = (), image: str | None = None) -> dict:
+    """The JSON the map mount receives: codes rounded to 4 decimals, labels, palette, sizes, overlays
+    (``explorer.figures.latent.path_overlay`` / ``point_overlay``) and the server's picture of z."""
     mu = np.asarray(mu, dtype=np.float64)[:, :2]  # (N, 2)
     return {
         "decoder_id": export_id,
@@ -61,17 +80,22 @@ def map_data(export_id: str, mu, labels, z, extent, classroom: bool, target: str
         "sizes": dict(sizes(classroom)),
         "extent": _extent(extent),
         "z": None if z is None else [round(float(z[0]), 4), round(float(z[1]), 4)],
+        "overlays": list(overlays),
+        "image": image,
         "target": target,
     }
 
 
-def show(vae: nn.Module, mu, labels, z, extent, classroom: bool,
-         on_pick: Callable[[float, float], None], key: str = "latent.live") -> tuple[float, float] | None:
-    """Draw the live map of the codes ``mu`` (N, 2) coloured by ``labels`` with the decoded digit beside it.
+def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callable[[float, float], None],
+         key: str = "latent.live", overlays: Sequence[dict] = (), image: np.ndarray | None = None
+         ) -> tuple[float, float] | None:
+    """Draw the live map of the codes ``mu`` (N, 2) coloured by ``labels``, the decoded digit and the
+    z₁/z₂ range inputs beside it, and ``overlays`` on top.
 
-    Hovering decodes in the browser (no rerun); a click or drag release calls ``on_pick(z1, z2)``
-    before the script reruns, and this run returns that z (otherwise None). ``extent`` is
-    (z1_lo, z1_hi, z2_lo, z2_hi) or a half-width R. ``z`` (or None) is marked as the picked point.
+    Hovering, dragging, the ranges and the arrow keys decode in the browser (no rerun); a release
+    calls ``on_pick(z1, z2)`` before the script reruns, and this run returns that z (otherwise None).
+    ``extent`` is (z1_lo, z1_hi, z2_lo, z2_hi) or a half-width R; ``z`` (or None) is the white star;
+    ``image`` is the decoder's picture of z (28, 28) if the caller has it cached, else it is decoded here.
     """
     def deliver() -> None:
         picked = st.session_state[key].get("pick")
@@ -87,14 +111,17 @@ def show(vae: nn.Module, mu, labels, z, extent, classroom: bool,
         export = _export(vae)
         if export["latent"] != 2:
             raise ValueError(f"it has {export['latent']} latent variables, the map shows 2")
-    except ValueError as err:  # e.g. a decoder layer the browser cannot run: the click map still works
-        st.info(f"The live map is not available for this model: {err}. Use the click map.")
-        return None
-    fresh = st.session_state.get(sent) != export["id"]
-    st.session_state[sent] = export["id"]
+    except ValueError as err:  # e.g. a decoder layer the browser cannot run: the server draws each pick
+        st.info(f"Decoding in your browser is not available for this model ({err}): the digit appears "
+                "when you let go of a point, drawn by the server.")
+        export = None
     with st.container(gap=None):  # the weights mount is 0 px tall: no gap above the map
-        _WEIGHTS(data=export if fresh else {"id": export["id"]}, key=f"{key}.weights", on_missing_change=resend)
-        result = _MAP(data=map_data(export["id"], mu, labels, z, extent, classroom, key),
-                      key=key, on_pick_change=deliver)
+        if export is not None:
+            fresh = st.session_state.get(sent) != export["id"]
+            st.session_state[sent] = export["id"]
+            _WEIGHTS(data=export if fresh else {"id": export["id"]}, key=f"{key}.weights",
+                     on_missing_change=resend)
+        data = map_data(export and export["id"], mu, labels, z, extent, classroom, key, overlays, picture(vae, z, image))
+        result = _MAP(data=data, key=key, on_pick_change=deliver)
     picked = result.get("pick")
     return (float(picked[0]), float(picked[1])) if picked else None
