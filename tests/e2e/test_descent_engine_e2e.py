@@ -58,7 +58,8 @@ GROWTH: list[dict] = []  # amplified runs, written to test-artifacts at the end
 # the page side: one run, optionally with torch's elementary-function results looked up by input
 RUN = """spec => {
   const fn = spec.tree ? compileExpression(spec.tree) : compileFit(spec.fit.x, spec.fit.y);
-  let step = 0, first = null, misses = 0, lib = DEFAULT_LIB;
+  let step = 0, misses = 0, lib = DEFAULT_LIB;
+  const mismatches = []; // each call where Math's result is not torch's: {step, name, input, math, torch}
   if (spec.table) {
     lib = { ...DEFAULT_LIB };
     for (const [name, pairs] of Object.entries(spec.table)) {
@@ -66,7 +67,7 @@ RUN = """spec => {
       lib[name] = (x) => {
         const mine = DEFAULT_LIB[name](x), theirs = known.get(x);
         if (theirs === undefined) { misses += 1; return mine; }
-        if (first === null && !Object.is(mine, theirs)) first = { step, name, input: x, math: mine, torch: theirs };
+        if (!Object.is(mine, theirs) && mismatches.length < 1000) mismatches.push({ step, name, input: x, math: mine, torch: theirs });
         return theirs;
       };
     }
@@ -74,7 +75,7 @@ RUN = """spec => {
   const options = { lib, onStep: (k) => { step = k; } };
   const run = spec.fit ? trainFit(spec.fit, spec.optimizer, spec.lr, spec.steps, spec.hyper, [0, 0], options)
                        : descend(fn, spec.start, spec.optimizer, spec.lr, spec.steps, spec.hyper, options);
-  return { run, first, misses };
+  return { run, mismatches, misses };
 }"""
 
 
@@ -125,18 +126,27 @@ def rows(run) -> dict:
 
 
 def first_difference(js: dict, ref: dict) -> int | None:
-    """The first step whose point, loss or gradient is not bit-identical, or None."""
-    same = (js["points"] == ref["points"]).all(axis=1) & (js["losses"] == ref["losses"]) & (js["grads"] == ref["grads"]).all(axis=1)
+    """The first step whose point, loss or gradient is not bit-identical (or that only one run has), or None."""
+    n = min(len(js["losses"]), len(ref["losses"]))
+    js, ref = cut(js, n), cut(ref, n)
+    same = np.append((js["points"] == ref["points"]).all(axis=1) & (js["losses"] == ref["losses"]) & (js["grads"] == ref["grads"]).all(axis=1),
+                     [False] if js.get("length") != ref.get("length") else [])
     return None if same.all() else int(np.argmin(same))
 
 
-def relative_error(js: dict, ref: dict) -> np.ndarray:
+def cut(run: dict, n: int) -> dict:
+    """The first n steps of a run (and how many it had)."""
+    return {**run, "length": len(run["losses"]), **{k: run[k][:n] for k in ("points", "losses", "grads")}}
+
+
+def relative_error(js: dict, ref: dict) -> np.ndarray:  # over the steps both runs have
     """Per step: the largest |js − torch| / max(|torch|, floor) over point, loss and gradient.
 
     The floor is FLOOR × the largest |value| of that quantity in the run: a gradient that cancels to
     ~1e-15 at a minimum is rounding noise of terms of size ~1, not a number to match to 1e-9 of itself.
     """
-    errs = []
+    n = min(len(js["losses"]), len(ref["losses"]))
+    js, ref, errs = cut(js, n), cut(ref, n), []
     for key in ("points", "losses", "grads"):
         floor = FLOOR * max(float(np.max(np.abs(ref[key]))), 1.0)
         errs.append((np.abs(js[key] - ref[key]) / np.maximum(np.abs(ref[key]), floor)).reshape(len(ref["losses"]), -1))
@@ -158,25 +168,27 @@ def check_against_torch(engine, spec: dict, reference, label: str) -> None:
             assert np.array_equal(mine[key], ref[key])
 
     js = rows(real["run"])
-    assert (js["at"], js["reason"]) == (ref["at"], ref["reason"]), f"{label}: diverged differently"
-    origin = exact["first"]  # the first call where the browser's Math and torch disagree, in the exact run
     differs = first_difference(js, ref)
-    if origin is None:
-        assert differs is None, f"{label}: Math and torch agreed on every call, yet the run differs"
+    mismatches = exact["mismatches"]  # where the browser's Math and torch disagree, met along torch's own path
+    assert all(ulps(m["math"], m["torch"]) <= MAX_ULPS for m in mismatches), mismatches
+    if differs is None:
         return
-    assert ulps(origin["math"], origin["torch"]) <= MAX_ULPS, origin
-    assert differs is None or differs >= origin["step"], f"{label}: differs at step {differs}, before {origin}"
     err = relative_error(js, ref)
     if err.max() <= RTOL:
-        return
-    # a chaotic path: the last-bit difference at origin["step"] grows; record how, do not hide it
-    k0 = origin["step"]
-    growth = {"case": label, "origin": origin, "ulps": ulps(origin["math"], origin["torch"]),
-              "error_at": {str(k): float(err[k]) for k in sorted({k0, k0 + 10, k0 + 50, k0 + 100, len(err) - 1}) if k < len(err)},
-              "first_step_over_rtol": int(np.argmax(err > RTOL)), "max_error": float(err.max())}
+        assert (js["at"], js["reason"]) == (ref["at"], ref["reason"]), f"{label}: diverged differently"
+    assert mismatches and mismatches[0]["step"] <= differs, f"{label}: differs at step {differs} with no elementary cause"
+    origin = [m for m in mismatches if m["step"] <= differs][-1]  # the last-bit difference that started it
+    growth = {"case": label, "origin": origin, "ulps": ulps(origin["math"], origin["torch"]), "first_step_differing": differs,
+              "error_at": {str(k): float(err[k]) for k in sorted({differs, differs + 10, differs + 50, differs + 100, len(err) - 1})
+                           if k < len(err)}, "max_error": float(err.max())}
     GROWTH.append(growth)
-    print(f"\nAMPLIFIED {label}: {origin['name']}({origin['input']!r}) differs by {growth['ulps']} ulp at step {k0}; "
-          f"relative error by step {growth['error_at']}")
+    print(f"\n{label}: {origin['name']}({origin['input']!r}) is {growth['ulps']} ulp apart at step {origin['step']}; "
+          f"relative error from there: {', '.join(f'step {k}: {e:.1e}' for k, e in growth['error_at'].items())}")
+    if err.max() > RTOL:  # a chaotic path amplified that last-bit difference: recorded and printed, not hidden
+        growth["first_step_over_rtol"] = int(np.argmax(err > RTOL))
+        growth["stopped_at"] = {"browser": js["at"], "torch": ref["at"]}
+        print(f"AMPLIFIED beyond {RTOL:g} from step {growth['first_step_over_rtol']} (max {err.max():.1e}); "
+              f"stopped at step {js['at']} in the browser, {ref['at']} in torch")
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +237,11 @@ DIVERGING = [  # (formula, start, optimizer, lr, the reason's start)
 ]
 
 
-@pytest.mark.parametrize("formula, start, optimizer, lr, said", DIVERGING)
+@pytest.mark.parametrize("formula, start, optimizer, lr, said", DIVERGING + [
+    # 15× Rastrigin's preset rate: the path bounces between cups chaotically, so one last-bit difference of
+    # cos (MKL vs Math) becomes a different path within ~100 steps — the growth is printed and recorded
+    ("20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)", (2.2, 1.8), "sgd", 0.03, ""),
+])
 def test_divergence_is_found_at_the_same_step_and_said_in_the_same_words(engine, formula, start, optimizer, lr, said):
     f = parse(formula)
     traj, table = reference_run(descend, f, start, optimizer, lr, STEPS)
