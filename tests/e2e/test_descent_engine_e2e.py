@@ -129,8 +129,8 @@ def first_difference(js: dict, ref: dict) -> int | None:
     """The first step whose point, loss or gradient is not bit-identical (or that only one run has), or None."""
     n = min(len(js["losses"]), len(ref["losses"]))
     js, ref = cut(js, n), cut(ref, n)
-    same = np.append((js["points"] == ref["points"]).all(axis=1) & (js["losses"] == ref["losses"]) & (js["grads"] == ref["grads"]).all(axis=1),
-                     [False] if js.get("length") != ref.get("length") else [])
+    same = (js["points"] == ref["points"]).all(axis=1) & (js["losses"] == ref["losses"]) & (js["grads"] == ref["grads"]).all(axis=1)
+    same = np.append(same, [False] if js["length"] != ref["length"] else [])
     return None if same.all() else int(np.argmin(same))
 
 
