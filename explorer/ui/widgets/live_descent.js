@@ -63,11 +63,11 @@ function createWidget(root, data, firstSend) {
   const asset = data.asset ? ASSETS.get(data.asset.id) : null;
   const fn = mode === "fit" ? null : compileExpression(data.tree);
 
-  const wrap = el("div", `ld ld-${mode}`, root);
-  wrap.style.setProperty("--ld-font", `${S.font}px`);
-  wrap.style.setProperty("--ld-tick", `${S.tick}px`);
-  wrap.style.setProperty("--ld-thumb", `${Math.round(S.font * 1.2)}px`);
-  wrap.style.setProperty("--ld-panel", data.classroom ? "31%" : "25%");
+  const outer = el("div", "ld-outer", root), wrap = el("div", `ld ld-${mode}`, outer);
+  outer.style.setProperty("--ld-font", `${S.font}px`);
+  outer.style.setProperty("--ld-tick", `${S.tick}px`);
+  outer.style.setProperty("--ld-thumb", `${Math.round(S.font * 1.2)}px`);
+  outer.style.setProperty("--ld-panel", data.classroom ? "31%" : "25%");
   const panel = el("div", "ld-controls", wrap);
   panel.setAttribute("role", "group");
   panel.setAttribute("aria-label", "Descent settings");
@@ -77,7 +77,7 @@ function createWidget(root, data, firstSend) {
   const info = el("div", "ld-info", figure);
   const canvas = el("canvas", "ld-canvas", figure);
   const player = el("div", "ld-player", figure);
-  const readout = el("div", "ld-readout", mode === "curve" ? root : figure);
+  const readout = el("div", "ld-readout", mode === "curve" ? outer : figure); // the numbers panel spans the width
 
   // ---- the controls: native range inputs with labels; a choice list moves by index
   const values = {}, inputs = {};
@@ -85,7 +85,8 @@ function createWidget(root, data, firstSend) {
     : minusSign(v.toFixed(decimals(inputs[name].spec.range[2]))));
   function setInput(name, v) {
     const { input, out, spec } = inputs[name];
-    input.value = spec.choices ? spec.choices.reduce((best, c, i) => (Math.abs(Math.log(c / v)) < Math.abs(Math.log(spec.choices[best] / v)) ? i : best), 0) : v;
+    const far = (c) => Math.abs(Math.log(c / v));
+    input.value = spec.choices ? spec.choices.reduce((best, c, i) => (far(c) < far(spec.choices[best]) ? i : best), 0) : v;
     out.textContent = shown(name, v);
     input.setAttribute("aria-valuetext", out.textContent);
   }
@@ -119,7 +120,7 @@ function createWidget(root, data, firstSend) {
   play.type = "button";
   const stepBox = el("div", "ld-control ld-step", player), stepLabel = el("label", "", stepBox), scrub = el("input", "", stepBox);
   stepLabel.htmlFor = scrub.id = `${id}-k`;
-  el("span", "ld-name", stepLabel).textContent = "Step k";
+  el("span", "ld-name", stepLabel).textContent = data.step_label;
   const stepOut = el("output", "ld-value", stepLabel);
   scrub.type = "range";
   scrub.min = 0;
@@ -465,8 +466,7 @@ function createWidget(root, data, firstSend) {
       observer.disconnect();
       if (raf) cancelAnimationFrame(raf);
       raf = 0;
-      wrap.remove();
-      readout.remove();
+      outer.remove();
       if (window.__liveDescents[data.target] === api) delete window.__liveDescents[data.target];
       if (window.__liveDescent === api) delete window.__liveDescent;
     },

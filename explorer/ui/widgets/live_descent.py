@@ -108,6 +108,7 @@ def _common(mode: str, key: str, optimizers: Sequence[str], values: Mapping, ran
         "optimizers": [{"name": o, "label": OPTIMIZER_LABELS[o], "colour": colour(o), "words": IN_WORDS[o]} for o in optimizers],
         "controls": _controls(values, optimizers, ranges, labels or {}, extra),
         "k": int(values.get("k", -1)),  # -1: the last step
+        "step_label": (labels or {}).get("k", LABELS["k"]),
     }
 
 
