@@ -1,6 +1,6 @@
 """The in-browser descent engine against real torch: presets × optimizers × 500 steps, typed functions, fit a line.
 
-explorer/ui/widgets/descent_engine.js is loaded into a blank Chromium page (no server) and called with
+explorer/ui/widgets/descent_engine.js (with descent_exact.js) is loaded into a blank Chromium page (no server) and called with
 page.evaluate; Python runs the same thing with real torch.optim and autograd (explorer.descent.descend,
 explorer.fitline.train) and the two are compared number by number in float64.
 
@@ -42,7 +42,7 @@ from explorer.surfaces import CURVES, SURFACES
 
 pytestmark = pytest.mark.e2e
 
-ENGINE = (ROOT / "explorer/ui/widgets/descent_engine.js").read_text(encoding="utf-8")
+ENGINE = "\n".join((ROOT / "explorer/ui/widgets" / name).read_text(encoding="utf-8") for name in ("descent_exact.js", "descent_engine.js"))
 STEPS = 500
 RTOL = 1e-9
 FLOOR = 1e-6  # near 0, errors are measured against FLOOR × the largest size that quantity has in the run
