@@ -1,0 +1,259 @@
+"""Live descent: the descent pages' run recomputed in the browser while a control is dragged.
+
+One Streamlit Components-v2 widget (no iframe; plain JS/CSS files of this package joined into one
+ES module) serves the three descent pages through its mode: :func:`curve` (Slope and descent),
+:func:`surface` (Descent on surfaces) and :func:`fit` (Fit a line). It holds the moving controls
+itself — native, labelled ``<input type="range">`` for the learning rate, steps, start and the
+optimizer's settings, a step scrubber and play/pause — and on every ``input`` event reruns
+descent_engine.js (torch.optim's arithmetic, to the last bit) and redraws; nothing goes to the
+server while a control moves. When a control is let go (``change``, or the pointer released on the
+picture) it sends every value back once as the ``release`` trigger; its callback writes them to
+``st.session_state["<prefix>.<name>"]`` before the page reruns, like a widget's ``on_change``, so
+the page's Python reference run, URL state and "copy link" follow.
+
+Control names (and so session-state keys after the prefix): ``lr``, ``steps``, ``momentum``,
+``alpha``, ``beta1``, ``beta2``, ``eps`` (the settings of the chosen optimizers only), and ``x0``
+plus ``k`` (curve) or ``start`` (surface, a pair rounded to 3 decimals).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import streamlit as st
+
+from explorer.descent import BOUND, OPTIMIZERS
+from explorer.expression_json import tree
+from explorer.expressions import Expression, parse
+from explorer.figures.descent import LABELS as OPTIMIZER_LABELS
+from explorer.figures.descent import colour
+from explorer.figures.style import PALETTE, sizes
+from explorer.fitline import TRUE_B, TRUE_W, Scaling, exact_fit
+from explorer.surfaces import grid
+from explorer.update_rule import IN_WORDS
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+_FILES = ("descent_exact.js", "descent_engine.js", "live_descent_draw.js", "live_descent_text.js", "live_descent_modes.js",
+          "live_descent.js")
+_JS = "\n".join(_asset(n) for n in _FILES)  # plain files joined into one ES module: no bundler, nothing fetched
+_WIDGET = st.components.v2.component("explorer.live_descent", css=_asset("live_descent.css"), js=_JS)
+
+SETTINGS = ("momentum", "alpha", "beta1", "beta2", "eps")  # optimizer settings a control can set
+LABELS = {  # the controls' labels (the page's own words); pass ``labels=`` to change any
+    "lr": "Learning rate η (log scale)", "steps": "Steps", "x0": "Start x₀", "k": "Step k",
+    "momentum": "Momentum μ", "alpha": "RMSprop α", "beta1": "Adam β₁", "beta2": "Adam β₂",
+    "eps": "ε (keeps the division finite)",
+}
+SAMPLES = 2000  # curve samples over the domain and two widths each side (view_range's reach)
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """What each control may take: the pages' own lists (optimizer_box's LEARNING_RATES, EPSILONS, USES)."""
+
+    lr: Sequence[float]  # learning-rate choices, ascending (a log-scale select slider)
+    eps: Sequence[float]  # ε choices
+    uses: Mapping[str, Sequence[str]]  # optimizer -> the settings it takes
+    steps: tuple[int, int] = (1, 500)
+    momentum: tuple[float, float, float] = (0.0, 0.99, 0.01)  # low, high, step
+    alpha: tuple[float, float, float] = (0.5, 0.999, 0.001)
+    beta1: tuple[float, float, float] = (0.0, 0.99, 0.01)
+    beta2: tuple[float, float, float] = (0.9, 0.9999, 0.0001)
+    extra: dict = field(default_factory=dict)  # name -> (low, high, step) for x0
+
+
+def hyper(optimizer: str, values: Mapping) -> dict:
+    """The torch.optim keyword arguments the controls' ``values`` give ``optimizer`` (as optimizer_box does)."""
+    return {"sgd": {}, "momentum": {"momentum": values["momentum"]}, "nesterov": {"momentum": values["momentum"]},
+            "rmsprop": {"alpha": values["alpha"], "eps": values["eps"]}, "adagrad": {"eps": values["eps"]},
+            "adam": {"betas": (values["beta1"], values["beta2"]), "eps": values["eps"]}}[optimizer]
+
+
+def state_values(prefix: str, names: Sequence[str]) -> dict:
+    """The controls' current values from ``st.session_state["<prefix>.<name>"]`` (after url_state.restore)."""
+    return {name: st.session_state[f"{prefix}.{name}"] for name in names}
+
+
+def _controls(values: Mapping, optimizers: Sequence[str], ranges: Ranges, labels: Mapping, extra: Mapping) -> dict:
+    """Each control's label, range and value, in the order they are shown."""
+    used = [s for s in SETTINGS if any(s in ranges.uses[o] for o in optimizers)]
+    out = {"lr": {"choices": [float(v) for v in ranges.lr], "value": float(values["lr"])},
+           "steps": {"range": [ranges.steps[0], ranges.steps[1], 1], "value": int(values["steps"])}}
+    out.update(extra)
+    for name in used:
+        out[name] = ({"choices": [float(v) for v in ranges.eps], "value": float(values[name])} if name == "eps"
+                     else {"range": list(getattr(ranges, name)), "value": float(values[name])})
+    for name, spec in out.items():
+        spec["label"] = labels.get(name, LABELS.get(name, name))
+    return out
+
+
+def _common(mode: str, key: str, optimizers: Sequence[str], values: Mapping, ranges: Ranges, classroom: bool,
+            labels: Mapping | None, extra: Mapping) -> dict:
+    unknown = [o for o in optimizers if o not in OPTIMIZERS]
+    if unknown:
+        raise ValueError(f"unknown optimizer(s) {unknown}")
+    return {
+        "mode": mode, "target": key, "classroom": bool(classroom), "sizes": dict(sizes(classroom)),
+        "palette": list(PALETTE), "bound": BOUND,
+        "optimizers": [{"name": o, "label": OPTIMIZER_LABELS[o], "colour": colour(o), "words": IN_WORDS[o]} for o in optimizers],
+        "controls": _controls(values, optimizers, ranges, labels or {}, extra),
+        "k": int(values.get("k", -1)),  # -1: the last step
+        "step_label": (labels or {}).get("k", LABELS["k"]),
+    }
+
+
+@lru_cache(maxsize=64)
+def _curve_samples(formula: str, lo: float, hi: float) -> dict:
+    """The curve over the domain and two widths each side, every value the parser's torch gives (None where undefined)."""
+    width = hi - lo
+    xs, ys = grid(parse(formula), ((lo - 2 * width, hi + 2 * width),), n=SAMPLES)
+    return {"x": [float(f"{v:.7g}") for v in xs], "y": [None if not np.isfinite(v) else float(f"{v:.7g}") for v in ys]}
+
+
+def _plain(values) -> list:
+    """A list from a figure spec's array, which may be plotly's typed-array form (figures/spec.py's typed)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
+    return list(values)
+
+
+def _asset_id(body: dict | str) -> str:
+    return hashlib.sha1(repr(body).encode()).hexdigest()[:16]
+
+
+def curve_payload(expr: Expression, domain: tuple[float, float], values: Mapping, optimizer: str, ranges: Ranges, *,
+                  key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None) -> tuple[dict, dict]:
+    """The data of a curve widget and its asset (the curve samples): what :func:`curve` sends."""
+    lo, hi = float(domain[0]), float(domain[1])
+    x0 = float(values["x0"])
+    step = 10.0 ** math.floor(math.log10((hi - lo) / 500))  # ≥ 500 positions across the domain
+    x_range = ranges.extra.get("x0", (min(lo, x0), max(hi, x0), step))
+    data = _common("curve", key, [optimizer], values, ranges, classroom, labels, {"x0": {"range": list(x_range), "value": x0}})
+    body = _curve_samples(expr.text, lo, hi)
+    data |= {"tree": tree(expr), "domain": [lo, hi], "minima": [float(m[0]) for m in minima]}
+    return data, {"id": _asset_id((expr.text, lo, hi)), "body": body}
+
+
+def surface_payload(expr: Expression, domain, layers, values: Mapping, optimizers: Sequence[str], ranges: Ranges, *,
+                    key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None) -> tuple[dict, dict]:
+    """The data of a surface widget and its asset (the contour picture of ``layers`` = contour_layers(...))."""
+    image, bar = layers
+    ticks = bar["marker"]["colorbar"]
+    lo, hi = bar["marker"]["cmin"], bar["marker"]["cmax"]
+    values_at = _plain(ticks["tickvals"])
+    body = {"picture": image["source"],
+            "bar": [[(float(v) - lo) / ((hi - lo) or 1.0), text] for v, text in zip(values_at, ticks["ticktext"])]}
+    (x_lo, x_hi), (y_lo, y_hi) = ((float(a), float(b)) for a, b in domain)
+    data = _common("surface", key, optimizers, values, ranges, classroom, labels, {})
+    data |= {"tree": tree(expr), "domain": [[x_lo, x_hi], [y_lo, y_hi]], "start": [float(v) for v in values["start"]],
+             "minima": [[float(m[0]), float(m[1])] for m in minima]}
+    return data, {"id": _asset_id(image["source"]), "body": body}
+
+
+def fit_payload(c: np.ndarray, f: np.ndarray, values: Mapping, optimizer: str, ranges: Ranges, *, scale: bool,
+                key: str, classroom: bool = False, labels: Mapping | None = None) -> dict:
+    """The data of a fit widget: the measurements, what the neuron sees and how to map it back."""
+    scaling = Scaling.of(c) if scale else Scaling()
+    data = _common("fit", key, [optimizer], values, ranges, classroom, labels, {})
+    data |= {"fit": {"x": ((c - scaling.mean) / scaling.std).tolist(), "y": np.asarray(f, dtype=np.float64).tolist(),
+                     "mean": scaling.mean, "std": scaling.std},
+             "c": np.asarray(c, dtype=np.float64).tolist(), "best": list(exact_fit(c, f)), "true": [TRUE_W, TRUE_B],
+             "scale": bool(scale)}
+    return data
+
+
+def _accept(raw, data: dict) -> dict:
+    """The released values, each checked against what was sent: a choice snaps to the nearest, a range clamps."""
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for name, spec in data["controls"].items():
+        try:
+            v = float(raw[name])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not math.isfinite(v):
+            continue
+        if "choices" in spec:
+            out[name] = min(spec["choices"], key=lambda c: abs(math.log(c) - math.log(max(v, 1e-300))))
+        else:
+            lo, hi, step = spec["range"]
+            v = min(max(v, lo), hi)
+            out[name] = int(round(v)) if name == "steps" else round(v, max(0, -math.floor(math.log10(step) + 1e-9)))
+    if data["mode"] == "curve" and isinstance(raw.get("k"), (int, float)) and math.isfinite(raw["k"]):
+        out["k"] = min(max(0, int(raw["k"])), data["controls"]["steps"]["range"][1] - 1)
+    if data["mode"] == "surface" and isinstance(raw.get("start"), list) and len(raw["start"]) == 2:
+        try:
+            start = [float(v) for v in raw["start"]]
+        except (TypeError, ValueError):
+            start = []
+        if len(start) == 2 and all(math.isfinite(v) for v in start):
+            out["start"] = tuple(round(min(max(v, lo), hi), 3) for v, (lo, hi) in zip(start, data["domain"]))
+    return out
+
+
+def _show(data: dict, asset: dict | None, key: str, prefix: str, on_release: Callable[[dict], None] | None) -> dict | None:
+    """Mount the widget; its release writes the values to session state (then calls ``on_release``)."""
+    def deliver() -> None:
+        values = _accept(st.session_state[key].get("release"), data)
+        for name, value in values.items():
+            st.session_state[f"{prefix}.{name}"] = value
+        if on_release is not None and values:
+            on_release(values)
+
+    sent = f"{key}.asset_sent"  # the asset id this browser page already holds
+
+    def resend() -> None:  # the page lacks the asset (e.g. a run cut short): send it again
+        st.session_state.pop(sent, None)
+
+    if asset is not None:
+        fresh = st.session_state.get(sent) != asset["id"]
+        st.session_state[sent] = asset["id"]
+        data = data | {"asset": asset if fresh else {"id": asset["id"]}}
+    result = _WIDGET(data=data, key=key, on_release_change=deliver, on_missing_change=resend)
+    released = result.get("release")
+    return _accept(released, data) if released else None
+
+
+def curve(expr: Expression, domain: tuple[float, float], values: Mapping, optimizer: str, ranges: Ranges, *, key: str,
+          prefix: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
+          on_release: Callable[[dict], None] | None = None) -> dict | None:
+    """Slope and descent, live: the curve, the path, the tangent at step k, the loss, the numbers for one step.
+
+    ``values``: ``lr, steps, x0, k`` and the optimizer's settings (``momentum, alpha, beta1, beta2, eps``).
+    Returns the released values on the run a release caused (already written to session state), else None.
+    """
+    data, asset = curve_payload(expr, domain, values, optimizer, ranges, key=key, classroom=classroom, minima=minima, labels=labels)
+    return _show(data, asset, key, prefix, on_release)
+
+
+def surface(expr: Expression, domain, layers, values: Mapping, optimizers: Sequence[str], ranges: Ranges, *, key: str,
+            prefix: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
+            on_release: Callable[[dict], None] | None = None) -> dict | None:
+    """Descent on surfaces, live: racers over the contour picture ``layers`` (:func:`contour_layers` of ``domain``).
+
+    ``values``: ``lr, steps, start`` and the racers' settings; the start moves by dragging or clicking the map.
+    """
+    data, asset = surface_payload(expr, domain, layers, values, optimizers, ranges, key=key, classroom=classroom,
+                                  minima=minima, labels=labels)
+    return _show(data, asset, key, prefix, on_release)
+
+
+def fit(c: np.ndarray, f: np.ndarray, values: Mapping, optimizer: str, ranges: Ranges, *, scale: bool, key: str,
+        prefix: str, classroom: bool = False, labels: Mapping | None = None,
+        on_release: Callable[[dict], None] | None = None) -> dict | None:
+    """Fit a line, live: the points and the neuron's line, the loss over (w, b) with the path, the loss per step."""
+    data = fit_payload(c, f, values, optimizer, ranges, scale=scale, key=key, classroom=classroom, labels=labels)
+    return _show(data, None, key, prefix, on_release)
