@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.figures.style import CLASSROOM, NORMAL, PALETTE
 from explorer.fitline import celsius_data
 from explorer.surfaces import CURVES
-from explorer.ui import optimizer_box as obox
+from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.widgets.live_descent import LABELS, Ranges, _accept, curve_payload, fit_payload, hyper
 
 RANGES = Ranges(obox.LEARNING_RATES, obox.EPSILONS, obox.USES)
@@ -24,7 +24,7 @@ SCRIPT = """
 import streamlit as st
 from explorer.figures.descent import contour_layers
 from explorer.surfaces import CURVES, SURFACES, grid
-from explorer.ui import optimizer_box as obox
+from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.widgets import live_descent
 
 ranges = live_descent.Ranges(obox.LEARNING_RATES, obox.EPSILONS, obox.USES)

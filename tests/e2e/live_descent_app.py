@@ -13,7 +13,7 @@ import streamlit as st
 from explorer.figures.descent import contour_layers
 from explorer.fitline import celsius_data
 from explorer.surfaces import CURVES, SURFACES, grid
-from explorer.ui import optimizer_box as obox
+from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.widgets import live_descent
 
 st.set_page_config(page_title="Live descent harness", layout="wide")
