@@ -4,23 +4,26 @@ import streamlit as st
 
 from explorer.descent import descend
 from explorer.expressions import parse
-from explorer.figures.descent import curve_figure, view_range
+from explorer.figures.descent import LABELS, curve_caption, curve_figure, view_range
+from explorer.outcomes import classify, first_jump, lesson_holds, plural, stopped
 from explorer.surfaces import CURVES, grid
 from explorer.ui import function_box as fbox
 from explorer.ui import optimizer_box as obox
 from explorer.ui import url_state
-from explorer.ui.theme import caption, setup_page
+from explorer.ui.theme import caption, plain, setup_page
 from explorer.ui.url_state import Param
 from explorer.update_rule import IN_WORDS, update_rule
 
 DEFAULT = CURVES["bowl"]
+X0 = Param("gd1.x0", float, DEFAULT.start[0], lo=-1000.0, hi=1000.0, label="Start x₀")
+STEPS = Param("gd1.steps", int, DEFAULT.steps, lo=1, hi=500, label="Steps")
 PARAMS = [
-    *fbox.params("gd1", CURVES, DEFAULT.key),
-    Param("gd1.x0", float, DEFAULT.start[0], lo=-1000.0, hi=1000.0),
-    Param("gd1.steps", int, 30, lo=1, hi=500),
-    *obox.params("gd1", multi=False, lr=DEFAULT.lr),
-    Param("gd1.k", int, 0, lo=0, hi=499),
+    *fbox.params("gd1", CURVES, DEFAULT.key), X0, STEPS,
+    *obox.params("gd1", multi=False, default=DEFAULT.racers, lr=DEFAULT.lr),
+    Param("gd1.k", int, 0, lo=0, hi=499, label="Step k"),
 ]
+OWN = {"gd1.x0": lambda p: p.start[0], "gd1.lr": lambda p: p.lr, "gd1.steps": lambda p: p.steps,
+       "gd1.opt": lambda p: p.racers[0]}  # the settings a curve's note is about
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -35,9 +38,9 @@ def curve(formula: str, lo: float, hi: float):
 
 
 def preset_picked(preset):
-    """A new preset starts where it teaches best, with the learning rate that shows its idea."""
-    st.session_state["gd1.x0"] = preset.start[0]
-    st.session_state["gd1.lr"] = preset.lr
+    """A new preset starts with the settings its note is about: start, learning rate, steps, optimizer."""
+    for key, get in OWN.items():
+        st.session_state[key] = get(preset)
 
 
 big = setup_page(
@@ -45,20 +48,20 @@ big = setup_page(
     "Gradient is another word for slope: the steeper the curve, the bigger the gradient, and a negative one "
     "means downhill is to the right. The derivative gives that slope — gradient descent steps against it.",
 )
-fbox.link_defaults("gd1", CURVES, {"gd1.x0": lambda p: p.start[0], "gd1.lr": lambda p: p.lr})
+fbox.link_defaults("gd1", CURVES, OWN)
 url_state.restore(PARAMS)
 
 controls, picture = st.columns([1, 2.6], gap="large")
 with controls:
     chosen = fbox.function_box("gd1", CURVES, ((-4.0, 4.0),), on_preset=preset_picked)
-    x0 = st.number_input("Start x₀", step=0.1, format="%.3f", key="gd1.x0")
-    steps = st.slider("Steps", 1, 500, key="gd1.steps")
+    x0 = url_state.number_box(X0, "Start x₀", step=0.1, format="%.3f")
+    steps = st.slider("Steps", STEPS.lo, STEPS.hi, key="gd1.steps")
 (optimizer,), lr, hyper = obox.optimizer_box("gd1", False, controls, controls)
 
 try:
     traj = run(chosen.f.text, float(x0), optimizer, float(lr), int(steps), tuple(sorted(hyper[optimizer].items())))
 except ValueError as err:  # e.g. the function is undefined at the start, or Nesterov without momentum
-    picture.error(f"Can't run this: {err}")
+    picture.error(plain(f"Can't run this: {err}"))
     url_state.publish(PARAMS)
     st.stop()
 
@@ -66,15 +69,25 @@ st.session_state["gd1.k"] = min(st.session_state["gd1.k"], max(traj.steps_run - 
 k = st.session_state["gd1.k"]
 xs, ys = curve(chosen.f.text, *view_range(chosen.domain[0], traj.points[:, 0]))
 minima = chosen.preset.minima if chosen.preset is not None else ()
+span = chosen.domain[0][1] - chosen.domain[0][0]  # what counts as a small move
+outcome = classify(traj, span, chosen.f, minima)
 with picture:
     if traj.diverged:
         advice = " Try a smaller learning rate." if traj.reason.startswith("learning rate") else ""
-        st.warning(f"{traj.reason.capitalize()}.{advice}", icon=":material/warning:")
+        st.warning(plain(f"{stopped(traj).capitalize()}.{advice}"), icon=":material/warning:")
+    if first_jump(traj, span):
+        st.warning(plain(first_jump(traj, span)), icon=":material/warning:")
     st.plotly_chart(curve_figure(xs, ys, traj, k, big, minima), key="gd1.chart", width="stretch")
-    caption("Top: the curve, the steps so far and the red tangent whose slope is the derivative at the current "
-            "point; bottom: the loss after each step (press ▶ to play the steps, or drag the step slider).")
-    if chosen.preset is not None:
+    caption(curve_caption(minima))
+    if not traj.diverged:
+        st.markdown(f"**After {plural(traj.steps_run, 'step')}** the walk {plain(outcome.text)}.")
+    if chosen.preset is not None and lesson_holds(chosen.preset.facts, {optimizer: outcome}):
         st.info(chosen.preset.note, icon=":material/lightbulb:")
+    elif chosen.preset is not None:
+        own = chosen.preset
+        st.caption(plain(f"This curve's lesson is about its own run — {LABELS[own.racers[0]]} from x₀ = {own.start[0]:g} "
+                         f"at η = {own.lr:g} for {plural(own.steps, 'step')} — and this run shows something else."))
+        st.button("Back to this curve's own settings", on_click=preset_picked, args=(own,))
 
 st.subheader("The numbers for one step")
 if traj.steps_run >= 2:
@@ -82,16 +95,18 @@ if traj.steps_run >= 2:
 x_k, f_k, g_k = traj.points[k, 0], traj.losses[k], traj.grads[k, 0]
 if traj.steps_run >= 1:
     rule = update_rule(traj, k, hyper[optimizer])
-    downhill = "left" if g_k > 0 else "right" if g_k < 0 else "nowhere: the slope is zero"
+    downhill = "so downhill is to the " + ("left" if g_k > 0 else "right") if g_k else "flat: no way is downhill here"
     st.markdown(f"At step **{k}**: x = **{x_k:.4g}**, f(x) = **{f_k:.4g}**, slope f′(x) = **{g_k:.4g}** "
-                f"— so downhill is to the {downhill}.")
+                f"— {downhill}.")
     for line in rule.lines:
         st.latex(line)
     st.caption(IN_WORDS[optimizer] + ("" if optimizer == "sgd" else
                r" Plain SGD would be $x_{k+1} = x_k - \eta\,f'(x_k)$."))
 else:
     st.markdown(f"The run stopped before its first step: x = {x_k:.4g}, f(x) = {f_k:.4g}, slope {g_k:.4g}.")
-st.markdown(f"After **{traj.steps_run}** steps: x = **{traj.points[-1, 0]:.4g}**, f(x) = **{traj.losses[-1]:.4g}**.")
+stop = f" (step {traj.diverged_at} diverged, so the run stopped short of the {steps} asked for)" if traj.diverged else ""
+st.markdown(f"After **{plural(traj.steps_run, 'step')}**{stop}: x = **{traj.points[-1, 0]:.4g}**, "
+            f"f(x) = **{traj.losses[-1]:.4g}**.")
 
 url_state.publish(PARAMS)
 url_state.share_link(PARAMS)

@@ -9,7 +9,7 @@ from explorer.expressions import ExpressionError, parse
 from explorer.figures.tape import FILL, fmt, graph_figure
 from explorer.tape import autograd_gradient, record
 from explorer.ui import url_state
-from explorer.ui.theme import caption, setup_page
+from explorer.ui.theme import caption, plain, setup_page
 from explorer.ui.url_state import Param
 
 DEFAULT = "(x*y + sin(x))^2"
@@ -45,14 +45,14 @@ def move(delta: int, last: int) -> None:
 entry, preset, xs, ys = st.columns([5, 3, 2, 2])
 entry.text_input("Formula f(x, y)", key="tape.f", help="Numbers, x, y, + − * / ^ and sin, cos, exp, log, …")
 preset.selectbox("Presets", PRESETS, index=None, placeholder="pick one", key="tape._preset", on_change=use_preset)
-xs.number_input("x", -10.0, 10.0, step=0.5, key="tape.x")
-ys.number_input("y", -10.0, 10.0, step=0.5, key="tape.y")
+url_state.number_box(PARAMS[1], "x", xs, step=0.5)
+url_state.number_box(PARAMS[2], "y", ys, step=0.5)
 
 try:
     expr = parse(st.session_state["tape.f"])
     st.session_state[GOOD] = expr.text
 except ExpressionError as err:
-    st.error(f"Cannot read that formula: {err}")
+    st.error(plain(f"Cannot read that formula: {err}"))
     expr = parse(st.session_state.get(GOOD, DEFAULT))
     st.caption(f"Still showing the last good formula: `{expr.text}`")
 point = {"x": st.session_state["tape.x"], "y": st.session_state["tape.y"]}

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def app_test(path: str, timeout: float = 120) -> AppTest:
     """An AppTest of ``path`` (e.g. ``"pages/latent.py"``), not yet run."""
     return AppTest.from_file(str(ROOT / path), default_timeout=timeout)
+
+
+def shown(markdown: str) -> str:
+    """What a Markdown text escaped for display reads as: 2\\*x -> 2*x."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def figure(at: AppTest, i: int = 0) -> dict:

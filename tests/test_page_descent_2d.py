@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from apps import app_test, figure, values
+from apps import app_test, figure, shown, values
 
 from explorer.figures.descent import GRID_CURVE
 
@@ -73,7 +73,7 @@ def test_learning_rate_changes_the_race(at):
     after = paths(at)
     assert not at.exception
     assert not np.allclose(before["SGD"], after["SGD"])
-    assert after["SGD"][1] == pytest.approx((-3.5 * (1 - 2 * 0.01), 1.0 * (1 - 40 * 0.01)))  # x² + 20y²
+    assert after["SGD"][1] == pytest.approx((-3.5 * (1 - 0.2 * 0.01), 1.0 * (1 - 20 * 0.01)))  # x²/10 + 10y²
 
 
 def test_more_racers_and_their_settings(at):
@@ -97,12 +97,12 @@ def test_bad_formula_keeps_the_last_good_surface(at):
     good = paths(at)["SGD"]
     at.text_input(key="gd2.expr").input("x^2 + 20*y^2 +").run()
     assert not at.exception
-    assert "last good one: x^2 + 20*y^2" in at.error[0].value
+    assert "last good one: f(x, y) = x^2/10 + 10*y^2." in shown(at.error[0].value)
     np.testing.assert_allclose(paths(at)["SGD"], good)
 
 
 def test_divergence_is_said_in_words(at):
-    at.select_slider(key="gd2.lr").set_value(0.2).run()  # > 2/40 on the steep y direction
+    at.select_slider(key="gd2.lr").set_value(0.2).run()  # > 2/20 on the steep y direction
     assert any("learning rate too large: diverged at step" in w.value for w in at.warning)
 
 
