@@ -68,7 +68,8 @@ def classify(traj: Trajectory, span: float, f=None, minima: tuple = ()) -> Outco
     points, losses, loss = traj.points, traj.losses, float(traj.losses[-1])
     end, k = points[-1], traj.steps_run
     if traj.diverged:
-        return Outcome("diverged", stopped(traj), loss)
+        kept = "only the start is shown" if k == 0 else f"the {plural(k, 'step')} before it {'is' if k == 1 else 'are'} shown"
+        return Outcome("diverged", f"diverged at step {traj.diverged_at} ({traj.reason.split(':')[0]}) — {kept}", loss)
     if k == 0:
         return Outcome("none", f"has not moved: it is still at the start, {where(end)}", loss)
     moves = np.diff(points, axis=0)  # (k, dim)
@@ -138,8 +139,10 @@ def standings(runs: dict[str, Trajectory], labels: dict[str, str]) -> str:
         both, worst = "both" if len(tied) == 2 else "all", num(done[-1][0])
         at = f"at f = {worst}" if worst == num(best) else f"between f = {num(best)} and {worst}"
         return "; ".join([f"A tie: {_and([labels[n] for n in tied])} {both} ended {at}", *out]) + "."
-    head = f"{_and([labels[n] for n in tied])} {'tie for the lowest' if len(tied) > 1 else 'ended lowest'} (f = {num(best)})"
-    rest = [f"{labels[n]}: f = {num(v)}, {_gap(v, best)}" for v, n in done if n not in tied]
+    top = max(v for v, n in done if n in tied)  # compare the others with the worst of the leaders
+    head = (f"{_and([labels[n] for n in tied])} tie for the lowest (f ≤ {num(top)})" if len(tied) > 1
+            else f"{labels[winner]} ended lowest (f = {num(best)})")
+    rest = [f"{labels[n]}: f = {num(v)}, {_gap(v, top)}" for v, n in done if n not in tied]
     return "; ".join([head, *rest, *out]) + "."
 
 
@@ -167,22 +170,21 @@ def fit_outcome(losses: np.ndarray, best: float, diverged: bool) -> tuple[str, s
 
 
 def lesson_holds(facts: tuple, outcomes: dict[str, Outcome]) -> bool:
-    """True when at least one of a preset's facts is about the racers shown and every such fact holds.
+    """True when every one of a preset's facts is about racers in ``outcomes`` and holds there.
 
     A fact is ``("is", racer, kind)`` or ``("beats", a, b, factor)``: a's final f is lower than b's
     by ``factor`` (times, when both are positive; else by any margin), or b diverged and a did not.
+    A note about racers that are not running says nothing true about the picture, so it is not shown.
     """
-    checked = False
     for fact in facts:
         names = fact[1:2] if fact[0] == "is" else fact[1:3]
         if not all(n in outcomes for n in names):
-            continue
-        checked = True
+            return False
         if fact[0] == "is" and outcomes[fact[1]].kind != fact[2]:
             return False
         if fact[0] == "beats" and not _beats(outcomes[fact[1]], outcomes[fact[2]], fact[3]):
             return False
-    return checked
+    return bool(facts)
 
 
 def _beats(a: Outcome, b: Outcome, factor: float) -> bool:

@@ -36,7 +36,13 @@ class Surface:
     note: str  # one or two sentences: what this function teaches, true for the default run
     racers: tuple[str, ...] = ("sgd",)  # the optimizer(s) of the lesson
     steps: int = 30
-    facts: tuple[tuple, ...] = ()  # ("is", racer, kind) or ("beats", a, b, factor)
+    facts: tuple[tuple, ...] = ()  # ("is", racer, kind) or ("beats", a, b, factor), all about ``racers``
+    hyper: tuple[tuple[str, float], ...] = ()  # slider settings of the lesson that differ from the pages' defaults
+
+    def kwargs(self, optimizer: str) -> dict:
+        """The torch.optim keyword arguments this lesson gives ``optimizer`` (momentum μ for the momentum kinds)."""
+        mu = dict(self.hyper).get("momentum")
+        return {"momentum": mu} if mu is not None and optimizer in ("momentum", "nesterov") else {}
 
     @cached_property
     def f(self) -> Expression:
@@ -72,7 +78,7 @@ CURVES = {s.key: s for s in (
     _curve("plateau", "Flat shelf  x⁴/4 − 2x³/3", "x^4/4 - 2*x^3/3", (-1.5, 3), -1.0, (2.0,), 0.1,
            "At x = 0 the slope is zero without a minimum: plain descent stalls on the shelf. "
            "Pick momentum and it rolls through to the valley at x = 2.",
-           steps=60, facts=(("is", "sgd", "stalled"), ("beats", "momentum", "sgd", 1.0))),
+           steps=60, facts=(("is", "sgd", "stalled"),)),
     _curve("steep_flat", "Steep and flat  0.1x² + 10 relu(x)²", "0.1*x^2 + 10*relu(x)^2", (-4, 2), -3.5, (0.0,), 0.09,
            "One side is 100× steeper: a learning rate safe on the steep side crawls on the flat side.",
            facts=(("is", "sgd", "falling"),)),
@@ -82,12 +88,13 @@ SURFACES = {s.key: s for s in (
     Surface("bowl", "Round bowl  x² + y²", "x^2 + y^2", ((-3, 3), (-3, 3)), (2.5, 2.0), ((0.0, 0.0),), 0.1,
             "Every step points straight at the bottom: plain SGD walks a straight line into the minimum — "
             "the easy case.", RACE, 100, (("is", "sgd", "settled"),)),
-    Surface("elongated", "Long valley  x²/10 + 10y²", "x^2/10 + 10*y^2", ((-4, 4), (-4, 4)), (-3.5, 1.0),
-            ((0.0, 0.0),), 0.09,
-            "Steep across, flat along: plain SGD zig-zags across the valley, then crawls along its floor. "
-            "Momentum builds up speed along the floor and Adam sizes each direction's steps separately, "
-            "so both end far lower.", RACE, 100,
-            (("is", "sgd", "falling"), ("beats", "momentum", "sgd", 10.0), ("beats", "adam", "sgd", 10.0))),
+    Surface("elongated", "Long valley  x²/10 + 10y²", "x^2/10 + 10*y^2", ((-4, 4), (-2, 2)), (-3.5, 1.0),
+            ((0.0, 0.0),), 0.095,
+            "Steep across, flat along: plain SGD zig-zags across the valley for a long time and crawls along its "
+            "floor. With momentum (μ = 0.7) the zig-zags cancel out and the pushes along the floor add up; Adam "
+            "sizes each direction's steps separately. Both end far lower.", RACE, 100,
+            (("is", "sgd", "falling"), ("beats", "momentum", "sgd", 100.0), ("beats", "adam", "sgd", 100.0)),
+            (("momentum", 0.7),)),
     Surface("saddle", "Saddle  x⁴ − 2x² + y²", "x^4 - 2*x^2 + y^2", ((-2, 2), (-2, 2)), (0.001, 1.8),
             ((-1.0, 0.0), (1.0, 0.0)), 0.05,
             "Near the saddle at (0, 0) the slope vanishes: plain SGD lingers there (the flat stretch of its loss "

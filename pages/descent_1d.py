@@ -24,6 +24,7 @@ PARAMS = [
 ]
 OWN = {"gd1.x0": lambda p: p.start[0], "gd1.lr": lambda p: p.lr, "gd1.steps": lambda p: p.steps,
        "gd1.opt": lambda p: p.racers[0]}  # the settings a curve's note is about
+OWN |= {key: (lambda p, key=key: obox.own_settings("gd1", p.hyper)[key]) for key in obox.own_settings("gd1")}
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -27,10 +27,11 @@ STEPS = Param("gd2.steps", int, DEFAULT.steps, lo=1, hi=500, label="Steps")
 PARAMS = [
     *fbox.params("gd2", SURFACES, DEFAULT.key),
     Param("gd2.start", "floats", DEFAULT.start, lo=-1000.0, hi=1000.0, label="Start (x, y)", size=(2,)), STEPS,
-    *obox.params("gd2", multi=True, default=DEFAULT.racers, lr=DEFAULT.lr),
+    *obox.params("gd2", multi=True, default=DEFAULT.racers, lr=DEFAULT.lr, hyper=DEFAULT.hyper),
 ]
 OWN = {"gd2.start": lambda p: p.start, "gd2.lr": lambda p: p.lr, "gd2.steps": lambda p: p.steps,
        "gd2.opts": lambda p: list(p.racers)}  # the settings a surface's note is about
+OWN |= {key: (lambda p, key=key: obox.own_settings("gd2", p.hyper)[key]) for key in obox.own_settings("gd2")}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -130,7 +131,7 @@ with picture:
     if runs:
         st.plotly_chart(loss_figure(runs, big), key="gd2.loss", width="stretch")
         caption("The loss after each step, one line per optimizer. " + standings(runs, LABELS))
-        st.markdown("  \n".join(f"**{LABELS[n]}**, after {plural(t.steps_run, 'step')}: {plain(outcomes[n].text)}."
+        st.markdown("  \n".join(f"**{LABELS[n]}** ({plural(t.steps_run, 'step')}) {plain(outcomes[n].text)}."
                                  for n, t in runs.items()))
 
 url_state.publish(PARAMS)

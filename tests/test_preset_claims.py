@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from explorer.descent import descend
+from explorer.outcomes import classify, lesson_holds
 from explorer.surfaces import CURVES, SURFACES
 
 
 def race(s, start=None, optimizers=None, steps=None):
     """The preset's default run: optimizer -> Trajectory."""
-    return {o: descend(s.f, start or s.start, o, s.lr, steps or s.steps) for o in optimizers or s.racers}
+    return {o: descend(s.f, start or s.start, o, s.lr, steps or s.steps, **s.kwargs(o)) for o in optimizers or s.racers}
 
 
 def distance(point, target) -> float:
@@ -28,7 +29,7 @@ def nearest_minimum(s, point) -> int:
 def test_every_preset_names_its_racers_steps_and_facts():
     for s in (*CURVES.values(), *SURFACES.values()):
         assert s.racers and 1 <= s.steps <= 500 and s.facts, s.key
-        assert all(fact[1] in s.racers or fact[1] != s.racers[0] for fact in s.facts), s.key
+        assert all(set(fact[1:2] if fact[0] == "is" else fact[1:3]) <= set(s.racers) for fact in s.facts), s.key
 
 
 # --- curves (the 1-D page runs one optimizer: plain SGD) ---
@@ -98,15 +99,22 @@ def test_round_bowl_sgd_walks_a_straight_line_into_the_minimum():
 def test_long_valley_sgd_zigzags_and_crawls_momentum_and_adam_end_far_lower():
     s = SURFACES["elongated"]
     runs = race(s)
-    sgd = runs["sgd"]
+    sgd, momentum = runs["sgd"], runs["momentum"]
     y = sgd.points[:, 1]
     assert np.mean(np.sign(y[1:]) != np.sign(y[:-1])) > 0.9  # y changes sign at (almost) every step
     assert sgd.points[-1, 0] < -0.5  # still far along the floor from the minimum at x = 0
     assert np.all(np.diff(sgd.points[:, 0]) > 0)  # but always creeping towards it
+
+    def zigzag_until(t) -> int:  # the last step that is still 0.05 or more off the floor y = 0
+        return int(np.nonzero(np.abs(t.points[:, 1]) >= 0.05)[0][-1])
+
+    assert s.kwargs("momentum") == {"momentum": 0.7}
+    assert zigzag_until(momentum) < zigzag_until(sgd)  # the zig-zags die out sooner with momentum
+    assert np.abs(momentum.points[:, 1]).sum() < 0.7 * np.abs(y).sum()  # ... and swing less in all
     for name in ("momentum", "adam"):
         assert not runs[name].diverged
-        assert runs[name].losses[-1] * 100 < sgd.losses[-1], name  # more than 100× lower
-        assert distance(runs[name].points[-1], (0, 0)) < 0.05, name
+        assert runs[name].losses[-1] * 1000 < sgd.losses[-1], name  # more than 1,000× lower
+        assert distance(runs[name].points[-1], (0, 0)) < 0.01, name
 
 
 def test_saddle_sgd_lingers_then_rolls_off_momentum_and_adam_pass_sooner():
@@ -166,3 +174,11 @@ def test_rastrigin_every_racer_stops_in_the_nearest_cup():
     for name, t in race(s).items():
         assert distance(t.points[-1], cup) < 0.1, name
         assert t.losses[-1] > 7, name  # far above f(0, 0) = 0
+
+
+@pytest.mark.parametrize("s", [*CURVES.values(), *SURFACES.values()], ids=lambda s: f"{s.dim}d-{s.key}")
+def test_the_page_shows_each_lesson_for_its_own_run(s):
+    """The pages show a note only while its facts hold: at the preset's own settings they must."""
+    span = max(hi - lo for lo, hi in s.domain)
+    outcomes = {o: classify(t, span, s.f, s.minima) for o, t in race(s).items()}
+    assert lesson_holds(s.facts, outcomes), {o: out.kind for o, out in outcomes.items()}

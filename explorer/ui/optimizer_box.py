@@ -31,12 +31,20 @@ USES = {  # optimizer -> the settings it takes (names of the sliders below)
 }
 
 
-def params(prefix: str, multi: bool, default=("sgd",), lr: float = 0.1) -> list[Param]:
-    """URL parameters: ``<prefix>.opt`` (one name, or a list when ``multi``), ``.lr`` and each setting."""
+def own_settings(prefix: str, hyper=()) -> dict:
+    """Each setting's widget key -> its value: the defaults, with a preset's own ``hyper`` pairs on top."""
+    return {f"{prefix}.{k}": v for k, v in ({k: row[3] for k, row in SETTINGS.items()} | dict(hyper)).items()}
+
+
+def params(prefix: str, multi: bool, default=("sgd",), lr: float = 0.1, hyper=()) -> list[Param]:
+    """URL parameters: ``<prefix>.opt`` (one name, or a list when ``multi``), ``.lr`` and each setting;
+    ``hyper`` (setting, value) pairs replace the settings' defaults (the default preset's own)."""
+    own = dict(hyper)
     opt = (Param(f"{prefix}.opts", "strs", list(default), choices=tuple(OPTIMIZERS), label="Optimizers") if multi
            else Param(f"{prefix}.opt", str, default[0], choices=tuple(OPTIMIZERS), label="Optimizer"))
     return [opt, Param(f"{prefix}.lr", float, lr, choices=LEARNING_RATES, label="Learning rate η"),
-            *(Param(f"{prefix}.{k}", float, d, lo=lo, hi=hi, label=label) for k, (label, lo, hi, d, *_) in SETTINGS.items()),
+            *(Param(f"{prefix}.{k}", float, own.get(k, d), lo=lo, hi=hi, label=label)
+              for k, (label, lo, hi, d, *_) in SETTINGS.items()),
             Param(f"{prefix}.eps", float, 1e-8, choices=EPSILONS, label="ε")]
 
 

@@ -189,23 +189,20 @@ def restore(params: list[Param]) -> None:
 
 
 def number_box(p: Param, label: str, where=None, **kwargs):
-    """``st.number_input`` with the Param's own range; an emptied box or a value it cannot use is put back
-    (or clamped) with a notice instead of silently becoming the default."""
+    """``st.number_input`` with the Param's own range. The browser refuses a number outside it with its own
+    message; an emptied box, or one holding no number it can use (1e309), is put back with a notice
+    instead of silently becoming the default."""
     return (where or st).number_input(label, min_value=p.lo, max_value=p.hi, value=None, key=p.key,
                                       on_change=_guard, args=(p, label), **kwargs)
 
 
 def _guard(p: Param, label: str) -> None:
-    value = st.session_state.get(p.key)
-    last = st.session_state.get(_MEMORY, {}).get(p.key, p.default)
-    if value is None or not math.isfinite(value):
+    """Streamlit hands an empty, unreadable or out-of-range box over as None (the widget's default)."""
+    if st.session_state.get(p.key) is None:
+        last = st.session_state.get(_MEMORY, {}).get(p.key, p.default)
         st.session_state[p.key] = last
-        note(p.key, last, f"{label}: the box was left empty or held no usable number, so the page keeps {p.show(last)}.")
-        return
-    used, why = p.fit(float(value))
-    if why:
-        st.session_state[p.key] = used
-        note(p.key, used, f"{label} = {p.show(value)} {why}.")
+        note(p.key, last, f"{label}: the box held no number the page can use (it takes {p.show(p.lo)} to "
+                          f"{p.show(p.hi)}), so the page keeps {p.show(last)}.")
 
 
 def link_as(key: str, value) -> None:
