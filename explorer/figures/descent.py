@@ -91,8 +91,9 @@ def contour_caption(minima: tuple) -> str:
     """What the contour map shows: a start, paths, and the minima only when there are some."""
     towards = {0: "", 1: f" towards the {colour_name(MINIMUM_COLOUR)} star at the minimum"}.get(
         len(minima), f" towards the {colour_name(MINIMUM_COLOUR)} stars at the minima")
-    return (f"Each coloured path is one optimizer racing from the {colour_name(START_COLOUR)} ✕{towards} over the "
-            "landscape, darker where it is higher (press ▶ to race them, or click the map to start elsewhere).")
+    return (f"Each coloured path is one optimizer racing from the {colour_name(START_COLOUR)} ✕{towards}, with a "
+            "diamond where it finished; the landscape is darker where it is higher (press ▶ to race them, or click "
+            "the map to start elsewhere).")
 
 
 def tangent(x: float, y: float, slope: float, half_width: float, half_height: float):
@@ -215,6 +216,11 @@ def contour_figure(xs, ys, zs, runs: dict[str, Trajectory], start, classroom: bo
         data.append(trace("scatter", x=[m[0] for m in minima], y=[m[1] for m in minima], mode="markers",
                           name="minimum", hoverinfo="skip", showlegend=False,
                           marker=dict(symbol="star", size=ms * 2, color=MINIMUM_COLOUR, line=dict(color="black", width=1.5))))
+    if runs:  # where each racer finished: a race's result is visible before ▶ is pressed
+        data.append(trace("scatter", x=[t.points[-1, 0] for t in runs.values()], y=[t.points[-1, 1] for t in runs.values()],
+                          mode="markers", name="finish", hoverinfo="skip", showlegend=False,
+                          marker=dict(symbol="diamond", size=ms * 1.5, color=[colour(n) for n in runs],
+                                      line=dict(color="white", width=1.5))))
     steps = frame_steps(max((t.steps_run for t in runs.values()), default=0))
     data.append(_heads(runs, 0, ms))
     frames = [{"data": [_heads(runs, k, ms)], "name": str(k), "traces": [len(data) - 1]} for k in steps]
