@@ -114,7 +114,7 @@ def first_jump(traj: Trajectory, span: float) -> str:
     if jump <= JUMP * span:
         return ""
     slope = float(np.linalg.norm(traj.grads[0]))
-    return (f"The first step jumped {num(jump)}, {_times(jump / span)} the width of the view: the slope at the "
+    return (f"The first step jumped {num(jump)}, {_times(jump / span)} the width of the usual view: the slope at the "
             f"start is {num(slope)}, so learning rate × slope is huge. "
             "Try a much smaller learning rate, or a start where the curve is gentler.")
 

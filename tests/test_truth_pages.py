@@ -234,7 +234,7 @@ def test_an_explosive_first_step_is_warned_about_and_framed():
     at.selectbox(key="gd1.fn").set_value("custom").run()
     at.text_input(key="gd1.expr").input("exp(exp(x))").run()
     warning = said(at, ["warning"])
-    assert "The first step jumped" in warning and "the width of the view" in warning
+    assert "The first step jumped" in warning and "the width of the usual view" in warning
     xs = walk(at)
     lo, hi = x_range(at)
     assert xs.min() < -1e5 and lo <= xs.min()

@@ -81,7 +81,8 @@ def view_range(domain: tuple[float, float], xs: np.ndarray) -> tuple[float, floa
 
 def curve_caption(minima: tuple) -> str:
     """What the curve figure shows, naming the colours it really uses."""
-    stars = f", the {colour_name(STAR)} stars mark its minima" if minima else ""
+    stars = {0: "", 1: f", the {colour_name(STAR)} star marks its minimum"}.get(
+        len(minima), f", the {colour_name(STAR)} stars mark its minima")
     return (f"Top: the curve{stars}, the steps so far in {colour_name(TRAIL)} and the {colour_name(TANGENT)} tangent "
             "whose slope is the derivative at the current point; bottom: the loss after each step (press ▶ to play "
             "the steps, or drag the step slider).")

@@ -107,6 +107,10 @@ class Param:
 
     def fit(self, value: float) -> tuple[Any, str]:
         """A finite number -> (the nearest allowed value, "" or why it differs)."""
+        if self.choices and self.kind is not float:  # a category (a class, a digit): no "nearest" one
+            if value in self.choices:
+                return self.kind(value), ""
+            return self.default, f"is not one of the choices here, so the page uses the default, {self.show(self.default)}"
         if self.choices:  # a select slider's stops: the nearest one
             used = min(self.choices, key=lambda c: abs(math.log(c / value)) if value > 0 < c else abs(c - value))
             return used, "" if used == value else f"is not one of the allowed values, so the page uses the nearest, {self.show(used)}"
