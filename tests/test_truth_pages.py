@@ -267,3 +267,10 @@ def test_the_caption_names_the_colours_the_curve_figure_uses():
     tangent = trace(figure(at), "tangent (slope)")["line"]["color"]
     from explorer.figures.style import COLOUR_NAMES  # here, so the other tests run on code without the table
     assert f"the {COLOUR_NAMES[tangent]} tangent" in text and tangent in fig
+
+
+def test_a_link_that_cannot_carry_a_drawn_digit_says_so():
+    at = opened("pages/restore.py")
+    assert "not in the link" not in said(at, ["caption"])
+    at.radio(key="restore.source").set_value("draw").run()
+    assert "Your drawn or uploaded digit is not in the link" in said(at, ["caption"])
