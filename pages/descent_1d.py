@@ -88,7 +88,7 @@ with picture:
         own = chosen.preset
         st.caption(plain(f"This curve's lesson is about its own run — {LABELS[own.racers[0]]} from x₀ = {own.start[0]:g} "
                          f"at η = {own.lr:g} for {plural(own.steps, 'step')} — and this run shows something else."))
-        st.button("Back to this curve's own settings", on_click=preset_picked, args=(own,))
+        st.button("Reset the lesson", on_click=preset_picked, args=(own,), help="Its start, learning rate, steps and optimizer.")
 
 st.subheader("The numbers for one step")
 if traj.steps_run >= 2:

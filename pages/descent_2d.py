@@ -88,7 +88,7 @@ names, lr, hyper = obox.optimizer_box("gd2", True, controls, controls)
 with controls:
     steps = st.slider("Steps", STEPS.lo, STEPS.hi, key="gd2.steps")
     if chosen.preset is not None:
-        st.button("Back to this surface's own settings", on_click=preset_picked, args=(chosen.preset,),
+        st.button("Reset the lesson", on_click=preset_picked, args=(chosen.preset,),
                   help="Its start, learning rate, racers and steps: the run its note is about.")
 
 start = tuple(float(v) for v in st.session_state["gd2.start"])
@@ -115,7 +115,7 @@ with picture:
     elif chosen.preset is not None and lesson_holds(chosen.preset.facts, outcomes):
         st.info(chosen.preset.note, icon=":material/lightbulb:")
     elif chosen.preset is not None:
-        st.caption(plain("This surface's lesson is about its own run (the button on the left brings it back), "
+        st.caption(plain("This surface's lesson is about its own run (\"Reset the lesson\" brings it back), "
                          "and this run shows something else."))
     flat, solid = st.tabs(["Contour map (click to set the start)", "3-D surface"])
     with flat:

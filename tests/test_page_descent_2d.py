@@ -145,7 +145,7 @@ def test_a_link_naming_only_a_preset_opens_at_its_own_start_and_rate():
 def test_reset_wins_over_a_click_that_is_still_selected(at):
     at.session_state[CHART] = click(1.25, -2.0)
     at.run()
-    at.button[0].click().run()  # "Back to this surface's own settings"
+    at.button[0].click().run()  # "Reset the lesson"
     assert "x = -3.500, y = 1.000" in start_text(at)
     at.select_slider(key="gd2.lr").set_value(0.01).run()
     assert "x = -3.500, y = 1.000" in start_text(at)

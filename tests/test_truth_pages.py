@@ -82,7 +82,7 @@ def test_long_valley_race_is_won_by_momentum_and_adam_and_the_note_goes_when_it_
     assert re.search(r"SGD: f = [\d.]+, about 10⁵× higher", standings)
     at.button_group(key="gd2.opts").set_value(["sgd"]).run()  # the note talks about momentum and Adam
     assert not lesson(at) and "lesson is about its own run" in said(at, ["caption"])
-    next(b for b in at.button if "own settings" in b.label).click().run()
+    next(b for b in at.button if b.label == "Reset the lesson").click().run()
     assert lesson(at) == SURFACES["elongated"].note
 
 
