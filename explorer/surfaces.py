@@ -91,7 +91,7 @@ SURFACES = {s.key: s for s in (
     Surface("elongated", "Long valley  x²/10 + 10y²", "x^2/10 + 10*y^2", ((-4, 4), (-2, 2)), (-3.5, 1.0),
             ((0.0, 0.0),), 0.095,
             "Steep across, flat along: plain SGD zig-zags across the valley and crawls along its floor. Momentum "
-            "(μ = 0.7) damps the zig-zags and speeds up along the floor; Adam sizes each direction's steps "
+            "(μ\u00a0=\u00a00.7) damps the zig-zags and speeds up along the floor; Adam sizes each direction's steps "
             "separately. Both end far lower.", RACE, 100,
             (("is", "sgd", "falling"), ("beats", "momentum", "sgd", 100.0), ("beats", "adam", "sgd", 100.0)),
             (("momentum", 0.7),)),
@@ -112,7 +112,7 @@ SURFACES = {s.key: s for s in (
             "finds a third.", ("sgd", "momentum"), 100, (("is", "sgd", "settled"),)),
     Surface("beale", "Beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2",
             ((-4.5, 4.5), (-4.5, 4.5)), (1.5, 1.2), ((3.0, 0.5),), 0.1,
-            "Steep walls, flat floors: the slope changes by orders of magnitude. At η = 0.1 plain SGD is thrown off "
+            "Steep walls, flat floors: the slope changes by orders of magnitude. At η\u00a0=\u00a00.1 plain SGD is thrown off "
             "the first wall and diverges; RMSprop and Adam divide each step by the recent size of the slope and "
             "walk down to the minimum at (3, 0.5).", ("sgd", "rmsprop", "adam"), 200,
             (("is", "sgd", "diverged"), ("beats", "rmsprop", "sgd", 1.0), ("beats", "adam", "sgd", 1.0))),
