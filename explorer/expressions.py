@@ -162,7 +162,7 @@ def _parse(text: str) -> Expression:
     try:
         tree = ast.parse(source, mode="eval").body  # only parses: nothing runs
     except SyntaxError as err:
-        raise ExpressionError(syntax_message(err, col, source)) from None
+        raise ExpressionError(syntax_message(err, col, source, stripped, lead)) from None
     count = sum(isinstance(n, ast.expr) for n in ast.walk(tree))
     if count > MAX_NODES:
         raise ExpressionError(f"formula too long: {count} parts (limit {MAX_NODES})")

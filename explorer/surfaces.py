@@ -18,16 +18,31 @@ from explorer.expressions import Expression, parse
 
 @dataclass(frozen=True)
 class Surface:
-    """A function to descend on: formula, drawing domain, default start, known minima, a learning rate that works."""
+    """A function to descend on, and the run that shows its lesson.
+
+    ``note`` states the lesson as a claim about the default run — ``racers`` from ``start`` at learning
+    rate ``lr`` for ``steps`` steps — and tests/test_preset_claims.py computes that claim with
+    torch.optim. ``facts`` are the parts of it a page can check on any run (see
+    :func:`explorer.outcomes.lesson_holds`): the note is shown only while they hold.
+    """
 
     key: str
     label: str
     formula: str
-    domain: tuple[tuple[float, float], ...]  # one (low, high) per variable
+    domain: tuple[tuple[float, ...], ...]  # one (low, high) per variable
     start: tuple[float, ...]
     minima: tuple[tuple[float, ...], ...]  # global minimum (or minima) first
-    lr: float  # a learning rate that shows the idea with plain SGD
-    note: str  # one sentence: what this function teaches
+    lr: float  # the learning rate of the lesson
+    note: str  # one or two sentences: what this function teaches, true for the default run
+    racers: tuple[str, ...] = ("sgd",)  # the optimizer(s) of the lesson
+    steps: int = 30
+    facts: tuple[tuple, ...] = ()  # ("is", racer, kind) or ("beats", a, b, factor), all about ``racers``
+    hyper: tuple[tuple[str, float], ...] = ()  # slider settings of the lesson that differ from the pages' defaults
+
+    def kwargs(self, optimizer: str) -> dict:
+        """The torch.optim keyword arguments this lesson gives ``optimizer`` (momentum μ for the momentum kinds)."""
+        mu = dict(self.hyper).get("momentum")
+        return {"momentum": mu} if mu is not None and optimizer in ("momentum", "nesterov") else {}
 
     @cached_property
     def f(self) -> Expression:
@@ -40,46 +55,71 @@ class Surface:
         return len(self.domain)
 
 
-def _curve(key, label, formula, domain, start, minima, lr, note) -> Surface:
-    return Surface(key, label, formula, (domain,), (start,), tuple((m,) for m in minima), lr, note)
+def _curve(key, label, formula, domain, start, minima, lr, note, steps=30, facts=()) -> Surface:
+    return Surface(key, label, formula, (domain,), (start,), tuple((m,) for m in minima), lr, note, ("sgd",), steps, facts)
 
 
+RACE = ("sgd", "momentum", "adam")
 CURVES = {s.key: s for s in (
     _curve("bowl", "Bowl  x²", "x^2", (-3, 3), 2.5, (0.0,), 0.1,
-           "The slope shrinks near the bottom, so the steps shrink too and the walk settles."),
+           "The slope shrinks near the bottom, so the steps shrink too and the walk settles.",
+           facts=(("is", "sgd", "settled"),)),
     _curve("two_minima", "Two valleys  x⁴ − 3.5x² + 3x", "x^4 - 3.5*x^2 + 3*x", (-2.5, 2.5), 2.2, (-1.5, 1.0), 0.02,
-           "Started on the right, descent stops in the shallow valley and never sees the deeper one."),
+           "Started on the right, descent stops in the shallow valley and never sees the deeper one.",
+           facts=(("is", "sgd", "local"),)),
     _curve("wiggly", "Wiggly bowl  x² + 10 sin x", "x^2 + 10*sin(x)", (-10, 10), 7.0,
            (-1.306440008369511, 3.837467106499049), 0.05,
-           "Bumps on a bowl make local minima: where you start decides where you end."),
+           "Bumps on a bowl make local minima: from x₀ = 7 the walk stops in the right-hand dip; "
+           "start at x₀ = −3 and it reaches the lowest one.",
+           facts=(("is", "sgd", "local"),)),
     _curve("abs", "V shape  |x|", "abs(x)", (-3, 3), 2.35, (0.0,), 0.2,
-           "The slope is always ±1, so the steps never shrink and the walk hops across the bottom."),
+           "The slope is always ±1, so the steps never shrink and the walk hops across the bottom.",
+           facts=(("is", "sgd", "bouncing"),)),
     _curve("plateau", "Flat shelf  x⁴/4 − 2x³/3", "x^4/4 - 2*x^3/3", (-1.5, 3), -1.0, (2.0,), 0.1,
-           "At x = 0 the slope is zero without a minimum: plain descent stalls there, momentum rolls through."),
+           "At x = 0 the slope is zero without a minimum: plain descent stalls on the shelf. "
+           "Pick momentum and it rolls through to the valley at x = 2.",
+           steps=60, facts=(("is", "sgd", "stalled"),)),
     _curve("steep_flat", "Steep and flat  0.1x² + 10 relu(x)²", "0.1*x^2 + 10*relu(x)^2", (-4, 2), -3.5, (0.0,), 0.09,
-           "One side is 100× steeper: a learning rate safe on the steep side crawls on the flat side."),
+           "One side is 100× steeper: a learning rate safe on the steep side crawls on the flat side.",
+           facts=(("is", "sgd", "falling"),)),
 )}
 
 SURFACES = {s.key: s for s in (
     Surface("bowl", "Round bowl  x² + y²", "x^2 + y^2", ((-3, 3), (-3, 3)), (2.5, 2.0), ((0.0, 0.0),), 0.1,
-            "Every step points straight at the bottom: the easy case."),
-    Surface("elongated", "Long valley  x² + 20y²", "x^2 + 20*y^2", ((-4, 4), (-4, 4)), (-3.5, 1.0), ((0.0, 0.0),), 0.045,
-            "Steep across, flat along: plain descent zig-zags, momentum and Adam go along the valley."),
-    Surface("saddle", "Saddle  x⁴ − 2x² + y²", "x^4 - 2*x^2 + y^2", ((-2, 2), (-2, 2)), (0.01, 1.8),
+            "Every step points straight at the bottom: plain SGD walks a straight line into the minimum — "
+            "the easy case.", RACE, 100, (("is", "sgd", "settled"),)),
+    Surface("elongated", "Long valley  x²/10 + 10y²", "x^2/10 + 10*y^2", ((-4, 4), (-2, 2)), (-3.5, 1.0),
+            ((0.0, 0.0),), 0.095,
+            "Steep across, flat along: plain SGD zig-zags across the valley and crawls along its floor. Momentum "
+            "(μ\u00a0=\u00a00.7) damps the zig-zags and speeds up along the floor; Adam sizes each direction's steps "
+            "separately. Both end far lower.", RACE, 100,
+            (("is", "sgd", "falling"), ("beats", "momentum", "sgd", 100.0), ("beats", "adam", "sgd", 100.0)),
+            (("momentum", 0.7),)),
+    Surface("saddle", "Saddle  x⁴ − 2x² + y²", "x^4 - 2*x^2 + y^2", ((-2, 2), (-2, 2)), (0.001, 1.8),
             ((-1.0, 0.0), (1.0, 0.0)), 0.05,
-            "Near the saddle at (0, 0) the slope vanishes: descent lingers there before it rolls off to a side."),
+            "Near the saddle at (0, 0) the slope vanishes: plain SGD lingers there (the flat stretch of its loss "
+            "curve) before it rolls off to one side; momentum and Adam get past it sooner.",
+            RACE, 100, (("is", "sgd", "settled"),)),
     Surface("rosenbrock", "Rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", ((-2, 2), (-1, 3)), (-1.2, 1.0), ((1.0, 1.0),),
-            0.001, "A curved, flat-bottomed valley: finding it is easy, walking along it to (1, 1) is slow."),
+            0.001, "A curved valley with a flat floor: both walks drop to the floor within a few steps, then "
+            "crawl along it towards the minimum at (1, 1) — plain SGD barely moves, momentum gets much further.",
+            ("sgd", "momentum"), 200, (("beats", "momentum", "sgd", 10.0),)),
     Surface("himmelblau", "Himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", ((-5, 5), (-5, 5)), (0.0, -0.5),
             ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
              (-3.779310253377747, -3.283185991286169), (3.5844283403304917, -1.8481265269644034)), 0.01,
-            "Four equally deep minima: a small change of the start picks a different one."),
+            "Four equally deep minima, and which one a walk ends in depends on where it starts and how it moves: "
+            "from here SGD and momentum end in different ones, and SGD started a little lower, at (0, −0.8), "
+            "finds a third.", ("sgd", "momentum"), 100, (("is", "sgd", "settled"),)),
     Surface("beale", "Beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2",
-            ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.5), ((3.0, 0.5),), 0.001,
-            "Sharp walls and flat floors: the gradient varies by orders of magnitude, where adaptive optimizers shine."),
+            ((-4.5, 4.5), (-4.5, 4.5)), (1.5, 1.2), ((3.0, 0.5),), 0.1,
+            "Steep walls, flat floors: the slope changes by orders of magnitude. At η\u00a0=\u00a00.1 plain SGD is thrown off "
+            "the first wall and diverges; RMSprop and Adam divide each step by the recent size of the slope and "
+            "walk down to the minimum at (3, 0.5).", ("sgd", "rmsprop", "adam"), 200,
+            (("is", "sgd", "diverged"), ("beats", "rmsprop", "sgd", 1.0), ("beats", "adam", "sgd", 1.0))),
     Surface("rastrigin", "Rastrigin", "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)",
             ((-5.12, 5.12), (-5.12, 5.12)), (2.2, 1.8), ((0.0, 0.0),), 0.002,
-            "An egg-box of local minima: gradient descent stops in the nearest cup, not the global one."),
+            "An egg-box of local minima: every racer stops in the cup nearest its start, far above the lowest "
+            "point at (0, 0).", RACE, 100, (("is", "sgd", "local"),)),
 )}
 
 

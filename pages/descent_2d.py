@@ -6,21 +6,24 @@ from explorer.descent import LABELS
 from explorer.expressions import parse
 from explorer.figures.descent import (
     GRID_CURVE,
+    contour_caption,
     contour_figure,
     contour_layers,
     loss_figure,
     surface_figure,
 )
+from explorer.outcomes import classify, first_jump, lesson_holds, plural, standings, stopped
 from explorer.surfaces import SURFACES, grid
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.descent.runs import run
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption, setup_page
+from explorer.ui.theme import caption, plain, setup_page
 
 CHART = "gd2.chart"  # the contour's selection state: where the map was clicked
 PARAMS = TABLES["descent_2d"]
+STEPS = url_state.find(PARAMS, "gd2.steps")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -63,10 +66,10 @@ with controls:
     chosen = fbox.function_box("gd2", SURFACES, ((-3.0, 3.0), (-3.0, 3.0)))
 names, lr, hyper = obox.optimizer_box("gd2", True, controls, controls)
 with controls:
-    steps = st.slider("Steps", 1, 500, key="gd2.steps")
+    steps = st.slider("Steps", STEPS.lo, STEPS.hi, key="gd2.steps")
     if chosen.preset is not None:
-        st.button("Reset the start", on_click=fbox.use_preset, args=("gd2", chosen.preset),
-                  help="Back to this surface's usual start.")
+        st.button("Reset the lesson", on_click=fbox.use_preset, args=("gd2", chosen.preset),
+                  help="Its start, learning rate, racers and steps: the run its note is about.")
 
 start = tuple(float(v) for v in st.session_state["gd2.start"])
 domain = around(chosen.domain, start)
@@ -75,35 +78,41 @@ for name in names:
     try:
         runs[name] = run(chosen.f.text, start, name, lr, steps, hyper[name])
     except ValueError as err:  # e.g. undefined at the start, or Nesterov without momentum
-        picture.error(f"{LABELS[name]} can't run: {err}")
+        picture.error(plain(f"{LABELS[name]} can't run: {err}"))
 minima = chosen.preset.minima if chosen.preset is not None else ()
+span = max(hi - lo for lo, hi in chosen.domain)  # what counts as a small move
+outcomes = {name: classify(t, span, chosen.f, minima) for name, t in runs.items()}
 
 with picture:
     st.markdown(f"**Start** x = {start[0]:.3f}, y = {start[1]:.3f} — click anywhere on the map to move it.")
     for name, t in runs.items():
         if t.diverged:
-            st.warning(f"{LABELS[name]}: {t.reason}.", icon=":material/warning:")
+            st.warning(plain(f"{LABELS[name]}: {stopped(t)}."), icon=":material/warning:")
+        elif first_jump(t, span):
+            st.warning(plain(f"{LABELS[name]}: {first_jump(t, span)}"), icon=":material/warning:")
     if not names:
         st.info("Pick at least one optimizer to race.")
+    elif chosen.preset is not None and lesson_holds(chosen.preset.facts, outcomes):
+        st.info(chosen.preset.note, icon=":material/lightbulb:")
+    elif chosen.preset is not None:
+        st.caption(plain("This surface's lesson is about its own run (\"Reset the lesson\" brings it back), "
+                         "and this run shows something else."))
     flat, solid = st.tabs(["Contour map (click to set the start)", "3-D surface"])
     with flat:
         xs, ys, zs = landscape(chosen.f.text, domain, 300)
         layers = contour(chosen.f.text, domain, big)
         st.plotly_chart(contour_figure(xs, ys, zs, runs, start, big, minima, layers), key=CHART, on_select="rerun",
                         selection_mode="points", width="stretch")
-        caption("Each coloured path is one optimizer racing from the black ✕ towards the white stars over the "
-                "landscape, darker where it is higher (press ▶ to race them, or click the map to start elsewhere).")
+        caption(contour_caption(minima))
     with solid:
         xs3, ys3, zs3 = landscape(chosen.f.text, domain, 70)
         st.plotly_chart(surface_figure(xs3, ys3, zs3, runs, big), key="gd2.surface", width="stretch")
         caption("The same landscape in 3-D (drag to turn it), with each optimizer's path lying on the surface.")
     if runs:
         st.plotly_chart(loss_figure(runs, big), key="gd2.loss", width="stretch")
-        caption("The loss after each step, one line per optimizer: the lowest line at the right end won the race.")
-        st.markdown("  \n".join(f"**{LABELS[n]}** after {t.steps_run} steps: ({t.points[-1, 0]:.3f}, "
-                                f"{t.points[-1, 1]:.3f}), f = {t.losses[-1]:.4g}" for n, t in runs.items()))
-    if chosen.preset is not None:
-        st.info(chosen.preset.note, icon=":material/lightbulb:")
+        caption("The loss after each step, one line per optimizer. " + standings(runs, LABELS))
+        st.markdown("  \n".join(f"**{LABELS[n]}** ({plural(t.steps_run, 'step')}) {plain(outcomes[n].text)}."
+                                 for n, t in runs.items()))
 
 url_state.publish(PARAMS)
 url_state.share_link(PARAMS)

@@ -5,13 +5,15 @@ import streamlit as st
 
 from explorer.figures.descent import loss_figure
 from explorer.figures.fit import fit_figure, loss_picture, wb_window
-from explorer.fitline import TRUE_B, TRUE_W, celsius_data, exact_fit, train
+from explorer.fitline import TRUE_B, TRUE_W, celsius_data, exact_fit, mse, train
+from explorer.outcomes import fit_outcome, plural, stopped
 from explorer.ui import url_state
 from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption, setup_page
+from explorer.ui.theme import caption, plain, setup_page
 
 PARAMS = TABLES["fit_line"]
+STEPS = url_state.find(PARAMS, "fit.steps")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -38,7 +40,7 @@ url_state.restore(PARAMS)
 c_opt, c_run, c_extra = st.columns(3, gap="large")
 (optimizer,), lr, hyper = obox.optimizer_box("fit", False, c_opt, c_extra)
 with c_run:
-    steps = st.slider("Steps (each uses all the points)", 1, 500, key="fit.steps")
+    steps = st.slider("Steps (each uses all the points)", STEPS.lo, STEPS.hi, key="fit.steps")
     scale = st.toggle("Feature scaling", key="fit.scale",
                       help="Standardise first: feed the neuron x = (C − mean) / std instead of raw °C.")
 
@@ -46,12 +48,12 @@ c, f = celsius_data()
 try:
     fit = fitted(optimizer, float(lr), int(steps), bool(scale), tuple(sorted(hyper[optimizer].items())))
 except ValueError as err:  # e.g. Nesterov without momentum
-    st.error(f"Can't train: {err}")
+    st.error(plain(f"Can't train: {err}"))
     url_state.publish(PARAMS)
     st.stop()
 if fit.diverged:
-    st.warning(f"{fit.trajectory.reason.capitalize()}. Try a smaller learning rate"
-               + ("." if scale else ", or switch on feature scaling."), icon=":material/warning:")
+    st.warning(plain(f"{stopped(fit.trajectory).capitalize()}. Try a smaller learning rate"
+                     + ("." if scale else ", or switch on feature scaling.")), icon=":material/warning:")
 
 best_w, best_b = exact_fit(c, f)
 st.plotly_chart(fit_figure(c, f, fit, big, loss_map(*wb_window(fit, (best_w, best_b)))), key="fit.chart", width="stretch")
@@ -59,7 +61,9 @@ caption("Left: the Celsius–Fahrenheit measurements and the neuron's line after
         "(w, b), the path training took and the star where the loss is lowest (press ▶ to replay the training).")
 
 st.markdown(
-    f"**Learned** after {len(fit.w) - 1} steps: w = **{fit.w[-1]:.3f}**, b = **{fit.b[-1]:.2f}** "
+    f"**Learned** after {plural(len(fit.w) - 1, 'step')}"
+    + (f" (step {fit.trajectory.diverged_at} diverged)" if fit.diverged else "")
+    + f": w = **{fit.w[-1]:.3f}**, b = **{fit.b[-1]:.2f}** "
     f"(loss {fit.losses[-1]:.4g}).  \n"
     f"**The rule** F = {TRUE_W}·C + {TRUE_B:g}: w = {TRUE_W}, b = {TRUE_B:g}.  \n"
     f"**Best possible** for these noisy points (least squares): w = {best_w:.3f}, b = {best_b:.2f}."
@@ -71,7 +75,8 @@ if scale:
             "along w than along b, and no single learning rate suits both.",
             icon=":material/straighten:")
 st.plotly_chart(loss_figure({optimizer: fit.trajectory}, big), key="fit.loss", width="stretch")
-caption("The loss (mean squared error, °F²) after each step: it falls fast, then flattens at the noise level.")
+caption("The loss (mean squared error, °F²) after each step. "
+        + fit_outcome(fit.losses, float(mse(best_w, best_b, c, f)), fit.diverged)[1])
 st.caption(f"{len(c)} points from F = 1.8·C + 32 plus noise (fixed seed); mean of C = {np.mean(c):.1f} °C.")
 
 url_state.publish(PARAMS)

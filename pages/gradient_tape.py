@@ -11,7 +11,7 @@ from explorer.tape import autograd_gradient, record
 from explorer.ui import url_state
 from explorer.ui.state_tables import TABLES
 from explorer.ui.state_tables import TAPE_FORMULA as DEFAULT
-from explorer.ui.theme import caption, setup_page
+from explorer.ui.theme import caption, plain, setup_page
 
 PRESETS = (DEFAULT, "x^2 + y^2", "sigmoid(2*x - y)", "exp(x) * sin(y) - x/y", "log(1 + exp(x*y))")
 PARAMS = TABLES["gradient_tape"]
@@ -40,14 +40,14 @@ def move(delta: int, last: int) -> None:
 entry, preset, xs, ys = st.columns([5, 3, 2, 2])
 entry.text_input("Formula f(x, y)", key="tape.f", help="Numbers, x, y, + − * / ^ and sin, cos, exp, log, …")
 preset.selectbox("Presets", PRESETS, index=None, placeholder="pick one", key="tape._preset", on_change=use_preset)
-xs.number_input("x", -10.0, 10.0, step=0.5, key="tape.x")
-ys.number_input("y", -10.0, 10.0, step=0.5, key="tape.y")
+url_state.number_box(url_state.find(PARAMS, "tape.x"), "x", xs, step=0.5)
+url_state.number_box(url_state.find(PARAMS, "tape.y"), "y", ys, step=0.5)
 
 try:
     expr = parse(st.session_state["tape.f"])
     st.session_state[GOOD] = expr.text
 except ExpressionError as err:
-    st.error(f"Cannot read that formula: {err}")
+    st.error(plain(f"Cannot read that formula: {err}"))
     expr = parse(st.session_state.get(GOOD, DEFAULT))
     st.caption(f"Still showing the last good formula: `{expr.text}`")
 point = {"x": st.session_state["tape.x"], "y": st.session_state["tape.y"]}

@@ -30,4 +30,6 @@ if inpaint_tab.open:
         show_inpaint(clean, name, big)
 
 url_state.publish(PARAMS)
-url_state.share_link(PARAMS)
+own = st.session_state["restore.source"] != "test set"  # a drawing or an upload stays in this browser
+url_state.share_link(PARAMS, caveat="Your drawn or uploaded digit is not in the link: it opens on a test digit "
+                                    "until the viewer draws or uploads one." if own else "")

@@ -44,8 +44,8 @@ def digit_section() -> None:
         return
     images, labels = digits("mnist-5k", "test")
     image, pick = st.columns([1, 3], gap="medium", vertical_alignment="center")
-    pick.number_input("Test digit (0–999)", 0, 999, step=1, key="softmax.digit",
-                      help="The 1,000 held-out test digits, 100 of each class in order.")
+    url_state.number_box(url_state.find(PARAMS, "softmax.digit"), "Test digit (0–999)", pick, step=1,
+                         help="The 1,000 held-out test digits, 100 of each class in order.")
     index = st.session_state["softmax.digit"]
     digit, label = images[index], int(labels[index])  # (1, 28, 28)
     digit_logits = classifier_logits(net, id(net), index)  # id: a freshly trained model is a new cache key

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
@@ -14,6 +15,11 @@ def app_test(path: str, timeout: float = 120) -> AppTest:
     return AppTest.from_file(str(ROOT / path), default_timeout=timeout)
 
 
+def shown(markdown: str) -> str:
+    """What a Markdown text escaped for display reads as: 2\\*x -> 2*x."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def figure(at: AppTest, i: int = 0) -> dict:
     """The i-th Plotly figure that the page drew, as JSON."""
     return json.loads(at.get("plotly_chart")[i].proto.spec)
@@ -24,3 +30,26 @@ def values(v) -> np.ndarray:
     if isinstance(v, dict):
         return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
     return np.asarray(v, dtype=float)
+
+
+TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "latex",
+              "code", "exception")
+
+
+def page_text(at: AppTest) -> list[tuple[str, str]]:
+    """Every sentence the page shows, as (kind, text a reader sees): Markdown unescaped, st.html without tags."""
+    out = []
+    for kind in TEXT_KINDS:
+        for element in at.get(kind):
+            out.append((kind, shown(str(getattr(element, "value", "") or ""))))
+    for element in at.get("html"):
+        body = re.sub(r"<style>.*?</style>", "", element.proto.body, flags=re.S)
+        text = re.sub(r"<[^>]+>", "", body).strip()
+        if text:
+            out.append(("html", text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")))
+    return out
+
+
+def said(at: AppTest, kinds=None) -> str:
+    """All the page's text in one string (optionally only some kinds)."""
+    return "\n".join(t for k, t in page_text(at) if kinds is None or k in kinds)

@@ -92,13 +92,13 @@ def test_two_variable_formula_needs_y():
     ("x^2 + z", "column 7"),  # ^ became ** inside, but columns are the typed ones
     ("   w", "column 4"),  # leading spaces count
     ("2x", "write 2*x"),
-    ("(x+1)(x-1)", "write )*("),
+    ("(x+1)(x-1)", "write (x+1)*(x-1)"),
     ("sin(x, y)", "exactly one argument, got 2"),
     ("sin()", "got 0"),
     ("x^1000", "exponent 1e+03 at column 3"),
     ("(x + 1", "'(' at column 1 is never closed"),
     ("x + 1)", "')' at column 6 has no matching '('"),
-    ("x +", "ends too early at column 4"),
+    ("x +", "ends too early: something is missing after '+' at column 3"),
     ("y = x^2", "type only the formula"),
     ("x²", "type ^2 instead"),
     ("Sin(x)", "unknown function 'Sin'"),

@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from apps import app_test, figure, values
+from apps import app_test, figure, shown, values
 
 from explorer.figures.descent import GRID_CURVE
 
@@ -73,7 +73,7 @@ def test_learning_rate_changes_the_race(at):
     after = paths(at)
     assert not at.exception
     assert not np.allclose(before["SGD"], after["SGD"])
-    assert after["SGD"][1] == pytest.approx((-3.5 * (1 - 2 * 0.01), 1.0 * (1 - 40 * 0.01)))  # x² + 20y²
+    assert after["SGD"][1] == pytest.approx((-3.5 * (1 - 0.2 * 0.01), 1.0 * (1 - 20 * 0.01)))  # x²/10 + 10y²
 
 
 def test_more_racers_and_their_settings(at):
@@ -97,12 +97,12 @@ def test_bad_formula_keeps_the_last_good_surface(at):
     good = paths(at)["SGD"]
     at.text_input(key="gd2.expr").input("x^2 + 20*y^2 +").run()
     assert not at.exception
-    assert "last good one: x^2 + 20*y^2" in at.error[0].value
+    assert "last good one: f(x, y) = x^2/10 + 10*y^2." in shown(at.error[0].value)
     np.testing.assert_allclose(paths(at)["SGD"], good)
 
 
 def test_divergence_is_said_in_words(at):
-    at.select_slider(key="gd2.lr").set_value(0.2).run()  # > 2/40 on the steep y direction
+    at.select_slider(key="gd2.lr").set_value(0.2).run()  # > 2/20 on the steep y direction
     assert any("learning rate too large: diverged at step" in w.value for w in at.warning)
 
 
@@ -145,7 +145,7 @@ def test_a_link_naming_only_a_preset_opens_at_its_own_start_and_rate():
 def test_reset_wins_over_a_click_that_is_still_selected(at):
     at.session_state[CHART] = click(1.25, -2.0)
     at.run()
-    at.button[0].click().run()  # "Reset the start"
+    at.button[0].click().run()  # "Reset the lesson"
     assert "x = -3.500, y = 1.000" in start_text(at)
     at.select_slider(key="gd2.lr").set_value(0.01).run()
     assert "x = -3.500, y = 1.000" in start_text(at)

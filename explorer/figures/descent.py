@@ -11,12 +11,13 @@ import numpy as np
 from explorer.descent import LABELS, OPTIMIZERS, Trajectory
 from explorer.figures.maps import MAP_AXIS, map_layers
 from explorer.figures.spec import SpecFigure, axis, figure, layout, trace, typed
-from explorer.figures.style import PALETTE, axis_style, line_width, marker_size, sizes
+from explorer.figures.style import PALETTE, axis_style, colour_name, line_width, marker_size, sizes
 
 MAX_FRAMES = 120  # more frames only make the figure heavier; the eye cannot follow 500 steps anyway
 PLAY_SECONDS = 8.0  # a whole run plays in about this long
 GRID_N = 60  # the invisible click grid is GRID_N × GRID_N points: ≤ ~15 px apart on a laptop
 START_COLOUR, MINIMUM_COLOUR = "#000000", "#FFFFFF"
+TRAIL, TANGENT, STAR = PALETTE[1], PALETTE[5], PALETTE[2]  # the curve figure's steps, tangent and minima
 
 
 def colour(optimizer: str) -> str:
@@ -67,13 +68,31 @@ def bottom_margin(classroom: bool) -> int:
     return _axis_room(classroom) + int(sizes(classroom)["font"] * 5.2)
 
 
-def view_range(domain: tuple[float, float], xs: np.ndarray, reach: float = 2.0) -> tuple[float, float]:
-    """The drawn x-range: the domain widened to the path, but at most ``reach`` widths each side."""
+def view_range(domain: tuple[float, float], xs: np.ndarray) -> tuple[float, float]:
+    """The drawn x-range: the domain widened to take in every point of the walk (a far start, a runaway
+    step), plus a 5% margin, so the walk is never off the chart."""
     lo, hi = domain
-    width = hi - lo
     lo2, hi2 = min(lo, float(np.min(xs))), max(hi, float(np.max(xs)))
     pad = 0.05 * (hi2 - lo2)
-    return max(lo2 - pad, lo - reach * width), min(hi2 + pad, hi + reach * width)
+    return lo2 - pad, hi2 + pad
+
+
+def curve_caption(minima: tuple) -> str:
+    """What the curve figure shows, naming the colours it really uses."""
+    stars = {0: "", 1: f", the {colour_name(STAR)} star marks its minimum"}.get(
+        len(minima), f", the {colour_name(STAR)} stars mark its minima")
+    return (f"Top: the curve{stars}, the steps so far in {colour_name(TRAIL)} and the {colour_name(TANGENT)} tangent "
+            "whose slope is the derivative at the current point; bottom: the loss after each step (press ▶ to play "
+            "the steps, or drag the step slider).")
+
+
+def contour_caption(minima: tuple) -> str:
+    """What the contour map shows: a start, paths, and the minima only when there are some."""
+    towards = {0: "", 1: f" towards the {colour_name(MINIMUM_COLOUR)} star at the minimum"}.get(
+        len(minima), f" towards the {colour_name(MINIMUM_COLOUR)} stars at the minima")
+    return (f"Each coloured path is one optimizer racing from the {colour_name(START_COLOUR)} ✕{towards}, with a "
+            "diamond where it finished; the landscape is darker where it is higher (press ▶ to race them, or click "
+            "the map to start elsewhere).")
 
 
 def tangent(x: float, y: float, slope: float, half_width: float, half_height: float):
@@ -117,20 +136,20 @@ def curve_figure(xs: np.ndarray, ys: np.ndarray, traj: Trajectory, current: int,
     if minima:
         data.append(trace("scatter", top, x=[m[0] for m in minima], y=[np.interp(m[0], xs, ys) for m in minima],
                           mode="markers", name="minimum",
-                          marker=dict(symbol="star", size=ms * 1.8, color=PALETTE[2], line=dict(color="black", width=1))))
+                          marker=dict(symbol="star", size=ms * 1.8, color=STAR, line=dict(color="black", width=1))))
     data += [
         {**trail, "xaxis": "x", "yaxis": "y", "mode": "lines+markers", "name": "steps so far",
-         "marker": dict(size=ms * 0.8, color=PALETTE[1]), "line": dict(color=PALETTE[1], width=lw * 0.6)},
+         "marker": dict(size=ms * 0.8, color=TRAIL), "line": dict(color=TRAIL, width=lw * 0.6)},
         {**touch, "xaxis": "x", "yaxis": "y", "mode": "lines", "name": "tangent (slope)",
-         "line": dict(color=PALETTE[5], width=lw * 1.4)},
+         "line": dict(color=TANGENT, width=lw * 1.4)},
         {**point, "xaxis": "x", "yaxis": "y", "mode": "markers", "name": "current x", "showlegend": False,
-         "marker": dict(size=ms * 2, color=PALETTE[5], line=dict(color="black", width=1.5))},
+         "marker": dict(size=ms * 2, color=TANGENT, line=dict(color="black", width=1.5))},
         {**readout, "xaxis": "x", "yaxis": "y", "mode": "text", "showlegend": False, "textposition": "bottom right",
-         "hoverinfo": "skip", "textfont": dict(size=s["font"], color=PALETTE[5])},
+         "hoverinfo": "skip", "textfont": dict(size=s["font"], color=TANGENT)},
         trace("scatter", bottom, x=typed(np.arange(len(py))), y=typed(py), mode="lines", name="loss", showlegend=False,
-              line=dict(color=PALETTE[1], width=lw)),
+              line=dict(color=TRAIL, width=lw)),
         {**marker, "xaxis": "x2", "yaxis": "y2", "mode": "markers", "showlegend": False,
-         "marker": dict(size=ms * 1.6, color=PALETTE[5])},
+         "marker": dict(size=ms * 1.6, color=TANGENT)},
     ]
     n = len(data)
     moving_ids = [n - 6, n - 5, n - 4, n - 3, n - 1]
@@ -196,6 +215,11 @@ def contour_figure(xs, ys, zs, runs: dict[str, Trajectory], start, classroom: bo
         data.append(trace("scatter", x=[m[0] for m in minima], y=[m[1] for m in minima], mode="markers",
                           name="minimum", hoverinfo="skip", showlegend=False,
                           marker=dict(symbol="star", size=ms * 2, color=MINIMUM_COLOUR, line=dict(color="black", width=1.5))))
+    if runs:  # where each racer finished: a race's result is visible before ▶ is pressed
+        data.append(trace("scatter", x=[t.points[-1, 0] for t in runs.values()], y=[t.points[-1, 1] for t in runs.values()],
+                          mode="markers", name="finish", hoverinfo="skip", showlegend=False,
+                          marker=dict(symbol="diamond", size=ms * 1.5, color=[colour(n) for n in runs],
+                                      line=dict(color="white", width=1.5))))
     steps = frame_steps(max((t.steps_run for t in runs.values()), default=0))
     data.append(_heads(runs, 0, ms))
     frames = [{"data": [_heads(runs, k, ms)], "name": str(k), "traces": [len(data) - 1]} for k in steps]

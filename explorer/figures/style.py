@@ -10,6 +10,18 @@ PALETTE = (
     "#D55E00", "#F0E442", "#000000", "#999999", "#882255",
 )
 
+COLOUR_NAMES = {  # what a caption may call each colour the figures use
+    "#0072B2": "blue", "#E69F00": "orange", "#009E73": "green", "#CC79A7": "pink", "#56B4E9": "sky-blue",
+    "#D55E00": "red-orange", "#F0E442": "yellow", "#000000": "black", "#999999": "grey", "#882255": "wine",
+    "#FFFFFF": "white",
+}
+
+
+def colour_name(hex_colour: str) -> str:
+    """The word a caption uses for one of the figures' colours."""
+    return COLOUR_NAMES[hex_colour.upper()]
+
+
 NORMAL = {"font": 15, "tick": 14, "line": 2.5, "marker": 7, "digit_px": 196}
 CLASSROOM = {"font": 22, "tick": 20, "line": 4.5, "marker": 11, "digit_px": 280}
 

@@ -27,21 +27,21 @@ LOGIT_LIMIT = 20.0  # the logit sliders' range ±LIMIT: the trained classifier's
 TABLES: dict[str, list[Param]] = {
     "descent_1d": [
         *fbox.params("gd1", CURVES, CURVE.key),
-        Param("gd1.x0", float, CURVE.start[0], lo=-1000.0, hi=1000.0),
-        Param("gd1.steps", int, 30, lo=1, hi=500),
-        *obox.params("gd1", multi=False, lr=CURVE.lr),
-        Param("gd1.k", int, 0, lo=0, hi=499),  # the step whose numbers are written out
+        Param("gd1.x0", float, CURVE.start[0], lo=-1000.0, hi=1000.0, label="Start x₀"),
+        Param("gd1.steps", int, CURVE.steps, lo=1, hi=500, label="Steps"),
+        *obox.params("gd1", multi=False, default=CURVE.racers, lr=CURVE.lr),
+        Param("gd1.k", int, 0, lo=0, hi=499, label="Step k"),  # the step whose numbers are written out
     ],
     "descent_2d": [
         *fbox.params("gd2", SURFACES, SURFACE.key),
-        Param("gd2.start", "floats", SURFACE.start, lo=-1000.0, hi=1000.0),
-        Param("gd2.steps", int, 100, lo=1, hi=500),
-        *obox.params("gd2", multi=True, default=("sgd", "momentum", "adam"), lr=SURFACE.lr),
+        Param("gd2.start", "floats", SURFACE.start, lo=-1000.0, hi=1000.0, label="Start (x, y)", size=(2,)),
+        Param("gd2.steps", int, SURFACE.steps, lo=1, hi=500, label="Steps"),
+        *obox.params("gd2", multi=True, default=SURFACE.racers, lr=SURFACE.lr, hyper=SURFACE.hyper),
     ],
     "fit_line": [
         *obox.params("fit", multi=False, lr=0.1),
-        Param("fit.steps", int, 60, lo=1, hi=500),
-        Param("fit.scale", bool, True),
+        Param("fit.steps", int, 60, lo=1, hi=500, label="Steps"),
+        Param("fit.scale", bool, True, label="Feature scaling"),
     ],
     "gradient_tape": [
         Param("tape.f", str, TAPE_FORMULA),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import streamlit as st
 
 from explorer.figures.pixels import upscale
@@ -36,18 +39,12 @@ def classroom() -> bool:
     return bool(st.session_state[CLASSROOM_KEY])
 
 
-def _mirror_classroom() -> None:
-    if st.session_state[CLASSROOM_KEY]:
-        st.query_params[CLASSROOM_KEY] = "1"
-    else:
-        st.query_params.pop(CLASSROOM_KEY, None)
-
-
 def classroom_toggle() -> None:
-    """The sidebar switch; rendered by the entry script so it survives page changes."""
+    """The sidebar switch; rendered by the entry script so it survives page changes. It stays out of the
+    address bar, so a link copied from the projector does not switch the students' screens to it."""
     classroom()
-    st.sidebar.toggle("Classroom mode", key=CLASSROOM_KEY, on_change=_mirror_classroom,
-                      help="Large type, thick lines and big digits for a projector.")
+    st.sidebar.toggle("Classroom mode", key=CLASSROOM_KEY,
+                      help="Large type, thick lines and big digits for a projector. Each viewer chooses it.")
 
 
 def setup_page(title: str, idea: str) -> bool:
@@ -60,9 +57,18 @@ def setup_page(title: str, idea: str) -> bool:
     return big
 
 
+MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})  # what Streamlit's Markdown would act on
+
+
+def plain(text: str) -> str:
+    """Text shown as typed inside Streamlit's Markdown (st.error, st.warning, st.caption): * ^ _ $ survive,
+    and a colon before a letter (:red[, :smile:) starts no directive or emoji."""
+    return re.sub(r":(?=[A-Za-z/])", r"\:", str(text).translate(MARKDOWN).replace("\n", " "))
+
+
 def caption(text: str) -> None:
-    """The one sentence under a figure saying what you see."""
-    st.html(f'<div class="explorer-caption">{text}</div>')
+    """The one sentence under a figure saying what you see (plain text: it is escaped for HTML)."""
+    st.html(f'<div class="explorer-caption">{html.escape(text, quote=False)}</div>')
 
 
 def digit_image(img, classroom: bool, caption_text: str | None = None, scale: float = 1.0) -> None:

@@ -18,22 +18,33 @@ LEARNING_RATES = tuple(sorted(
     | {s.lr for s in (*CURVES.values(), *SURFACES.values())}
 ))
 EPSILONS = (1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1e-1)
+SETTINGS = {  # slider -> label, low, high, default, step, format, help: the one range of box, slider and link
+    "momentum": ("Momentum μ", 0.0, 0.99, 0.9, 0.01, None, "How much of the previous velocity each step keeps."),
+    "alpha": ("RMSprop α", 0.5, 0.999, 0.99, 0.001, "%.3f", "How slowly the average of squared slopes forgets."),
+    "beta1": ("Adam β₁", 0.0, 0.99, 0.9, 0.01, None, "Memory of the slope average."),
+    "beta2": ("Adam β₂", 0.9, 0.9999, 0.999, 0.0001, "%.4f", "Memory of the squared-slope average."),
+}
 USES = {  # optimizer -> the settings it takes (names of the sliders below)
     "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "rmsprop": ("alpha", "eps"),
     "adagrad": ("eps",), "adam": ("beta1", "beta2", "eps"),
 }
 
 
-def params(prefix: str, multi: bool, default=("sgd",), lr: float = 0.1) -> list[Param]:
-    """URL parameters: ``<prefix>.opt`` (one name, or a list when ``multi``), ``.lr`` and each setting."""
-    opt = (Param(f"{prefix}.opts", "strs", list(default), choices=tuple(OPTIMIZERS)) if multi
-           else Param(f"{prefix}.opt", str, default[0], choices=tuple(OPTIMIZERS)))
-    return [opt, Param(f"{prefix}.lr", float, lr, choices=LEARNING_RATES),
-            Param(f"{prefix}.momentum", float, 0.9, lo=0.0, hi=0.99),
-            Param(f"{prefix}.alpha", float, 0.99, lo=0.5, hi=0.999),
-            Param(f"{prefix}.beta1", float, 0.9, lo=0.0, hi=0.99),
-            Param(f"{prefix}.beta2", float, 0.999, lo=0.9, hi=0.9999),
-            Param(f"{prefix}.eps", float, 1e-8, choices=EPSILONS)]
+def own_settings(prefix: str, hyper=()) -> dict:
+    """Each setting's widget key -> its value: the defaults, with a preset's own ``hyper`` pairs on top."""
+    return {f"{prefix}.{k}": v for k, v in ({k: row[3] for k, row in SETTINGS.items()} | dict(hyper)).items()}
+
+
+def params(prefix: str, multi: bool, default=("sgd",), lr: float = 0.1, hyper=()) -> list[Param]:
+    """URL parameters: ``<prefix>.opt`` (one name, or a list when ``multi``), ``.lr`` and each setting;
+    ``hyper`` (setting, value) pairs replace the settings' defaults (the default preset's own)."""
+    own = dict(hyper)
+    opt = (Param(f"{prefix}.opts", "strs", list(default), choices=tuple(OPTIMIZERS), label="Optimizers") if multi
+           else Param(f"{prefix}.opt", str, default[0], choices=tuple(OPTIMIZERS), label="Optimizer"))
+    return [opt, Param(f"{prefix}.lr", float, lr, choices=LEARNING_RATES, label="Learning rate η"),
+            *(Param(f"{prefix}.{k}", float, own.get(k, d), lo=lo, hi=hi, label=label)
+              for k, (label, lo, hi, d, *_) in SETTINGS.items()),
+            Param(f"{prefix}.eps", float, 1e-8, choices=EPSILONS, label="ε")]
 
 
 def optimizer_box(prefix: str, multi: bool, main, extra) -> tuple[list[str], float, dict[str, dict]]:
@@ -55,17 +66,9 @@ def optimizer_box(prefix: str, multi: bool, main, extra) -> tuple[list[str], flo
     with extra:
         if not used:
             st.caption("Plain SGD has no settings beyond the learning rate.")
-        if "momentum" in used:
-            st.slider("Momentum μ", 0.0, 0.99, step=0.01, key=f"{prefix}.momentum",
-                      help="How much of the previous velocity each step keeps.")
-        if "alpha" in used:
-            st.slider("RMSprop α", 0.5, 0.999, step=0.001, key=f"{prefix}.alpha", format="%.3f",
-                      help="How slowly the average of squared slopes forgets.")
-        if "beta1" in used:
-            st.slider("Adam β₁", 0.0, 0.99, step=0.01, key=f"{prefix}.beta1", help="Memory of the slope average.")
-        if "beta2" in used:
-            st.slider("Adam β₂", 0.9, 0.9999, step=0.0001, key=f"{prefix}.beta2", format="%.4f",
-                      help="Memory of the squared-slope average.")
+        for key, (label, lo, hi, _, step, fmt, words) in SETTINGS.items():
+            if key in used:
+                st.slider(label, lo, hi, step=step, key=f"{prefix}.{key}", help=words, **({"format": fmt} if fmt else {}))
         if "eps" in used:
             st.select_slider("ε (keeps the division finite)", EPSILONS, key=f"{prefix}.eps",
                              format_func=lambda v: f"{v:g}")

@@ -9,6 +9,7 @@ from torch import nn
 from explorer import latent
 from explorer.data import digits
 from explorer.figures import latent as figs
+from explorer.ui import url_state
 
 DATASET = "mnist-5k"
 MAP_KEY = "latent.map"  # the live map widget: its "pick" trigger hands z back
@@ -28,9 +29,16 @@ def set_z(z1: float, z2: float) -> None:
 
 
 def clamp_z(half_width: float) -> None:
-    """Keep z inside the map (a link may carry a point off this model's map)."""
-    for key in ("latent.z1", "latent.z2"):
-        st.session_state[key] = float(np.clip(st.session_state[key], -half_width, half_width))
+    """Keep z inside the map (a link may carry a point off this model's map), saying so."""
+    clamped = []
+    for key, name in (("latent.z1", "z₁"), ("latent.z2", "z₂")):
+        value = float(st.session_state[key])
+        used = float(np.clip(value, -half_width, half_width))
+        if used != value:
+            url_state.note(key, used, f"{name} = {value:g} lies off this model's map (±{half_width:g}), so the page uses {used:g}.")
+            clamped.append(key)
+        st.session_state[key] = used
+    url_state.show_notices(clamped)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -16,8 +16,10 @@ from explorer.restoration import (
     psnr_curve,
     tuning_digits,
 )
+from explorer.ui import url_state
 from explorer.ui.models import load_model
 from explorer.ui.restore.view import image_row, psnr_metric
+from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "salt and pepper"}
@@ -54,8 +56,8 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
     kind_col, level_col, seed_col = st.columns([1.2, 2, 1.2])
     kind = kind_col.radio("Noise", NOISES, key="restore.kind", format_func=KIND_LABELS.get)
     level = level_col.slider(LEVEL_NAMES[kind], 0.0, 1.0, step=0.05, key="restore.noise")
-    seed = seed_col.number_input("Noise seed", 0, 999_999, key="restore.seed",
-                                 help="The same seed always gives the same noise.")
+    seed = url_state.number_box(url_state.find(TABLES["restore"], "restore.seed"), "Noise seed", seed_col,
+                                help="The same seed always gives the same noise.")
     seed_col.button("New noise", on_click=new_noise, icon=":material/refresh:", key="restore.new_noise")
 
     denoiser = load_model("denoiser")

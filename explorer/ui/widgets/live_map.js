@@ -178,7 +178,7 @@ function createMap(root, data, send) {
     g.clearRect(0, 0, canvas.width, canvas.height);
     g.drawImage(base, 0, 0);
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawStar(g, view, point, "#fff");
+    drawStar(g, view, point, data.star);
     if (hover && !dragging) drawCursor(g, view, hover);
     api.paintedAt = performance.now();
     api.paintedPoint = point.slice();

@@ -27,6 +27,8 @@ from explorer import latent
 from explorer.decoder_export import decoder_weights
 from explorer.figures.style import PALETTE, sizes
 
+STAR = "#FFFFFF"  # the point z: a white star with a dark outline
+
 
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
@@ -77,6 +79,7 @@ def map_data(export_id: str | None, mu, labels, z, extent, classroom: bool, targ
         "points": np.round(mu, 4).ravel().tolist(),  # z1, z2, z1, z2, ...
         "labels": np.asarray(labels, dtype=np.int64).tolist(),
         "palette": list(PALETTE),
+        "star": STAR,  # the mark at z (the captions name its colour)
         "sizes": dict(sizes(classroom)),
         "extent": _extent(extent),
         "z": None if z is None else [round(float(z[0]), 4), round(float(z[1]), 4)],

@@ -1,0 +1,276 @@
+"""The pages say only what is true: notes that follow the run, messages as typed, honest values, views
+that follow the walk, and the small slips (AppTest, real torch and streamlit)."""
+
+import json
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+import pytest
+from apps import app_test, figure, said, shown, values
+
+from explorer.surfaces import CURVES, SURFACES
+
+D1, D2, FIT = "pages/descent_1d.py", "pages/descent_2d.py", "pages/fit_line.py"
+
+
+def opened(page: str, query: dict | None = None, **state):
+    at = app_test(page)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def lesson(at) -> str:
+    """The lightbulb note, or "" when the page does not show one."""
+    return "\n".join(shown(i.value) for i in at.info if i.proto.icon == ":material/lightbulb:")
+
+
+def link(at) -> dict:
+    """The query of the page's "copy link to this view" box."""
+    return dict(parse_qsl(urlsplit(at.get("code")[-1].value).query))
+
+
+def trace(fig: dict, name: str) -> dict:
+    return next(d for d in fig["data"] if d.get("name") == name)
+
+
+def walk(at) -> np.ndarray:
+    """Every x the 1-D walk visited: the trail of the figure's last frame."""
+    return values(figure(at)["frames"][-1]["data"][0]["x"])
+
+
+# --- 1. notes chosen from what the run did -------------------------------------------------------
+
+def test_bowl_note_follows_the_run_settled_bouncing_diverged():
+    at = opened(D1)
+    assert "the walk settles" in lesson(at) and "the walk settled in the minimum" in said(at, ["markdown"])
+    at.select_slider(key="gd1.lr").set_value(1.0).run()  # x → −x: bounces between ±2.5 for ever
+    assert "settles" not in lesson(at) and not lesson(at)
+    assert "bounces between x = 2.5 and x = −2.5" in said(at, ["markdown"]) or \
+        "bounces between x = −2.5 and x = 2.5" in said(at, ["markdown"])
+    at.select_slider(key="gd1.lr").set_value(10.0).run()
+    assert at.warning and "diverged at step" in shown(at.warning[0].value)
+    assert not lesson(at) and "settle" not in said(at)
+
+
+@pytest.mark.parametrize("key", list(CURVES))
+def test_each_curve_shows_its_lesson_at_its_own_settings(key):
+    at = opened(D1)
+    at.selectbox(key="gd1.fn").set_value(key).run()
+    assert lesson(at) == CURVES[key].note
+    assert at.slider(key="gd1.steps").value == CURVES[key].steps
+
+
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_each_surface_shows_its_lesson_with_its_own_racers_and_steps(key):
+    at = opened(D2)
+    at.selectbox(key="gd2.fn").set_value(key).run()
+    s = SURFACES[key]
+    assert lesson(at) == s.note
+    assert at.button_group(key="gd2.opts").value == list(s.racers) and at.slider(key="gd2.steps").value == s.steps
+
+
+def test_long_valley_race_is_won_by_momentum_and_adam_and_the_note_goes_when_it_stops_being_true():
+    at = opened(D2)
+    standings = said(at, ["html"])
+    assert re.search(r"(Adam and SGD \+ momentum|SGD \+ momentum and Adam) tie for the lowest", standings)
+    assert re.search(r"SGD: f = [\d.]+, about 10⁵× higher", standings)
+    at.button_group(key="gd2.opts").set_value(["sgd"]).run()  # the note talks about momentum and Adam
+    assert not lesson(at) and "lesson is about its own run" in said(at, ["caption"])
+    next(b for b in at.button if b.label == "Reset the lesson").click().run()
+    assert lesson(at) == SURFACES["elongated"].note
+
+
+def test_beale_note_stands_beside_its_own_divergence_warning():
+    at = opened(D2, {"gd2.fn": "beale"})
+    assert "plain SGD is thrown off the first wall and diverges" in lesson(at)
+    assert any(shown(w.value).startswith("SGD: learning rate too large: diverged at step") for w in at.warning)
+
+
+def test_fit_caption_follows_the_loss_curve():
+    at = opened(FIT)
+    assert "flattens at the noise level" in said(at, ["html"])
+    at.toggle(key="fit.scale").set_value(False).run()  # raw °C at η = 0.1 blows up
+    text = said(at, ["html"])
+    assert "flattens" not in text and "blew up" in text
+    at.toggle(key="fit.scale").set_value(True).run()
+    at.selectbox(key="fit.opt").set_value("adam").run()
+    text = said(at, ["html"])
+    assert "flattens" not in text and "still falling" in text
+
+
+# --- 2. messages in the student's notation, as plain text ---------------------------------------
+
+@pytest.mark.parametrize("typed, says", [
+    ("2x", "write 2*x"), ("x^", "missing after '^' at column 2"), ("3(x+1)", "write 3*(x+1)"),
+    ("x^^2", "two operators in a row, '^^', at column 2"), ("sinx", "write sin(x)"), ("x y", "write x*y"),
+])
+def test_formula_messages_are_plain_text_in_typed_notation(typed, says):
+    at = opened(D1)
+    at.text_input(key="gd1.expr").input(typed).run()
+    body = at.error[0].value
+    assert says in shown(body)
+    assert "*" not in body.replace("\\*", "")  # every * is escaped: Markdown cannot turn it into italics
+    if typed == "x^":
+        assert "'*'" not in shown(body)  # no * was typed, so the message does not mention one
+
+
+def test_the_page_states_the_formula_it_really_draws():
+    at = opened(D2)
+    at.text_input(key="gd2.expr").input("x^2 + 20*y^2 +").run()
+    assert "The page still draws the last good one: f(x, y) = x^2/10 + 10*y^2." in shown(at.error[0].value)
+    at.text_input(key="gd2.expr").input("-x^2 + y^2").run()  # read as -(x^2): say so
+    assert "Read as f(x, y) = -(x^2) + y^2" in said(at, ["caption"])
+    at.text_input(key="gd2.expr").input("x^2+ y^2 +").run()
+    assert "last good one: f(x, y) = -(x^2) + y^2 (typed as -x^2 + y^2)." in shown(at.error[0].value)
+
+
+def test_the_empty_formula_message_fits_the_curve_page():
+    at = opened(D1)
+    at.text_input(key="gd1.expr").input("").run()
+    message = shown(at.error[0].value)
+    assert "the formula is empty" in message and "(and y)" not in message and "of x and y" not in message
+
+
+# --- 3. honest values ---------------------------------------------------------------------------
+
+def test_box_slider_and_link_share_one_range():
+    at = opened(D1)
+    box = at.number_input(key="gd1.x0")
+    assert (box.min, box.max) == (-1000.0, 1000.0)
+    assert (at.slider(key="gd1.steps").min, at.slider(key="gd1.steps").max) == (1, 500)
+
+
+@pytest.mark.parametrize("typed", [5000.0, None])  # out of range (the browser refuses it too), or emptied
+def test_a_box_value_the_page_cannot_use_is_refused_with_a_notice(typed):
+    at = opened(D1)
+    at.number_input(key="gd1.x0").set_value(1.5).run()
+    at.number_input(key="gd1.x0").set_value(typed).run()
+    notice = said(at, ["warning"])
+    assert "Start x₀: the box held no number the page can use (it takes -1000 to 1000), so the page keeps 1.5." in notice
+    assert at.number_input(key="gd1.x0").value == 1.5 and walk(at)[0] == 1.5
+    at.number_input(key="gd1.x0").set_value(2.0).run()
+    assert not at.warning  # the notice goes once the value it describes has
+
+
+@pytest.mark.parametrize("key, text, says", [
+    ("gd1.steps", "-5", "is outside the allowed range 1 to 500, so the page uses 1"),
+    ("gd1.lr", "abc", "is not a number, so the page uses the default, 0.1"),
+    ("gd1.x0", "1e309", "is not a finite number, so the page uses the default, 2.5"),
+    ("gd1.x0", "5000", "is outside the allowed range -1000 to 1000, so the page uses 1000"),
+    ("gd1.lr", "0.123", "is not one of the allowed values, so the page uses the nearest, 0.1"),
+])
+def test_a_bad_link_value_is_named_on_the_page(key, text, says):
+    at = opened(D1, {key: text})
+    notice = said(at, ["warning"])
+    assert f"({key}={text}) {says}" in notice
+    at.run()  # the notice stays while the value does
+    assert says in said(at, ["warning"])
+
+
+def test_a_start_with_three_numbers_gets_one_clear_message():
+    at = opened(D2, {"gd2.start": "1,2,3"})
+    assert not at.error
+    assert "(gd2.start=1,2,3) has 3 numbers where 2 are needed" in said(at, ["warning"])
+    assert "x = -3.500, y = 1.000" in said(at, ["markdown"])
+
+
+def test_a_nan_in_the_latent_link_is_named():
+    at = opened("pages/latent.py", {"latent.z1": "nan"})
+    assert "(latent.z1=nan) is not a finite number, so the page uses the default, 0" in said(at, ["warning"])
+
+
+def test_a_copied_link_opens_the_same_picture():
+    at = opened(D1)
+    at.number_input(key="gd1.x0").set_value(123.4567).run()
+    at.select_slider(key="gd1.lr").set_value(0.002).run()
+    query = link(at)
+    again = opened(D1, query)
+    assert figure(again) == figure(at) and not again.warning
+    two = opened(D2, **{"gd2.chart": {"selection": {"points": [
+        {"curve_number": 0, "point_number": 7, "point_index": 7, "x": 1.2345, "y": -0.5}],
+        "point_indices": [7], "box": [], "lasso": []}}})
+    assert figure(opened(D2, link(two))) == figure(two)
+
+
+def test_a_link_with_a_bad_formula_opens_the_drawn_one():
+    at = opened(D1)
+    at.text_input(key="gd1.expr").input("x^2 + 3*sin(x)").run()
+    at.text_input(key="gd1.expr").input("x^2 + 3*sin(").run()
+    again = opened(D1, link(at))
+    assert figure(again) == figure(at)
+
+
+def test_classroom_mode_is_not_in_a_shared_link_unless_asked_for():
+    at = opened(D1, classroom=True)
+    assert "classroom" not in link(at) and "classroom" not in at.query_params
+    at.checkbox(key="_share.gd1.classroom").check().run()
+    assert link(at)["classroom"] == "1"
+
+
+# --- 4. views that follow the run ---------------------------------------------------------------
+
+def x_range(at) -> tuple[float, float]:
+    return tuple(figure(at)["layout"]["xaxis"]["range"])
+
+
+@pytest.mark.parametrize("settings", [{"gd1.x0": 1000.0}, {"gd1.lr": 2.0}])
+def test_the_curve_chart_frames_far_starts_and_runaway_walks(settings):
+    at = opened(D1, **settings)
+    lo, hi = x_range(at)
+    xs = walk(at)
+    assert lo <= xs.min() and xs.max() <= hi and (hi - lo) > 0.5 * np.ptp(xs)
+    curve = values(trace(figure(at), "f(x)")["x"])
+    assert curve.min() <= xs.min() and xs.max() <= curve.max()  # the curve is drawn under the whole walk
+
+
+def test_an_explosive_first_step_is_warned_about_and_framed():
+    at = opened(D1)
+    at.selectbox(key="gd1.fn").set_value("custom").run()
+    at.text_input(key="gd1.expr").input("exp(exp(x))").run()
+    warning = said(at, ["warning"])
+    assert "The first step jumped" in warning and "the width of the usual view" in warning
+    xs = walk(at)
+    lo, hi = x_range(at)
+    assert xs.min() < -1e5 and lo <= xs.min()
+
+
+# --- 5. slips ----------------------------------------------------------------------------------
+
+def test_one_step_is_one_step():
+    at = opened(D1, **{"gd1.steps": 1})
+    text = said(at)
+    assert "1 steps" not in text and "After 1 step" in text
+
+
+def test_divergence_step_and_readout_agree():
+    at = opened(D1, **{"gd1.lr": 2.0})
+    warning = shown(at.warning[0].value)
+    step = int(re.search(r"diverged at step (\d+)", warning).group(1))
+    assert f"the {step - 1} steps before it are shown" in warning
+    assert f"After {step - 1} steps (step {step} diverged" in said(at, ["markdown"]).replace("**", "")
+    fit = opened(FIT, **{"fit.lr": 1.5})
+    step = int(re.search(r"diverged at step (\d+)", shown(fit.warning[0].value)).group(1))
+    assert f"Learned after {step - 1} steps (step {step} diverged)" in shown(said(fit, ["markdown"])).replace("**", "")
+
+
+def test_the_caption_names_the_colours_the_curve_figure_uses():
+    at = opened(D1)
+    text = said(at, ["html"])
+    assert "red tangent" not in text
+    fig = json.dumps(figure(at))
+    tangent = trace(figure(at), "tangent (slope)")["line"]["color"]
+    from explorer.figures.style import COLOUR_NAMES  # here, so the other tests run on code without the table
+    assert f"the {COLOUR_NAMES[tangent]} tangent" in text and tangent in fig
+
+
+def test_a_link_that_cannot_carry_a_drawn_digit_says_so():
+    at = opened("pages/restore.py")
+    assert "not in the link" not in said(at, ["caption"])
+    at.radio(key="restore.source").set_value("draw").run()
+    assert "Your drawn or uploaded digit is not in the link" in said(at, ["caption"])
