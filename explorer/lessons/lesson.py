@@ -120,6 +120,8 @@ def _text(where: str, name: str, value, required: bool) -> str:
         if required:
             raise LessonError(f"{where}: the field '{name}' is missing.")
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # "answer: 42" is text to a person
     if not isinstance(value, str):
         raise LessonError(f"{where}, field '{name}': wrong type, text is expected.")
     value = value.strip()

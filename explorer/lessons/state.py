@@ -49,9 +49,19 @@ def _in_range(param, value: float) -> None:
         raise ValueError(f"{value:g} is above the largest allowed value, {param.hi:g}")
 
 
-def _choices(param) -> str:
-    shown = [f"{c:g}" if isinstance(c, float) else str(c) for c in param.choices]
-    return ", ".join(shown) if len(shown) <= 12 else ", ".join(shown[:12]) + f", … ({len(shown)} in all)"
+def _not_a_choice(param, text: str) -> str:
+    choices = param.choices
+    numeric = all(isinstance(c, (int, float)) for c in choices) and param.kind in (int, float)
+    if numeric and len(choices) > 12:
+        value = _number(text)
+        below = max((c for c in choices if c < value), default=None)
+        above = min((c for c in choices if c > value), default=None)
+        near = " and ".join(f"{c:g}" for c in (below, above) if c is not None)
+        return (f"{text!r} is not one of the {len(choices)} allowed values from {min(choices):g} to "
+                f"{max(choices):g} (the nearest: {near})")
+    shown = [f"{c:g}" if isinstance(c, float) else str(c) for c in choices]
+    listed = ", ".join(shown) if len(shown) <= 12 else ", ".join(shown[:12]) + f", … ({len(shown)} in all)"
+    return f"{text!r} is not one of: {listed}"
 
 
 def check_value(param, raw: Any) -> str:
@@ -80,7 +90,7 @@ def check_value(param, raw: Any) -> str:
         known = {str(c) for c in param.choices} | {f"{c:g}" for c in param.choices if isinstance(c, float)}
         numeric = param.kind in (int, float) and all(_number(p) in param.choices for p in parts)
         if not numeric and not all(p in known for p in parts):
-            raise ValueError(f"{text!r} is not one of: {_choices(param)}")
+            raise ValueError(_not_a_choice(param, text))
     try:
         return param.dump(param.load(text))
     except (ValueError, TypeError) as err:
