@@ -80,6 +80,17 @@ def test_pause_and_resume_bump_the_revision_a_poll_watches(target):
     assert not view.paused and view.rev == 2 and view.step == 0
 
 
+def test_a_revealed_answer_is_hidden_again_by_the_next_step(target):
+    _, store = target
+    new = store.create(LESSON, steps=3)
+    assert not store.peek(new.code).revealed
+    assert store.set_revealed(new.code, new.secret, True).revealed and store.peek(new.code).revealed
+    view = store.set_step(new.code, new.secret, 1)
+    assert not view.revealed and not store.peek(new.code).revealed and view.rev == 2
+    with pytest.raises(NotTeacher):
+        store.set_revealed(new.code, "x", True)
+
+
 def test_students_are_counted_once_each_and_only_for_a_live_class(target):
     _, store = target
     new = store.create(LESSON, steps=3)

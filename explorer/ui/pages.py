@@ -32,4 +32,6 @@ PAGES = (
              "1,000 digits on a 2-D map: click anywhere and the decoder draws that point."),
     PageInfo("pages/restore.py", "Denoise and inpaint", ":material/healing:",
              "An autoencoder cleans noisy digits and fills holes, measured against classic filters."),
+    PageInfo("pages/lessons.py", "Lessons", ":material/co_present:",
+             "Present a guided sequence of views, or start a class that follows your steps on every laptop."),
 )

@@ -1,8 +1,8 @@
 """The class store: which step a teacher's class is on, shared by every server process.
 
 A class has a short code (students type it), a secret only the teacher's session holds (needed
-to change the step, pause or end it), the lesson's text, the current step, a paused flag and a
-revision that grows with every change, so a follower's poll is one tiny read. Classes expire
+to change the step, pause or end it), the lesson's text, the current step, a paused flag, whether
+the step's answer is revealed, and a revision that grows with every change, so a follower's poll is one tiny read. Classes expire
 ``ttl`` seconds after the teacher's last change.
 
 SQLite (stdlib, WAL) in the folder ``EXPLORER_CLASS_DIR`` is the default, so replicas on one
@@ -47,6 +47,7 @@ class ClassView:
     step: int
     paused: bool
     rev: int
+    revealed: bool = False  # the step's answer is shown to the class
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ClassStore(Protocol):
     def lesson(self, code: str) -> str | None: ...
     def set_step(self, code: str, secret: str, step: int) -> ClassView: ...
     def set_paused(self, code: str, secret: str, paused: bool) -> ClassView: ...
+    def set_revealed(self, code: str, secret: str, revealed: bool) -> ClassView: ...
     def join(self, code: str, student: str) -> bool: ...
     def students(self, code: str) -> int: ...
     def end(self, code: str, secret: str) -> None: ...

@@ -48,7 +48,8 @@ class RedisStore:
     def create(self, lesson: str, steps: int) -> NewClass:
         check_new(lesson, steps)
         secret = new_secret()
-        fields = {"secret": digest(secret), "lesson": lesson, "steps": steps, "step": 0, "paused": 0, "rev": 0}
+        fields = {"secret": digest(secret), "lesson": lesson, "steps": steps, "step": 0, "paused": 0, "revealed": 0,
+                  "rev": 0}
         for _ in range(20):
             key, _ = self._keys(code := new_code())
 
@@ -66,8 +67,8 @@ class RedisStore:
         raise RuntimeError("no free class code found")
 
     def peek(self, code: str) -> ClassView | None:
-        step, paused, rev = self.r.hmget(self._keys(code)[0], "step", "paused", "rev")
-        return None if rev is None else ClassView(int(step), paused == "1", int(rev))
+        step, paused, rev, revealed = self.r.hmget(self._keys(code)[0], "step", "paused", "rev", "revealed")
+        return None if rev is None else ClassView(int(step), paused == "1", int(rev), revealed == "1")
 
     def lesson(self, code: str) -> str | None:
         return self.r.hget(self._keys(code)[0], "lesson")
@@ -84,17 +85,21 @@ class RedisStore:
             if step:
                 check_step(value, int(steps))
             p.multi()
-            p.hset(key, name, value).hincrby(key, "rev", 1).hmget(key, "step", "paused")
+            p.hset(key, mapping={name: value, **({"revealed": 0} if step else {})})  # a new step: answer hidden
+            p.hincrby(key, "rev", 1).hmget(key, "step", "paused", "revealed")
             p.pexpire(key, self.ttl_ms).pexpire(students, self.ttl_ms)
 
-        _, rev, (now_step, paused), *_ = self.r.transaction(work, key)
-        return ClassView(int(now_step), paused == "1", int(rev))
+        _, rev, (now_step, paused, revealed), *_ = self.r.transaction(work, key)
+        return ClassView(int(now_step), paused == "1", int(rev), revealed == "1")
 
     def set_step(self, code: str, secret: str, step: int) -> ClassView:
         return self._change(code, secret, "step", step, step=True)
 
     def set_paused(self, code: str, secret: str, paused: bool) -> ClassView:
         return self._change(code, secret, "paused", int(bool(paused)))
+
+    def set_revealed(self, code: str, secret: str, revealed: bool) -> ClassView:
+        return self._change(code, secret, "revealed", int(bool(revealed)))
 
     def join(self, code: str, student: str) -> bool:
         """Count ``student`` as following (again); False when the class does not exist."""

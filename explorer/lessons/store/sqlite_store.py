@@ -31,7 +31,8 @@ SWEEP_EVERY = 60.0  # seconds between sweeps of expired classes (each create als
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (
     code TEXT PRIMARY KEY, secret TEXT NOT NULL, lesson TEXT NOT NULL, steps INTEGER NOT NULL,
-    step INTEGER NOT NULL DEFAULT 0, paused INTEGER NOT NULL DEFAULT 0, rev INTEGER NOT NULL DEFAULT 0,
+    step INTEGER NOT NULL DEFAULT 0, paused INTEGER NOT NULL DEFAULT 0, revealed INTEGER NOT NULL DEFAULT 0,
+    rev INTEGER NOT NULL DEFAULT 0,
     expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS students (
     code TEXT NOT NULL, student TEXT NOT NULL, seen REAL NOT NULL, PRIMARY KEY (code, student));
@@ -73,10 +74,10 @@ class SqliteStore:
         raise RuntimeError("no free class code found")
 
     def peek(self, code: str) -> ClassView | None:
-        row = self._db().execute("SELECT step, paused, rev FROM classes WHERE code = ? AND expires > ?",
+        row = self._db().execute("SELECT step, paused, rev, revealed FROM classes WHERE code = ? AND expires > ?",
                                  (code, self.clock())).fetchone()
         self.sweep()
-        return None if row is None else ClassView(row[0], bool(row[1]), row[2])
+        return None if row is None else ClassView(row[0], bool(row[1]), row[2], bool(row[3]))
 
     def lesson(self, code: str) -> str | None:
         row = self._db().execute("SELECT lesson FROM classes WHERE code = ? AND expires > ?",
@@ -109,16 +110,20 @@ class SqliteStore:
             steps = self._verified(db, code, secret)
             if step:
                 check_step(value, steps)
-            return db.execute(f"UPDATE classes SET {assignment} = ?, rev = rev + 1, expires = ? WHERE code = ? "
-                              "RETURNING step, paused, rev", (value, self.clock() + self.ttl, code)).fetchone()
+            hide = ", revealed = 0" if step else ""  # a new step starts with its answer hidden
+            return db.execute(f"UPDATE classes SET {assignment} = ?{hide}, rev = rev + 1, expires = ? WHERE code = ? "
+                              "RETURNING step, paused, rev, revealed", (value, self.clock() + self.ttl, code)).fetchone()
         out = self._write(work)
-        return ClassView(out[0], bool(out[1]), out[2])
+        return ClassView(out[0], bool(out[1]), out[2], bool(out[3]))
 
     def set_step(self, code: str, secret: str, step: int) -> ClassView:
         return self._change(code, secret, "step", step, step=True)
 
     def set_paused(self, code: str, secret: str, paused: bool) -> ClassView:
         return self._change(code, secret, "paused", int(bool(paused)))
+
+    def set_revealed(self, code: str, secret: str, revealed: bool) -> ClassView:
+        return self._change(code, secret, "revealed", int(bool(revealed)))
 
     def join(self, code: str, student: str) -> bool:
         """Count ``student`` as following (again); False when the class does not exist."""
