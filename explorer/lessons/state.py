@@ -121,6 +121,12 @@ def step_values(state: Mapping[str, str], table: Sequence) -> dict[str, Any]:
     return {p.key: p.load(state[p.key]) if p.key in state else p.default for p in table}
 
 
+def link_query(state: Mapping[str, str], table: Sequence) -> dict[str, str]:
+    """The query a link to the step's view carries: the values that differ from their defaults."""
+    params = {p.key: p for p in table}
+    return {k: v for k, v in state.items() if k in params and v != params[k].dump(params[k].default)}
+
+
 def natural(param, text: str) -> Any:
     """URL text -> the plain YAML value a person would write (a number, true/false, a list)."""
     if param.kind is bool:

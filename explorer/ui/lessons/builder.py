@@ -102,11 +102,11 @@ def builder() -> None:
     for i, s in enumerate(steps):
         text, up, down, delete = st.columns([10, 1, 1, 1], vertical_alignment="center")
         text.markdown(f"**{i + 1}. {s.title}** — {page_title(s.page)}" + (" · asks a question" if s.question else ""))
-        up.button("", key=f"lesson.up{i}", icon=":material/arrow_upward:", on_click=_swap, args=(i, i - 1),
+        up.button("", key=f"lesson-up{i}", icon=":material/arrow_upward:", on_click=_swap, args=(i, i - 1),
                   disabled=i == 0, help="Move up")
-        down.button("", key=f"lesson.down{i}", icon=":material/arrow_downward:", on_click=_swap, args=(i, i + 1),
+        down.button("", key=f"lesson-down{i}", icon=":material/arrow_downward:", on_click=_swap, args=(i, i + 1),
                     disabled=i == len(steps) - 1, help="Move down")
-        delete.button("", key=f"lesson.del{i}", icon=":material/delete:", on_click=_delete, args=(i,), help="Delete")
+        delete.button("", key=f"lesson-del{i}", icon=":material/delete:", on_click=_delete, args=(i,), help="Delete")
     lesson = my_lesson()
     down, up = st.columns(2, gap="large")
     down.download_button("Download the lesson file", data=dump(lesson, TABLES) if lesson else "",

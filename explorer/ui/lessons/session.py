@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from explorer.lessons import Lesson, Step
 from explorer.lessons import load as load_lesson
-from explorer.lessons.state import step_values
+from explorer.lessons.state import link_query, step_values
 from explorer.lessons.store import ClassStore, open_store
 from explorer.ui.pages import PAGES, ROOT
 from explorer.ui.state_tables import TABLES
@@ -104,15 +104,16 @@ def page_link_base() -> str:
     return url + "/"
 
 
-def go(page: str) -> bool:
-    """Switch to ``page`` unless the run already shows it; False when the page cannot be reached
-    (a page run on its own, without the app's navigation)."""
+def go(page: str, query: dict[str, str]) -> bool:
+    """Switch to ``page`` with ``query`` in the address unless the run already shows it; False when the
+    page cannot be reached (a page run on its own, without the app's navigation)."""
     if current_page() == page:
         return True
-    # switch_page drops the widgets' states and the query: carry classroom mode over in the address
-    keep = {"classroom": "1"} if st.session_state.get("classroom") else None
+    # the address a link to the view would have: a query the page then writes again in the same run can
+    # reach the browser before switch_page's own; classroom mode rides along (switch_page drops widget states)
+    query = query | ({"classroom": "1"} if st.session_state.get("classroom") else {})
     try:
-        st.switch_page(str(ROOT / "pages" / f"{page}.py"), query_params=keep)
+        st.switch_page(str(ROOT / "pages" / f"{page}.py"), query_params=query)
     except StreamlitAPIException:  # StreamlitPageNotFoundError included
         return False
     return True  # not reached: switch_page ends this run
@@ -130,7 +131,7 @@ def arrive() -> Presenting | None:
     if p is None or not p.pending:
         return p
     if current_page() != p.step.page:
-        if not go(p.step.page):
+        if not go(p.step.page, link_query(p.step.state, TABLES.get(p.step.page, ()))):
             st.warning(f"This page runs on its own, so the lesson cannot open “{page_title(p.step.page)}”.")
             return p
     apply(p.step)
