@@ -21,6 +21,13 @@ SLIDERS = {"gd1.steps": "Steps", "gd1.lr": "Learning rate η (log scale)", "gd2.
            "restore.noise": "Gaussian noise σ", "restore.digit": "Class"}
 
 
+# text the page shows only with that value (a control without a slider to read)
+SHOWN = {("latent.section", "Encode"): "decoded from its μ", ("latent.section", "Manifold"): "Grid spacing",
+         ("latent.section", "Interpolate"): "to B (-2.40, 1.30)", ("latent.section", "Sampling"): "decoded at μ",
+         ("latent.section", "More latents"): "2 latents · error", ("latent.path", "clicks"): "from A (1.60, -1.60)",
+         ("latent.prev", "1.6,-1.6"): "from A (1.60, -1.60)", ("latent.digit", "2"): "test digit #200"}
+
+
 def eventually(check, timeout: float = 20.0, every: float = 0.1):
     """Call ``check`` until it returns a truthy value; the last error or falsy value fails after ``timeout``."""
     deadline, last = time.monotonic() + timeout, None
@@ -57,19 +64,23 @@ def slider_value(page, label: str) -> float:
 
 
 def shows_state(page, k: int) -> bool:
-    """Step k's page is open with its state: in the address (each page mirrors its controls there, at the
-    end of its run) and on the sliders that show it; no exception on the page."""
+    """Step k's page is open with its state on its controls (a slider's value, the open tab, or what
+    the page shows only with that value), its sentence in the bar, and no exception on the page."""
     step = LESSON.steps[k - 1]
-    url = urlsplit(page.url)
-    assert url.path.rstrip("/").endswith("/" + step.page), (url.path, step.page)
-    query = dict(parse_qsl(url.query))
+    assert urlsplit(page.url).path.rstrip("/").endswith("/" + step.page), (page.url, step.page)
     params = {p.key: p for p in TABLES[step.page]}
     for key, text in step.state.items():
         p = params[key]
-        if text != p.dump(p.default):
-            assert key in query and p.load(query[key]) == p.load(text), (key, text, query)
-        if key in SLIDERS and page.locator(f'input[type="range"][aria-label="{SLIDERS[key]}"]').count():
+        slider = page.locator(f'input[type="range"][aria-label="{SLIDERS.get(key)}"]')
+        if key in SLIDERS and slider.count():
             assert abs(slider_value(page, SLIDERS[key]) - float(text)) < 1e-9, (key, text)
+        elif key == "restore.mode":
+            assert page.locator('[role="tab"][aria-selected="true"]').first.inner_text() == text
+        elif (key, text) in SHOWN:
+            assert page.get_by_text(SHOWN[key, text]).count(), (key, text)
+        elif text != p.dump(p.default):  # no control to read: the address the page mirrors its controls into
+            query = dict(parse_qsl(urlsplit(page.url).query))
+            assert key in query and p.load(query[key]) == p.load(text), (key, text, query)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text(step.say[:40]).first.is_visible()
     return True

@@ -8,7 +8,8 @@ so the step's state wins even when the session has visited the page before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
@@ -24,6 +25,7 @@ from explorer.ui.state_tables import TABLES
 
 KEY = "_lesson.now"  # session_state: the Presenting of this session, if any
 LESSONS_PAGE = "lessons"
+SETTLE = 3.0  # seconds after a move in which a run on another page is the browser catching up, not the user
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Presenting:
     rev: int = -1  # the class revision this student last applied
     student: str = ""  # this student's id in the class store
     seen_at: float = 0.0  # when this student last told the store it is here
+    moved_at: float = field(default_factory=time.monotonic)  # the last move to a step (time.monotonic)
 
     @property
     def step(self) -> Step:
@@ -126,9 +129,18 @@ def apply(step: Step) -> None:
 
 
 def arrive() -> Presenting | None:
-    """At the top of every page: take a pending step to its page and apply its state there."""
+    """At the top of every page: take a pending step to its page and apply its state there.
+
+    Just after a move the browser may still send a rerun of the page it left (a key pressed twice
+    while the new page loads): within SETTLE seconds of a move, a run elsewhere goes back to the step.
+    """
     p = now()
-    if p is None or not p.pending:
+    if p is None:
+        return None
+    settling = time.monotonic() - p.moved_at < SETTLE
+    if settling and not p.pending and current_page() != p.step.page:
+        p.pending = True
+    if not p.pending:
         return p
     if current_page() != p.step.page:
         if not go(p.step.page, link_query(p.step.state, TABLES.get(p.step.page, ()))):
@@ -142,4 +154,4 @@ def arrive() -> Presenting | None:
 def move(p: Presenting, k: int) -> None:
     """Button callback: to step ``k`` (clamped); the next run goes there."""
     p.k = min(max(k, 0), p.n - 1)
-    p.pending, p.revealed = True, False
+    p.pending, p.revealed, p.moved_at = True, False, time.monotonic()
