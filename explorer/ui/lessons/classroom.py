@@ -57,7 +57,7 @@ def join(text: str) -> str | None:
     student = secrets.token_hex(8)
     store.join(code, student)
     begin(Presenting(lesson, k=view.step, role="student", code=code, rev=view.rev, paused=view.paused,
-                     revealed=view.revealed, student=student, seen_at=time.time()))
+                     revealed=view.revealed, student=student, seen_at=time.time(), moved_at=time.monotonic()))
     st.session_state.pop(ENDED, None)
     return None
 

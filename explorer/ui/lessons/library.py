@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from explorer.lessons import Lesson, LessonError, builtin_files
@@ -25,7 +27,7 @@ def builtin() -> tuple[dict[str, Lesson], dict[str, str]]:
 
 
 def _present(lesson: Lesson) -> None:
-    begin(Presenting(lesson))
+    begin(Presenting(lesson, moved_at=time.monotonic()))
 
 
 def join_box() -> None:

@@ -9,7 +9,7 @@ so the step's state wins even when the session has visited the page before.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -44,7 +44,7 @@ class Presenting:
     rev: int = -1  # the class revision this student last applied
     student: str = ""  # this student's id in the class store
     seen_at: float = 0.0  # when this student last told the store it is here
-    moved_at: float = field(default_factory=time.monotonic)  # the last move to a step (time.monotonic)
+    moved_at: float = 0.0  # time.monotonic() of the last move to a step (0: none yet)
 
     @property
     def step(self) -> Step:
