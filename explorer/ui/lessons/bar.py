@@ -50,8 +50,14 @@ def _teacher_call(p: Presenting, change) -> None:
                  icon=":material/error:")
 
 
+def step_by(p: Presenting, delta: int) -> None:
+    """Previous / Next callback, relative to the step at the time of the press (two quick presses of a
+    clicker reach the server before the page is redrawn, and both count)."""
+    step_to(p, p.k + delta)
+
+
 def step_to(p: Presenting, k: int) -> None:
-    """Previous / Next callback; the class store is told first, so followers see it at their next poll."""
+    """Go to step k; the class store is told first, so followers see it at their next poll."""
     k = min(max(k, 0), p.n - 1)
     if k != p.k:
         _teacher_call(p, lambda s, p: s.set_step(p.code, p.secret, k))
@@ -95,14 +101,14 @@ def _question(p: Presenting, controls: bool) -> None:
 def _clicker(p: Presenting) -> None:
     """Hidden buttons: a button takes one shortcut, and presentation clickers send PageDown / PageUp."""
     with st.container(key="lesson-keys"):
-        st.button("Next page", key="lesson.pgdn", on_click=step_to, args=(p, p.k + 1), shortcut="PageDown")
-        st.button("Previous page", key="lesson.pgup", on_click=step_to, args=(p, p.k - 1), shortcut="PageUp")
+        st.button("Next page", key="lesson.pgdn", on_click=step_by, args=(p, 1), shortcut="PageDown")
+        st.button("Previous page", key="lesson.pgup", on_click=step_by, args=(p, -1), shortcut="PageUp")
 
 
 def _nav(p: Presenting) -> None:
     """Previous / Next and the teacher's extras; keyboard shortcuts from any page."""
-    st.button("Previous", key="lesson.prev", on_click=step_to, args=(p, p.k - 1), shortcut="Left", disabled=p.k == 0)
-    st.button("Next", key="lesson.next", on_click=step_to, args=(p, p.k + 1), shortcut="Right", type="primary",
+    st.button("Previous", key="lesson.prev", on_click=step_by, args=(p, -1), shortcut="Left", disabled=p.k == 0)
+    st.button("Next", key="lesson.next", on_click=step_by, args=(p, 1), shortcut="Right", type="primary",
               disabled=p.k == p.n - 1)
     with st.popover("", icon=":material/more_vert:", help="Reset this step, the class, stop presenting"):
         st.button("Reset this step", key="lesson.reset", on_click=_reset, args=(p,), icon=":material/restart_alt:",
