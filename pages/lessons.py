@@ -13,8 +13,8 @@ big = setup_page(
     "to tell the class and what to ask. Present it on the projector — or start a class, and every laptop "
     "that joins follows your steps.",
 )
-library.join_box()
 library.class_panel()
+library.join_box()
 st.subheader("Present a lesson")
 library.library(big)
 st.subheader("Build your own")

@@ -98,7 +98,7 @@ def start_class(page, base: str) -> str:
     page.goto(base + "/lessons?classroom=1")
     wait_for_app(page)
     page.get_by_role("button", name="Start a class").first.click()
-    code = page.locator('[data-testid="class-code"]')
+    code = page.locator(".explorer-class-code")
     code.wait_for(timeout=30_000)
     return code.inner_text().strip()
 

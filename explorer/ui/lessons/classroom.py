@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import secrets
 import time
 
@@ -98,9 +99,11 @@ def notices() -> None:
                 icon=":material/info:")
 
 
-def qr_svg(link: str) -> str:
-    """The join link as an inline SVG QR code that scales to its box (segno, no network)."""
-    return segno.make(link, error="m").svg_inline(scale=1, dark="#000000", light="#ffffff", omitsize=True, border=2)
+def qr_png(link: str) -> bytes:
+    """The join link as a QR code, a crisp PNG (segno, made here: no network)."""
+    buf = io.BytesIO()
+    segno.make(link, error="m").save(buf, kind="png", scale=12, border=2, dark="#000000", light="#ffffff")
+    return buf.getvalue()
 
 
 def join_link(p: Presenting) -> str:
@@ -112,15 +115,15 @@ def join_link(p: Presenting) -> str:
 def code_panel(p: Presenting, big: bool = True) -> None:
     """Code, link and QR code, large enough to read from the back of a room."""
     link = join_link(p)
-    qr, words = st.columns([1, 1.4], vertical_alignment="center", gap="large")
-    qr.html(f'<div class="explorer-qr" style="width: min(100%, 46vh); background: #fff">{qr_svg(link)}</div>')
-    size = "4.6rem" if big else "3.4rem"
+    qr, words = st.columns([1, 1.5], vertical_alignment="center", gap="medium")
+    qr.image(qr_png(link), width=300 if big else 240, output_format="PNG")
+    size = "4.2rem" if big else "3.2rem"
     words.html(
-        f'<div style="font-size: 1.2rem">Join the class at</div>'
-        f'<div style="font-size: 1.25rem; font-weight: 600; word-break: break-all">{html.escape(link)}</div>'
-        f'<div style="font-size: 1.2rem; margin-top: 1rem">or open the Lessons page and type the code</div>'
-        f'<div data-testid="class-code" style="font-size: {size}; font-weight: 800; letter-spacing: 0.12em; '
-        f'font-family: monospace">{pretty_code(p.code)}</div>')
+        f'<div style="font-size: 1rem">Scan the code, or open</div>'
+        f'<div style="font-size: 1rem; font-weight: 600; word-break: break-all">{html.escape(link)}</div>'
+        f'<div style="font-size: 1rem; margin-top: 0.8rem">— or type this code on the Lessons page:</div>'
+        f'<div class="explorer-class-code" style="font-size: {size}; font-weight: 800; letter-spacing: 0.1em; '
+        f'font-family: monospace; line-height: 1.2">{pretty_code(p.code)}</div>')
 
 
 @st.dialog("Join this class", width="large")

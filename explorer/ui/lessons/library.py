@@ -34,6 +34,9 @@ def join_box() -> None:
     """Students: type the code the teacher shows (or open the teacher's link)."""
     if classroom.join_from_link():
         st.rerun()  # the next run opens the teacher's step
+    p = now()
+    if p is not None and p.role == "teacher":
+        return  # the teacher's class panel stands here instead
     with st.form("lesson.join", border=True, enter_to_submit=True):
         box, go = st.columns([3, 1], vertical_alignment="bottom")
         box.text_input("Join a class: type the code your teacher shows", key=classroom.CODE_BOX,
@@ -50,7 +53,7 @@ def class_panel() -> None:
     if p is None or p.role != "teacher":
         return
     with st.container(border=True, key="lesson-class"):
-        st.markdown(f"### Your class is open: “{p.lesson.title}”")
+        st.markdown(f"**Your class is open:** “{p.lesson.title}” · {p.n} steps")
         classroom.code_panel(p)
         go, end = st.columns([2, 1])
         go.button(f"Go to step {p.k + 1}: {p.step.title}", key="lesson.begin", type="primary", icon=":material/play_arrow:",
