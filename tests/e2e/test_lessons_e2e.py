@@ -137,9 +137,23 @@ def test_two_students_follow_the_teacher(browser, base):
             c.close()
 
 
-def followed(teacher, students, k: int, timeout: float = 15.0) -> list[float]:
+def teacher_next(teacher, k: int) -> float:
+    """Press → until the teacher's own bar shows step k (a key pressed while a heavy page is still being
+    drawn can be lost, and a teacher presses again); returns when the press that counted was made."""
+    for _ in range(3):
+        t0 = time.monotonic()
+        teacher.keyboard.press("ArrowRight")
+        try:
+            teacher.wait_for_function("t => document.body.innerText.includes(t)", arg=f"Step {k} of", timeout=8000)
+            return t0
+        except Exception:  # noqa: BLE001 - Playwright's timeout: press again
+            continue
+    raise AssertionError(f"the teacher's → did not reach step {k}: at {step_text(teacher)!r}")
+
+
+def followed(teacher, students, k: int, t0: float, timeout: float = 15.0) -> list[float]:
     """Seconds from the teacher's key press until each student's bar shows step k (polled side by side)."""
-    t0, took = time.monotonic(), {}
+    took = {}
     while len(took) < len(students) and time.monotonic() - t0 < timeout:
         for i, s in enumerate(students):
             if i not in took and f"Step {k} of" in step_text(s):
@@ -168,8 +182,8 @@ def follow_a_class(teacher, s1, s2, teacher_base: str, student_base: str) -> lis
 
     waits = []
     for k in range(2, FOLLOW_STEPS + 2):
-        teacher.keyboard.press("ArrowRight")
-        waits += followed(teacher, (s1, s2), k)
+        t0 = teacher_next(teacher, k)
+        waits += followed(teacher, (s1, s2), k, t0)
         for s in (s1, s2):
             wait_for_app(s)
             eventually(lambda s=s, k=k: shows_state(s, k))
