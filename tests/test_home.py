@@ -45,7 +45,7 @@ def test_classroom_from_url():
 def test_the_home_page_opens_without_importing_torch():
     """A class opening the app on a fresh server must not wait for torch on the home page."""
     code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
-            "at = AppTest.from_file('streamlit_app.py').run()\n"
+            "at = AppTest.from_file('streamlit_app.py', default_timeout=120).run()\n"
             "print(len(at.exception), 'torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "False"]

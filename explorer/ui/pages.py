@@ -31,4 +31,6 @@ PAGES = (
              "An autoencoder cleans noisy digits and fills holes, measured against classic filters."),
     PageInfo("pages/tensors.py", "Tensors and kernels", ":material/grid_on:",
              "A digit as a tensor, a CNN's kernels as its weights, and a 3×3 window sliding step by step."),
+    PageInfo("pages/lessons.py", "Lessons", ":material/co_present:",
+             "Present a guided sequence of views, or start a class that follows your steps on every laptop."),
 )

@@ -51,6 +51,9 @@ def setup_page(title: str, idea: str) -> bool:
     """Title, the two-line idea block and the classroom CSS; returns whether classroom mode is on."""
     leave_legacy_pages_mode()
     big = classroom()
+    from explorer.ui.lessons import lesson_bar  # here, not at the top: the lessons package imports this module
+
+    lesson_bar()  # before the page's controls exist: a lesson step may set them
     st.html(_BASE_CSS + (_CLASSROOM_CSS if big else ""))
     st.title(title)
     st.html(f'<div class="explorer-idea"><b>The idea.</b> {idea}</div>')

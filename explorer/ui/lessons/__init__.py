@@ -1,0 +1,23 @@
+"""Lessons in the app: the lesson bar on every page, presenting, classes that follow, the builder.
+
+:func:`lesson_bar` is the one hook, called by ``theme.setup_page`` at the top of every page
+before the page draws its controls.
+"""
+
+from __future__ import annotations
+
+from explorer.ui.lessons.bar import show
+from explorer.ui.lessons.builder import add_view_button
+from explorer.ui.lessons.classroom import notices
+from explorer.ui.lessons.session import arrive, now
+
+
+def lesson_bar() -> None:
+    """Take a pending lesson step to its page and put its state into the controls; draw the bar."""
+    p = now()
+    pending = p is not None and p.pending
+    p = arrive()  # may switch page: nothing is drawn before it
+    add_view_button()
+    notices()
+    if p is not None:
+        show(p, arrived=pending and not p.pending)
