@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from explorer import latent
+from explorer.figures import words
 from explorer.figures.latent import assemble, marker_trace
 from explorer.ui import url_state
 from explorer.ui.latent import sections, state
@@ -39,7 +40,7 @@ def explore(ctx: sections.Ctx, section: str) -> None:
     z = ctx.z
     map_col, digit_col = st.columns([5, 3], gap="medium")
     with digit_col:  # filled before the map: a click swaps this image without waiting for the chart
-        digit_image(ctx.decode(z), ctx.big)
+        digit_image(ctx.decode(z), ctx.big, alt=words.decoded_digit(z))
         st.markdown(f"### z = ({z[0]:.2f}, {z[1]:.2f})")
         caption("The decoder's drawing of the point z — the white star on the map.")
         st.slider("z₁", -ctx.half_width, ctx.half_width, step=0.01, format="%.2f", key="latent.z1")

@@ -100,15 +100,18 @@ def path_traces(path: np.ndarray, classroom: bool) -> list[go.Scattergl]:
     s = sizes(classroom)
     up = path[-1, 1] >= path[0, 1]  # labels go beyond the ends, never onto the path
     ends = ["bottom center", "top center"] if up else ["top center", "bottom center"]
-    return [
+    return [  # a white halo under the black path: it reads on the light and the dark theme alike
+        go.Scattergl(x=path[:, 0], y=path[:, 1], mode="lines", showlegend=False, hoverinfo="skip",
+                     line={"color": "#ffffff", "width": s["line"] * 2.2}),
         go.Scattergl(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path", showlegend=False,
                      line={"color": "#000000", "width": s["line"]},
                      marker={"size": s["marker"] * 1.2, "color": "#ffffff", "line": {"width": 2, "color": "#000000"}},
                      hovertemplate="step %{pointNumber}<extra></extra>"),
         go.Scattergl(x=path[[0, -1], 0], y=path[[0, -1], 1], mode="markers+text", showlegend=False,
-                     text=["A", "B"], textposition=ends,
-                     textfont={"size": s["font"] + 6, "color": "#000000", "weight": "bold"},
-                     marker={"size": s["marker"] * 2, "color": "#000000"}, hoverinfo="skip"),
+                     text=["A", "B"], textposition=ends,  # no text colour: the theme's, light or dark
+                     textfont={"size": s["font"] + 6, "weight": "bold"},
+                     marker={"size": s["marker"] * 2, "color": "#000000", "line": {"width": 2, "color": "#ffffff"}},
+                     hoverinfo="skip"),
     ]
 
 
@@ -116,7 +119,8 @@ def sampling_traces(mu, rings: dict, samples: np.ndarray, classroom: bool) -> li
     """One digit's code distribution: N samples z, the kσ ellipses (``rings``: k -> outline) and mu."""
     s = sizes(classroom)
     traces = [go.Scattergl(x=samples[:, 0], y=samples[:, 1], mode="markers", name="samples z = μ + σ·ε",
-                           marker={"size": s["marker"] * 0.8, "color": "#000000", "opacity": 0.55})]
+                           marker={"size": s["marker"] * 0.8, "color": "#000000", "opacity": 0.7,
+                                   "line": {"width": 1, "color": "#ffffff"}})]  # the rim shows on dark
     for k, outline in sorted(rings.items()):
         traces.append(go.Scatter(x=outline[:, 0], y=outline[:, 1], mode="lines", name=f"{k:g}σ",
                                  line={"color": "#D55E00", "width": s["line"], "dash": "solid" if k == 1 else "dash"}))
