@@ -1,5 +1,6 @@
 // Names a Plotly chart for screen readers: Plotly's SVG has no accessible name, so its Streamlit
-// container gets role="img", aria-label and aria-describedby (the "In words" line under it).
+// container gets role="img" (or "figure" around a toolbar), aria-label and aria-describedby
+// (the "In words" line under it).
 // Streamlit re-creates the chart's inner elements when the figure changes and re-calls this module
 // without the old cleanup, so one MutationObserver per chart re-applies the names, replaced per mount.
 const WATCHERS = new Map(); // chart key class -> its observer
@@ -8,7 +9,9 @@ function apply(data) {
   const host = document.querySelector(`.${CSS.escape(data.target)}`);
   const chart = host?.querySelector('[data-testid="stPlotlyChart"]');
   if (!chart) return;
-  const want = { role: "img", "aria-label": data.name, "aria-describedby": data.described_by };
+  // a chart with a toolbar holds buttons, which role="img" would hide: it is then a named figure
+  const role = chart.querySelector('a[href], button, input, [tabindex]:not([tabindex="-1"])') ? "figure" : "img";
+  const want = { role, "aria-label": data.name, "aria-describedby": data.described_by };
   for (const [attr, value] of Object.entries(want)) {
     if (chart.getAttribute(attr) !== value) chart.setAttribute(attr, value);
   }

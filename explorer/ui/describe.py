@@ -2,7 +2,8 @@
 
 ``describe(key, name, text)`` goes right after ``st.plotly_chart(..., key=key)``. It shows ``text``
 under the chart for a teacher to read out, and (Plotly's SVG says nothing to a screen reader) gives
-the chart's container role="img", ``name`` as its aria-label and the line as its description. The
+the chart's container role="img" (role="figure" when it holds a toolbar's buttons), ``name`` as its
+aria-label and the line as its description. The
 names are set in the browser by a tiny Components v2 module that re-applies them after reruns.
 """
 
