@@ -3,12 +3,14 @@
 import streamlit as st
 
 from explorer.expressions import parse
+from explorer.figures import words
 from explorer.figures.descent import curve_figure, view_range
 from explorer.surfaces import CURVES, grid
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.descent.runs import run
+from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, setup_page
 from explorer.update_rule import IN_WORDS, update_rule
@@ -52,6 +54,7 @@ with picture:
         advice = " Try a smaller learning rate." if traj.reason.startswith("learning rate") else ""
         st.warning(f"{traj.reason.capitalize()}.{advice}", icon=":material/warning:")
     st.plotly_chart(curve_figure(xs, ys, traj, k, big, minima), key="gd1.chart", width="stretch")
+    describe("gd1.chart", *words.walk(traj))
     caption("Top: the curve, the steps so far and the red tangent whose slope is the derivative at the current "
             "point; bottom: the loss after each step (press ▶ to play the steps, or drag the step slider).")
     if chosen.preset is not None:

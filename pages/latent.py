@@ -8,6 +8,7 @@ from explorer import latent
 from explorer.figures import words
 from explorer.figures.latent import assemble, marker_trace
 from explorer.ui import url_state
+from explorer.ui.describe import describe
 from explorer.ui.latent import sections, state
 from explorer.ui.latent.menu import MENU, follows_z
 from explorer.ui.models import load_model
@@ -54,6 +55,7 @@ def explore(ctx: sections.Ctx, section: str) -> None:
         extra = overlay(ctx) if overlay else []
         st.plotly_chart(assemble(base, extra + [marker_trace(z, ctx.big)]), key=state.MAP_KEY,
                         on_select=state.on_click, selection_mode="points", config=sections.STATIC)
+        describe(state.MAP_KEY, *words.latent_map(z, len(ctx.labels)))
         caption("Each dot is one of 1,000 test digits at its code μ, coloured by class; click anywhere — "
                 "on a dot or between them — to decode that point.")
 

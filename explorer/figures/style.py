@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 # on Streamlit's light and dark backgrounds; CVD-simulated distances: tests/test_figure_style.py
 PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-    "#D55E00", "#F0E442", "#996633", "#999999", "#AA3377",
+    "#D55E00", "#F0E442", "#996633", "#999999", "#B03A7A",
 )
 
 NORMAL = {"font": 15, "tick": 14, "line": 2.5, "marker": 7, "digit_px": 196}

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from explorer.descent import LABELS, Trajectory
 from explorer.restoration import Curve, Denoising, Inpainting
 from explorer.tape import Tape
 
@@ -27,6 +28,32 @@ def point(z: Sequence[float], digits: int = 2) -> str:
 def decoded_digit(z: Sequence[float]) -> str:
     """Alt text of a decoder's drawing at the point z."""
     return f"Digit decoded from z = {point(z)}"
+
+
+def walk(t: Trajectory) -> tuple[str, str]:
+    """Name and description of a 1-D descent: where the walk ended and how far the loss fell."""
+    end = "stopped" if t.diverged else "reached"
+    return (f"Gradient descent with {LABELS[t.optimizer]} on the curve, and the loss after each step",
+            f"The walk started at x = {num(t.points[0, 0])} and {end} x = {num(t.points[-1, 0])} after "
+            f"{t.steps_run} steps; the loss fell from {num(t.losses[0])} to {num(t.losses[-1])}.")
+
+
+def race(runs: dict[str, Trajectory]) -> tuple[str, str]:
+    """Name and description of optimizers racing on a 2-D landscape: each one's end and final loss."""
+    if not runs:
+        return "Contour map of the landscape", "No optimizer is racing: pick one."
+    start = next(iter(runs.values())).points[0]
+    ends = "; ".join(f"{LABELS[n]} ends at {point(t.points[-1], 3)} with loss {num(t.losses[-1])} after "
+                     f"{t.steps_run} steps" for n, t in runs.items())
+    best = min(runs, key=lambda n: runs[n].losses[-1])
+    return (f"Contour map: {len(runs)} optimizers racing downhill from {point(start, 3)}",
+            f"{ends}. Lowest loss: {LABELS[best]}.")
+
+
+def latent_map(z: Sequence[float], n_points: int) -> tuple[str, str]:
+    """Name and description of the latent map with the point z marked."""
+    return (f"Latent map of {n_points:,} test digits, coloured by class, with z marked",
+            f"Each dot is a test digit's code; the star marks z = {point(z)}, whose decoded digit is beside the map.")
 
 
 def tape_graph(tape: Tape, formula: str, step: int) -> tuple[str, str]:
