@@ -55,7 +55,8 @@ def digit_section() -> None:
         digit_image(digit, big, scale=0.5, alt=f"Test digit #{index}, a handwritten {label}")
     guess = max(range(10), key=lambda k: digit_logits[k])
     pick.markdown(f"True label **{label}**; the classifier's biggest logit is class **{guess}**.")
-    pick.button("Use this digit's logits", on_click=load_digit_logits, args=(digit_logits, label), type="primary")
+    # a plain button: a primary one is white on the dark theme's sky blue (2.3:1, under AA)
+    pick.button("Use this digit's logits", on_click=load_digit_logits, args=(digit_logits, label))
     caption("A small conv net trained on the other 4,000 digits scores this held-out digit; "
             "the button puts its ten logits on the sliders and its label as the true class.")
 

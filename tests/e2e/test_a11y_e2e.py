@@ -67,6 +67,28 @@ def test_no_serious_wcag_violation(app_server, browser, axe, info, mode, scheme)
         page.context.close()
 
 
+OPENED = {  # a state a page does not open in: page, what to click
+    "softmax-expander": ("softmax", "[data-testid=stExpander] summary"),
+    "restore-inpaint": ("restore", "[data-testid=stTab]:has-text('Inpaint')"),
+    "latent-live-map": ("latent", "[data-testid=stButtonGroup] button:has-text('Live map')"),
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("state", list(OPENED))
+def test_no_serious_wcag_violation_in_opened_states(app_server, browser, axe, state, scheme):
+    page_stem, click = OPENED[state]
+    page = open_page(browser, url(app_server, next(p for p in PAGES if stem(p) == page_stem)), scheme)
+    try:
+        page.locator(click).first.click()
+        settle(page)
+        result = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
+        bad = [v for v in result.response["violations"] if v["impact"] in FAILING]
+        assert not bad, f"{state}, {scheme} theme:\n" + report(bad)
+    finally:
+        page.context.close()
+
+
 @pytest.mark.parametrize("info", [PAGES[0], next(p for p in PAGES if stem(p) == "softmax")], ids=stem)
 def test_classroom_body_text_is_at_least_20px(app_server, browser, info):
     page = open_page(browser, url(app_server, info, "?classroom=1"))
