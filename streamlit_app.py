@@ -16,7 +16,7 @@ install()  # Streamlit fixes: a reconnecting tab's file watcher, the theme messa
 os.environ["OMP_NUM_THREADS"] = "1"
 if "torch" in sys.modules:
     sys.modules["torch"].set_num_threads(1)
-st.set_page_config(page_title="Explorer", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title="Explorer", page_icon=ROOT / "explorer/ui/static/icon.png", layout="wide")
 pages = [st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
 page = st.navigation(pages)
 classroom_toggle()

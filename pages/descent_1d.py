@@ -3,6 +3,7 @@
 import streamlit as st
 
 from explorer.expressions import parse
+from explorer.figures import words
 from explorer.figures.descent import LABELS, curve_caption, curve_figure, view_range
 from explorer.outcomes import classify, first_jump, lesson_holds, plural, stopped
 from explorer.surfaces import CURVES, grid
@@ -10,6 +11,7 @@ from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.descent.runs import run
+from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, plain, setup_page
 from explorer.update_rule import IN_WORDS, update_rule
@@ -58,6 +60,7 @@ with picture:
     if first_jump(traj, span):
         st.warning(plain(first_jump(traj, span)), icon=":material/warning:")
     st.plotly_chart(curve_figure(xs, ys, traj, k, big, minima), key="gd1.chart", width="stretch")
+    describe("gd1.chart", *words.walk(traj))
     caption(curve_caption(minima))
     if not traj.diverged:
         st.markdown(f"**After {plural(traj.steps_run, 'step')}** the walk {plain(outcome.text)}.")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from explorer.descent import LABELS
 from explorer.expressions import parse
+from explorer.figures import words
 from explorer.figures.descent import (
     GRID_CURVE,
     contour_caption,
@@ -18,6 +19,7 @@ from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.descent.runs import run
+from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, plain, setup_page
 
@@ -103,6 +105,7 @@ with picture:
         layers = contour(chosen.f.text, domain, big)
         st.plotly_chart(contour_figure(xs, ys, zs, runs, start, big, minima, layers), key=CHART, on_select="rerun",
                         selection_mode="points", width="stretch")
+        describe(CHART, *words.race(runs))
         caption(contour_caption(minima))
     with solid:
         xs3, ys3, zs3 = landscape(chosen.f.text, domain, 70)

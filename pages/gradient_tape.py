@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer.expressions import ExpressionError, parse
+from explorer.figures import words
 from explorer.figures.tape import FILL, fmt, graph_figure
 from explorer.tape import autograd_gradient, record
 from explorer.ui import url_state
+from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.state_tables import TAPE_FORMULA as DEFAULT
 from explorer.ui.theme import caption, plain, setup_page
@@ -68,6 +70,7 @@ if not all(math.isfinite(v) for v in tape.values.values()):
     st.warning("Some values are not numbers at this point (log or sqrt of a negative, or ÷ 0?): try another x, y.")
 
 st.plotly_chart(graph_figure(tape, step, big), key="tape.graph", config={"displayModeBar": False})
+describe("tape.graph", *words.tape_graph(tape, expr.text, step))
 caption("Data flows left to right; under each box its value from the forward pass, and in orange "
         "∂f/∂node once the backward playback has reached it.")
 

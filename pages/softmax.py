@@ -5,8 +5,10 @@ import torch
 
 from explorer import softmax as sm
 from explorer.data import digits
+from explorer.figures import words
 from explorer.figures.softmax import gradient_bars, logits_and_probabilities
 from explorer.ui import url_state
+from explorer.ui.describe import describe
 from explorer.ui.models import load_model
 from explorer.ui.state_tables import LOGIT_LIMIT as LIMIT
 from explorer.ui.state_tables import TABLES
@@ -50,10 +52,11 @@ def digit_section() -> None:
     digit, label = images[index], int(labels[index])  # (1, 28, 28)
     digit_logits = classifier_logits(net, id(net), index)  # id: a freshly trained model is a new cache key
     with image:
-        digit_image(digit, big, scale=0.5)
+        digit_image(digit, big, scale=0.5, alt=f"Test digit #{index}, a handwritten {label}")
     guess = max(range(10), key=lambda k: digit_logits[k])
     pick.markdown(f"True label **{label}**; the classifier's biggest logit is class **{guess}**.")
-    pick.button("Use this digit's logits", on_click=load_digit_logits, args=(digit_logits, label), type="primary")
+    # a plain button: a primary one is white on the dark theme's sky blue (2.3:1, under AA)
+    pick.button("Use this digit's logits", on_click=load_digit_logits, args=(digit_logits, label))
     caption("A small conv net trained on the other 4,000 digits scores this held-out digit; "
             "the button puts its ten logits on the sliders and its label as the true class.")
 
@@ -80,6 +83,7 @@ height = 400 if big else 330
 
 st.plotly_chart(logits_and_probabilities(logits.tolist(), probs.tolist(), T, big, true, height),
                 key="softmax.probs_chart", config={"displayModeBar": False})
+describe("softmax.probs_chart", *words.softmax_bars(logits.tolist(), probs.tolist(), T, true))
 caption(f"The same ten classes before and after softmax: any logits in, probabilities out "
         f"(positive, adding up to 1); the outlined bar is the true class {true}.")
 
@@ -93,6 +97,7 @@ text.markdown(
 )
 st.plotly_chart(gradient_bars(grad.tolist(), big, true, height), key="softmax.grad_chart",
                 config={"displayModeBar": False})
+describe("softmax.grad_chart", *words.gradient_bars(grad.tolist(), true, loss))
 caption("The cross-entropy gradient per logit: gradient descent lowers the positive bars "
         "and raises the negative one, the true class.")
 

@@ -7,6 +7,9 @@ from apps import app_test
 
 from explorer import ROOT
 from explorer.ui.pages import PAGES
+from explorer.ui.theme import CLASSROOM_ROOT_PX
+
+BIG = f"font-size: {CLASSROOM_ROOT_PX}px"
 
 
 def test_home_renders_a_card_per_page():
@@ -29,10 +32,10 @@ def test_entry_script_runs_home_with_classroom_toggle():
 
 def test_classroom_toggle_enlarges_type_but_stays_out_of_the_address():
     at = app_test("streamlit_app.py").run()
-    assert "font-size: 22px" not in "".join(h.proto.body for h in at.get("html"))
+    assert BIG not in "".join(h.proto.body for h in at.get("html"))
     at.sidebar.toggle[0].set_value(True).run()
     assert "classroom" not in at.query_params  # a link copied from the projector must not switch the class to it
-    assert "font-size: 22px" in "".join(h.proto.body for h in at.get("html"))
+    assert BIG in "".join(h.proto.body for h in at.get("html"))
 
 
 def test_classroom_from_url():

@@ -33,9 +33,10 @@ NOUNS = ("steps", "points", "digits", "minima", "racers", "optimizers", "times",
          "nodes", "samples", "entries", "pixels", "levels", "parts", "numbers", "seconds", "rows", "columns")
 COLOURS = {  # a colour word -> the drawn colours it can honestly name (the Okabe–Ito palette and its names)
     "blue": {"#0072B2", "#56B4E9"}, "sky-blue": {"#56B4E9"}, "orange": {"#E69F00"}, "red-orange": {"#D55E00"},
-    "green": {"#009E73"}, "pink": {"#CC79A7"}, "yellow": {"#F0E442"}, "black": {"#000000"}, "white": {"#FFFFFF"},
-    "grey": {"#999999"}, "gray": {"#999999"}, "wine": {"#882255"},
-    "red": set(), "purple": set(), "brown": set(), "violet": set(), "cyan": set(),  # no figure draws these
+    "green": {"#009E73"}, "pink": {"#CC79A7"}, "yellow": {"#F0E442", "#FCFFA4"}, "black": {"#000000", "#000004"},  # + Inferno's ends
+    "white": {"#FFFFFF"},
+    "grey": {"#999999"}, "gray": {"#999999"}, "wine": {"#B03A7A"}, "brown": {"#996633"},
+    "red": set(), "purple": set(), "violet": set(), "cyan": set(),  # no figure draws these
 }
 COLOUR_WORD = re.compile(r"(?<![\w-])(" + "|".join(sorted(COLOURS, key=len, reverse=True)) + r")(?![\w-])")
 
@@ -70,13 +71,20 @@ def problems(at) -> list[str]:
 
 
 def image_has(at, word: str) -> bool:
-    """The restore page's hole picture (an image, not a chart) is painted by hole_overlay: check its colour."""
-    if not any("with the hole" in (c or "") for img in at.get("image") for c in [i.caption for i in img.proto.imgs]):
-        return False
-    from explorer.figures.restore import hole_overlay
-    rgb = hole_overlay(np.zeros((28, 28)), np.pad(np.zeros((4, 4)), 12, constant_values=1))
-    painted = {"#{:02X}{:02X}{:02X}".format(*px) for px in rgb.reshape(-1, 3)}
+    """The restore page's pictures (images, not charts) are painted by hole_overlay and error_map: check their colours."""
+    from explorer.figures.restore import error_map, hole_overlay
+
+    captions = " ".join(c or "" for img in at.get("image") for c in [i.caption for i in img.proto.imgs])
+    painted = set()
+    if "with the hole" in captions:
+        painted |= _hexes(hole_overlay(np.zeros((28, 28)), np.pad(np.zeros((4, 4)), 12, constant_values=1)))
+    if "error map" in captions:
+        painted |= _hexes(error_map(np.linspace(0, 1, 28 * 28).reshape(28, 28)))
     return bool(painted & COLOURS[word])
+
+
+def _hexes(rgb: np.ndarray) -> set[str]:
+    return {"#{:02X}{:02X}{:02X}".format(*px) for px in rgb.reshape(-1, 3)}
 
 
 def extremes(kind: str, w) -> list:

@@ -92,7 +92,8 @@ def sampling_traces(mu, rings: dict, samples: np.ndarray, classroom: bool) -> li
     """One digit's code distribution: N samples z, the kσ ellipses (``rings``: k -> outline) and mu."""
     s = sizes(classroom)
     traces = [go.Scattergl(x=samples[:, 0], y=samples[:, 1], mode="markers", name="samples z = μ + σ·ε",
-                           marker={"size": s["marker"] * 0.8, "color": "#000000", "opacity": 0.55})]
+                           marker={"size": s["marker"] * 0.8, "color": "#000000", "opacity": 0.7,
+                                   "line": {"width": 1, "color": "#ffffff"}})]  # the rim shows on dark
     for k, outline in sorted(rings.items()):
         traces.append(go.Scatter(x=outline[:, 0], y=outline[:, 1], mode="lines", name=f"{k:g}σ",
                                  line={"color": "#D55E00", "width": s["line"], "dash": "solid" if k == 1 else "dash"}))

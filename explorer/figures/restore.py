@@ -54,7 +54,7 @@ def psnr_curve(curve: Curve, level: float, classroom: bool) -> SpecFigure:
                                   "line": {"color": "white", "width": 2}},
                           hovertemplate="%{y:.1f} dB<extra>now</extra>"))
     slider_line = {"type": "line", "xref": "x", "yref": "y domain", "x0": level, "x1": level, "y0": 0, "y1": 1,
-                   "line": {"color": "#555555", "width": 1.5, "dash": "dash"}}
+                   "line": {"color": "#888888", "width": 1.5, "dash": "dash"}}
     return figure(data, layout(
         classroom, height=460 if classroom else 380,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, hovermode="x unified",

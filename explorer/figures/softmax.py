@@ -73,7 +73,7 @@ def gradient_bars(grad: Sequence[float], classroom: bool = False, true_class: in
     """d loss / d logit per class: positive bars get pushed down by descent, the true class's bar is negative."""
     grad = [float(g) for g in grad]
     top = max(1.0, max(abs(g) for g in grad))
-    zero = {"type": "line", "line": {"color": "#444", "width": 1}, "x0": 0, "x1": 1, "xref": "x domain",
+    zero = {"type": "line", "line": {"color": "#888888", "width": 1}, "x0": 0, "x1": 1, "xref": "x domain",
             "y0": 0, "y1": 0, "yref": "y"}  # what add_hline(y=0) draws
     return figure([_bars(grad, classroom, [_label(g, "{:+.2f}") for g in grad], true_class)], _layout(
         classroom, height, shapes=[zero], xaxis=_class_axis(classroom, true_class),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-# Okabe–Ito (colour-blind safe), extended by a grey and a wine so the ten digit classes differ
+# Okabe–Ito (colour-blind safe) with a brown for its black and a lighter wine, so every class shows
+# on Streamlit's light and dark backgrounds; CVD-simulated distances: tests/test_figure_style.py
 PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-    "#D55E00", "#F0E442", "#000000", "#999999", "#882255",
+    "#D55E00", "#F0E442", "#996633", "#999999", "#B03A7A",
 )
 
 COLOUR_NAMES = {  # what a caption may call each colour the figures use

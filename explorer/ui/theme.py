@@ -12,22 +12,33 @@ from explorer.figures.style import sizes
 from explorer.ui.server_fixes import leave_legacy_pages_mode
 
 CLASSROOM_KEY = "classroom"
+CLASSROOM_ROOT_PX = 23  # Streamlit's paragraphs and labels are 0.875rem: 23 px puts them above 20 px
 
 # Streamlit sizes text in rem, so one root font size scales the whole page for a projector
-_CLASSROOM_CSS = """
+_CLASSROOM_CSS = f"""
 <style>
-html { font-size: 22px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.45; }
-[data-testid="stCaptionContainer"] { color: inherit !important; opacity: 0.95; }
+html {{ font-size: {CLASSROOM_ROOT_PX}px; }}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ line-height: 1.45; }}
+[data-testid="stCaptionContainer"] {{ opacity: 0.95; }}
 </style>
 """
+# Captions inherit the text colour (Streamlit's grey caption is 3.9:1 on white, under AA's 4.5:1);
+# opacity keeps them quieter and still above 7:1 in both themes. Motion stops for prefers-reduced-motion:
+# CSS transitions, and the ▶ play button of animated figures (the step slider still scrubs them).
 _BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding: 1.6rem 2rem 1rem 2rem !important; }
 h1 { font-size: 2.3rem !important; padding: 0 0 0.6rem 0 !important; }
 .explorer-idea { border-left: 0.3rem solid #0072B2; padding: 0.3rem 0.9rem; margin: 0 0 0.8rem 0;
                  font-size: 1.08rem; }
-.explorer-caption { font-size: 0.95rem; margin-top: -0.4rem; margin-bottom: 0.9rem; opacity: 0.9; }
+.explorer-caption, .explorer-describe { font-size: 0.95rem; margin-top: -0.4rem; margin-bottom: 0.9rem;
+                                        opacity: 0.9; }
+[data-testid="stCaptionContainer"] { color: inherit !important; opacity: 0.85; }
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;
+                           transition-duration: 0.01ms !important; scroll-behavior: auto !important; }
+  [data-testid="stPlotlyChart"] .updatemenu-container { display: none; }
+}
 </style>
 """
 
@@ -74,7 +85,13 @@ def caption(text: str) -> None:
     st.html(f'<div class="explorer-caption">{html.escape(text, quote=False)}</div>')
 
 
-def digit_image(img, classroom: bool, caption_text: str | None = None, scale: float = 1.0) -> None:
-    """Show a digit large and crisp: whole-pixel upscaling and PNG (st.image would send JPEG)."""
+def digit_image(img, classroom: bool, caption_text: str | None = None, scale: float = 1.0,
+                alt: str | None = None) -> None:
+    """Show a digit large and crisp: whole-pixel upscaling and PNG (st.image would send JPEG).
+
+    ``alt`` is what a screen reader says for it, e.g. "Digit decoded from z = (0.40, −1.20)";
+    without one the caption serves, else a plain "Handwritten digit".
+    """
     px = int(sizes(classroom)["digit_px"] * scale)
-    st.image(upscale(img, px), caption=caption_text, output_format="PNG", width=px)
+    st.image(upscale(img, px), caption=caption_text, output_format="PNG", width=px,
+             alt=alt or caption_text or "Handwritten digit, 28 × 28 pixels")

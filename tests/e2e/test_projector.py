@@ -13,6 +13,7 @@ from conftest import ARTIFACTS, screenshot, start_streamlit, wait_for_app
 
 from explorer import ROOT
 from explorer.ui.pages import PAGES
+from explorer.ui.theme import CLASSROOM_ROOT_PX
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1280, 720
@@ -111,7 +112,7 @@ def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser_page):
         sidebar = browser_page.locator('[data-testid="stSidebar"]').inner_text()
         # Streamlit's legacy pages/ mode would list file names ("softmax") and no classroom toggle
         assert "Classroom mode" in sidebar and "Logits → softmax" in sidebar
-        assert browser_page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22px"
+        assert browser_page.evaluate("getComputedStyle(document.documentElement).fontSize") == f"{CLASSROOM_ROOT_PX}px"
     finally:
         proc.terminate()
         proc.wait(10)

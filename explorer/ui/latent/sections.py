@@ -45,7 +45,8 @@ def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int 
     """Digits in a row (or rows of ``per_row``), whole-pixel enlarged, as one PNG."""
     per_row = per_row or len(images)
     k = int(np.clip(30 // per_row, 2, 4 if big else 3))  # a row of 10 fits a 1280-px projector
-    st.image(tile(images, nrow=per_row, px=28 * k, padding=1), caption=label, output_format="PNG")
+    st.image(tile(images, nrow=per_row, px=28 * k, padding=1), caption=label, output_format="PNG",
+             alt=label or f"{len(images)} decoded digits in a row")
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

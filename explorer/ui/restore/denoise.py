@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from torch import Tensor
 
+from explorer.figures import words
 from explorer.figures.restore import LEVEL_NAMES, error_map
 from explorer.figures.restore import psnr_curve as psnr_curve_figure
 from explorer.restoration import (
@@ -17,6 +18,7 @@ from explorer.restoration import (
     tuning_digits,
 )
 from explorer.ui import url_state
+from explorer.ui.describe import describe
 from explorer.ui.models import load_model
 from explorer.ui.restore.view import image_row, psnr_metric
 from explorer.ui.state_tables import TABLES
@@ -64,9 +66,10 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
     if denoiser is None:  # load_model has said why
         return
     r = denoise(denoiser, clean, kind, level, best_filter_for(kind, level), seed)
-    image_row([(f"clean: {name}", r.clean[0, 0]), ("noisy", r.noisy[0, 0]),
-               ("network's output", r.denoised[0, 0]),
-               ("error map", error_map(r.error.numpy()))], classroom)
+    alts = words.denoise_images(r, name, f"{KIND_LABELS[kind]} noise at {level:.2f}")
+    image_row(list(zip((f"clean: {name}", "noisy", "network's output", "error map"),
+                       (r.clean[0, 0], r.noisy[0, 0], r.denoised[0, 0], error_map(r.error.numpy())), alts)),
+              classroom)
     caption("The network was trained to turn noisy digits back into clean ones; the error map shows "
             "|output − clean| per pixel: black is exact, yellow a full step (0 ↔ 1) off.")
     noisy_col, net_col, filter_col = st.columns(3)
@@ -79,6 +82,7 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
 
     curve = test_split_curve(kind, id(denoiser), denoiser)
     st.plotly_chart(psnr_curve_figure(curve, level, classroom), key="restore.curve")
+    describe("restore.curve", *words.psnr_curve(curve, level, LEVEL_NAMES[kind]))
     caption(f"The same comparison over 200 test digits (20 per class) with {KIND_LABELS[kind]} noise: "
             "the network (solid) against the best classical filter (dashed) and doing nothing (dotted); "
             "the dashed grey line is the slider.")

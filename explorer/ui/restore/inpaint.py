@@ -6,6 +6,7 @@ import streamlit as st
 import torch
 from torch import Tensor
 
+from explorer.figures import words
 from explorer.figures.restore import hole_overlay
 from explorer.restoration import inpaint, make_mask
 from explorer.ui.canvas import draw_mask, instructions
@@ -56,9 +57,9 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
     if inpainter is None:  # load_model has said why
         return
     r = inpaint(inpainter, clean, mask)
-    image_row([("with the hole (blue)", hole_overlay(r.masked[0, 0].numpy(), r.mask[0, 0].numpy())),
-               ("network's fill", r.inpainted[0, 0]), ("mean-fill", r.filled[0, 0]),
-               (f"truth: {name}", r.truth[0, 0])], classroom)
+    image_row(list(zip(("with the hole (blue)", "network's fill", "mean-fill", f"truth: {name}"),
+                       (hole_overlay(r.masked[0, 0].numpy(), r.mask[0, 0].numpy()), r.inpainted[0, 0],
+                        r.filled[0, 0], r.truth[0, 0]), words.inpaint_images(r, name))), classroom)
     caption("The network sees only the pixels outside the blue hole and draws the rest from the "
             "digits it was trained on; mean-fill paints the whole hole with the average of the visible pixels.")
     count_col, net_col, fill_col = st.columns(3)

@@ -36,18 +36,18 @@ def fmt_mse(value: float | None) -> str:
     return "no hole" if value is None else f"{value:.4f}"
 
 
-def rgb_image(rgb: np.ndarray, classroom: bool, label: str) -> None:
+def rgb_image(rgb: np.ndarray, classroom: bool, label: str, alt: str) -> None:
     """An (28, 28, 3) uint8 picture enlarged by whole pixels, as PNG (the error map, the hole)."""
     big = upscale(rgb, sizes(classroom)["digit_px"])
-    st.image(big, caption=label, output_format="PNG", width=big.shape[1])
+    st.image(big, caption=label, output_format="PNG", width=big.shape[1], alt=alt)
 
 
-def image_row(items: list[tuple[str, np.ndarray]], classroom: bool) -> None:
-    """Pictures side by side, each with its label: grey (28, 28) digits or (28, 28, 3) RGB maps."""
+def image_row(items: list[tuple[str, np.ndarray, str]], classroom: bool) -> None:
+    """Pictures side by side, each with its label and alt text: grey (28, 28) digits or (28, 28, 3) RGB maps."""
     st.html(FIT_CSS)
-    for col, (label, img) in zip(st.columns(len(items)), items):
+    for col, (label, img, alt) in zip(st.columns(len(items)), items):
         with col:
             if img.ndim == 3:
-                rgb_image(img, classroom, label)
+                rgb_image(img, classroom, label, alt)
             else:
-                digit_image(img, classroom, caption_text=label)
+                digit_image(img, classroom, caption_text=label, alt=alt)
