@@ -70,7 +70,7 @@ def test_no_serious_wcag_violation(app_server, browser, axe, info, mode, scheme)
 OPENED = {  # a state a page does not open in: page, what to click
     "softmax-expander": ("softmax", "[data-testid=stExpander] summary"),
     "restore-inpaint": ("restore", "[data-testid=stTab]:has-text('Inpaint')"),
-    "latent-live-map": ("latent", "[data-testid=stButtonGroup] button:has-text('Live map')"),
+    "latent-ae-vs-vae": ("latent", "[data-testid=stButtonGroup] button:has-text('AE vs VAE')"),
 }
 
 

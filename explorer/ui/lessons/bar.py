@@ -108,7 +108,7 @@ def _clicker(p: Presenting) -> None:
 def _nav(p: Presenting) -> None:
     """Previous / Next and the teacher's extras; keyboard shortcuts from any page."""
     st.button("Previous", key="lesson.prev", on_click=step_by, args=(p, -1), shortcut="Left", disabled=p.k == 0)
-    st.button("Next", key="lesson.next", on_click=step_by, args=(p, 1), shortcut="Right", type="primary",
+    st.button("Next", key="lesson.next", on_click=step_by, args=(p, 1), shortcut="Right",
               disabled=p.k == p.n - 1)
     with st.popover("", icon=":material/more_vert:", help="Reset this step, the class, stop presenting"):
         st.button("Reset this step", key="lesson.reset", on_click=_reset, args=(p,), icon=":material/restart_alt:",

@@ -39,7 +39,7 @@ def _add_dialog(page: str, state: dict[str, str]) -> None:
         say = st.text_area("What to say (one or two sentences)", max_chars=600, height=90)
         question = st.text_input("A question for the class (optional)", max_chars=300)
         answer = st.text_input("Its answer, hidden until revealed (optional)", max_chars=600)
-        if not st.form_submit_button("Add to my lesson", type="primary"):
+        if not st.form_submit_button("Add to my lesson"):
             return
     raw = {"page": page, "title": title, "say": say, "question": question, "answer": answer, "state": state}
     try:

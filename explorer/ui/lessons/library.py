@@ -41,7 +41,7 @@ def join_box() -> None:
         box, go = st.columns([3, 1], vertical_alignment="bottom")
         box.text_input("Join a class: type the code your teacher shows", key=classroom.CODE_BOX,
                        placeholder="K7M-Q2P", max_chars=12)
-        go.form_submit_button("Join", type="primary", on_click=classroom.join_from_box, width="stretch")
+        go.form_submit_button("Join", on_click=classroom.join_from_box, width="stretch")
     error = st.session_state.pop(classroom.JOIN_ERROR, None)
     if error:
         st.error(error, icon=":material/error:")
@@ -56,7 +56,7 @@ def class_panel() -> None:
         st.markdown(f"**Your class is open:** “{p.lesson.title}” · {p.n} steps")
         classroom.code_panel(p)
         go, end = st.columns([2, 1])
-        go.button(f"Go to step {p.k + 1}: {p.step.title}", key="lesson.begin", type="primary", icon=":material/play_arrow:",
+        go.button(f"Go to step {p.k + 1}: {p.step.title}", key="lesson.begin", icon=":material/play_arrow:",
                   on_click=lambda: setattr(p, "pending", True), width="stretch")
         end.button("End the class", key="lesson.end_panel", on_click=classroom.end_class, args=(p,), width="stretch")
 
@@ -69,7 +69,7 @@ def _card(name: str, lesson: Lesson, badge: str) -> None:
         with st.expander("The steps"):
             st.markdown("\n".join(f"{i}. **{s.title}** — {page_title(s.page)}" for i, s in enumerate(lesson.steps, 1)))
         present, teach = st.columns(2)
-        present.button("Present", key=f"lesson.present.{name}", on_click=_present, args=(lesson,), type="primary",
+        present.button("Present", key=f"lesson.present.{name}", on_click=_present, args=(lesson,),
                        icon=":material/slideshow:", width="stretch", help="Step through it on this screen.")
         teach.button("Start a class", key=f"lesson.class.{name}", on_click=classroom.start_class, args=(lesson,),
                      icon=":material/groups:", width="stretch",

@@ -84,7 +84,7 @@ def tensors(ctx: Ctx) -> None:
         caption(f"2-D: digit = x[{n}, 0] is 28 rows of 28 numbers (0 white, 1 black); the orange square is "
                 f"digit[{row}, {col}] = {picked.value:.4f}, shown with its neighbours' numbers on the right.")
     with right:
-        st.code(K.index_code(views), language="python")
+        st.code(K.index_code(views), language=None)  # plain: the highlighter's comment grey is 3.6:1
         caption(f"One number, four ways in: each slice drops one index, so the 4-D {picked.code} and the "
                 f"1-D {views[-1].code} are the same {picked.value:.4f}.")
     left, right = st.columns(2, gap="medium")
