@@ -72,6 +72,24 @@ def grid_axis(n: int, spacing: str = "linear", half_width: float = 3.0) -> np.nd
     raise ValueError(f"spacing must be one of {SPACINGS}, not {spacing!r}")
 
 
+def grid_ticks(n: int, spacing: str = "linear", half_width: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
+    """Round z values (0 among them) and where they fall on an n-cell grid axis, 0 to n cells.
+
+    The inverse of :func:`grid_axis`: cell k spans [k, k + 1], and its centre is z_k. Ticks at round z
+    read better than the cells' own centres (−1.44, −0.06, …) and never skip 0.
+    """
+    if spacing == "icdf":
+        values = np.array([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0])  # dense near 0, like the cells
+        position = torch.distributions.Normal(0.0, 1.0).cdf(torch.as_tensor(values)).numpy() * n
+    elif spacing == "linear":
+        step = next((s for s in (0.5, 1.0, 2.0, 5.0) if 2 * half_width / s <= 7), half_width)  # ≤ 7 ticks
+        values = np.arange(-np.floor(half_width / step), np.floor(half_width / step) + 1) * step
+        position = (values + half_width) / (2 * half_width) * n
+    else:
+        raise ValueError(f"spacing must be one of {SPACINGS}, not {spacing!r}")
+    return position, values
+
+
 def manifold_codes(n: int, spacing: str = "linear", half_width: float = 3.0) -> np.ndarray:
     """(n·n, 2) codes of an n×n grid in image order: rows top (high z2) to bottom, columns left to right."""
     axis = grid_axis(n, spacing, half_width)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from explorer.expressions import ExpressionError, parse
 from explorer.figures import words
-from explorer.figures.tape import FILL, fmt, graph_figure
+from explorer.figures.tape import fmt, graph_figure
 from explorer.tape import autograd_gradient, record
 from explorer.ui import url_state
 from explorer.ui.describe import describe
@@ -80,14 +80,14 @@ with left:
     known = tape.revealed(step)
     current = tape.steps[step - 1].node if step else None
     shown = [n for n in tape.nodes if n.op != "const"]
+    # a word, not a row colour, marks the playback: a plain table costs a fraction of a styled one
     rows = pd.DataFrame({"entry": [tape.formula(n.id) for n in shown],
                          "value": [fmt(tape.values[n.id]) for n in shown],
-                         "gradient": [fmt(known[n.id]) if n.id in known else "" for n in shown]})
-    # the same colours as the graph: orange for the node popped now, pale for those already done
-    fills = [FILL["current"] if n.id == current else FILL["known"] if n.id in known else "" for n in shown]
-    st.table(rows.style.apply(lambda _: [f"background-color: {f}" if f else "" for f in fills], axis=0),
-             hide_index=True)
-    caption("Recorded top to bottom on the way forward, played back bottom to top.")
+                         "gradient": [fmt(known[n.id]) if n.id in known else "" for n in shown],
+                         "playback": ["◀ now" if n.id == current else "done" if n.id in known else "" for n in shown]})
+    st.table(rows, hide_index=True)
+    caption("Recorded top to bottom on the way forward, played back bottom to top: "
+            "the row marked ◀ now is the orange box in the graph.")
 with right:
     st.subheader("This step")
     if step == 0:

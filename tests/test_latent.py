@@ -38,6 +38,18 @@ def test_unknown_spacing_is_rejected():
         latent.grid_axis(5, "log")
 
 
+@pytest.mark.parametrize("spacing, half_width", [("linear", 3.0), ("linear", 4.5), ("icdf", 3.0)])
+def test_grid_ticks_sit_where_their_z_falls_and_include_zero(spacing, half_width):
+    n, fine = 20, 100  # a 100× finer grid of the same spacing locates each z by its cell centres
+    position, values = latent.grid_ticks(n, spacing, half_width)
+    centres = latent.grid_axis(n * fine, spacing, half_width)  # (2000,) z at cell k·(1/100) + ½/100
+    expected = np.interp(values, centres, (np.arange(n * fine) + 0.5) / fine)
+    assert np.allclose(position, expected, atol=0.02)
+    assert 0.0 in values and position[list(values).index(0.0)] == pytest.approx(n / 2)
+    assert 3 <= len(values) <= 7 and np.all(np.diff(values) > 0)
+    assert np.all((position >= 0) & (position <= n))  # every tick on the picture
+
+
 def test_manifold_codes_in_picture_order():
     codes = latent.manifold_codes(4, "linear", half_width=2.0)  # (16, 2)
     axis = latent.grid_axis(4, "linear", 2.0)

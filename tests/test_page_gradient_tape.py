@@ -58,6 +58,9 @@ def test_backward_steps_reveal_one_gradient_at_a_time(at):
     assert any(t.startswith("**∂f/∂x** = ∂f/∂v2 · cos x + ∂f/∂v1 · y") and t.endswith("**35.71**") for t in step_text)
     assert "x is used 2 times, so its gradient adds up every use." in step_text
     assert at.table[0].value["gradient"].tolist()[0] == "35.71"  # the tape's x row is filled in
+    marks = at.table[0].value["playback"].tolist()
+    assert marks[0] == "◀ now" and marks.count("◀ now") == 1  # x was popped last: the one row marked now
+    assert marks.count("done") == 5  # the five entries popped before it
 
 
 def test_step_buttons_move_along_the_tape(at):

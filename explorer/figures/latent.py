@@ -113,21 +113,22 @@ def _png_uri(img: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def manifold_figure(images: np.ndarray, axis: np.ndarray, spacing: str, classroom: bool,
+def manifold_figure(images: np.ndarray, ticks: tuple[np.ndarray, np.ndarray], classroom: bool,
                     height: int = 520) -> go.Figure:
-    """The decoded n×n grid as one picture; tick labels give the z of each column and row.
+    """The decoded n×n grid as one picture; ``ticks`` (cell positions, z values) label both axes.
 
     With linear spacing the picture sits on the same z axes as the map; with icdf spacing the
-    cells are equal-probability slices of N(0, 1), so the tick labels spread out at the edges.
+    cells are equal-probability slices of N(0, 1), so the round z values bunch up near 0.
     """
-    n = len(axis)
+    n = int(round(np.sqrt(len(images))))
     picture = tile(images, nrow=n, px=28)  # (28n, 28n)
     fig = go.Figure(go.Image(source=_png_uri(picture), x0=0.5 / 28, dx=1 / 28, y0=0.5 / 28, dy=1 / 28,
                              hoverinfo="skip"))
-    ticks = np.unique(np.linspace(0, n - 1, min(n, 7)).round().astype(int))  # (≤7,) cell indices
-    fig.update_xaxes(tickvals=ticks + 0.5, ticktext=[f"{axis[i]:.2f}" for i in ticks], title_text="z₁",
+    position, values = ticks
+    text = [f"{v:g}".replace("-", "−") for v in values]
+    fig.update_xaxes(tickvals=position, ticktext=text, title_text="z₁",
                      range=[0, n], fixedrange=True, showgrid=False)
-    fig.update_yaxes(tickvals=n - 0.5 - ticks, ticktext=[f"{axis[i]:.2f}" for i in ticks], title_text="z₂",
+    fig.update_yaxes(tickvals=n - position, ticktext=text, title_text="z₂",
                      range=[n, 0], fixedrange=True, showgrid=False, scaleanchor="x", constrain="domain")
     return style(fig, classroom, height=height)
 

@@ -52,9 +52,8 @@ def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _manifold(name: str, spacing: str, half_width: float, big: bool, height: int, _vae: nn.Module) -> dict:
     """The 20×20 manifold figure of model ``name`` as a dict, decoded in one batch once."""
-    axis = latent.grid_axis(20, spacing, half_width)  # (20,)
     images = latent.decode(_vae, latent.manifold_codes(20, spacing, half_width))  # (400, 28, 28)
-    return figs.manifold_figure(images, axis, spacing, big, height).to_dict()
+    return figs.manifold_figure(images, latent.grid_ticks(20, spacing, half_width), big, height).to_dict()
 
 
 def manifold(ctx: Ctx) -> None:
