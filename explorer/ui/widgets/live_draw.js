@@ -60,6 +60,49 @@ function drawPoints(g, v, points, labels) {
   g.restore();
 }
 
+// each class's digit at the median of its codes: the map tells classes apart by more than colour
+function drawClassLabels(g, v, points, labels) {
+  const byClass = new Map();
+  for (let i = 0; i < labels.length; i++) {
+    if (!byClass.has(labels[i])) byClass.set(labels[i], [[], []]);
+    byClass.get(labels[i])[0].push(points[2 * i]);
+    byClass.get(labels[i])[1].push(points[2 * i + 1]);
+  }
+  const median = (xs) => { const s = xs.slice().sort((p, q) => p - q), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+  const size = Math.round(v.sizes.font * 1.2);
+  const near = [[0, 0], [0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1]];
+  const free = (x, y) => placed.every(([, px, py]) => Math.abs(px - x) >= 0.8 * size || Math.abs(py - y) >= 0.9 * size);
+  const placed = []; // where classes overlap, a label moves at most one label-width from its median
+  for (const label of [...byClass.keys()].sort((p, q) => p - q)) {
+    const [x, y] = v.zToPx(median(byClass.get(label)[0]), median(byClass.get(label)[1]));
+    const [dx, dy] = near.find(([a, b]) => free(x + a * size * 0.8, y + b * size * 0.9)) || [0, 0];
+    placed.push([label, x + dx * size * 0.8, y + dy * size * 0.9]);
+  }
+  const light = luminance(v.ink) > 0.5; // dark theme: light ink on a dark halo
+  g.save();
+  clipToBox(g, v.box);
+  g.font = `bold ${size}px ${v.font}`;
+  g.textAlign = "center";
+  g.textBaseline = "middle";
+  g.lineJoin = "round";
+  g.lineWidth = 4;
+  g.strokeStyle = light ? "#0E1117" : "#FFFFFF";
+  g.fillStyle = v.ink;
+  for (const [label, x, y] of placed) {
+    g.strokeText(String(label), x, y);
+    g.fillText(String(label), x, y);
+  }
+  g.restore();
+}
+
+// relative luminance of a CSS colour "#rrggbb" or "rgb(r, g, b)" (0 = black, 1 = white)
+function luminance(colour) {
+  const hex = /^#([0-9a-f]{6})$/i.exec(colour.trim());
+  const rgb = hex ? [0, 2, 4].map((k) => parseInt(hex[1].slice(k, k + 2), 16))
+    : (colour.match(/\d+(\.\d+)?/g) || [0, 0, 0]).slice(0, 3).map(Number);
+  return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255;
+}
+
 // a five-pointed star of outer radius r: the map's marks for z (white) and a chosen digit's mu (its colour)
 function drawStar(g, v, z, fill, r = v.sizes.marker * 1.5) {
   const [x, y] = v.zToPx(z[0], z[1]);

@@ -197,6 +197,7 @@ function createMap(root, data, send) {
     g.clearRect(0, 0, cssW, cssH);
     drawAxes(g, view, cssH);
     drawPoints(g, view, data.points, data.labels);
+    drawClassLabels(g, view, data.points, data.labels);
     drawOverlays(g, view, data.overlays);
   }
 
@@ -211,7 +212,8 @@ function createMap(root, data, send) {
     const g = base.getContext("2d"), [, , lo2, hi2] = view.extent; // room for the widest z2 tick label
     g.font = `${sizes.tick}px ${font}`;
     const labels = niceTicks(lo2, hi2, 10).map((t) => g.measureText(minus(t)).width);
-    const left = Math.max(...labels, 0) + 10 + sizes.font * 1.3, right = 10, up = 8;
+    const reach = Math.ceil(sizes.marker * 1.5 * 1.1) + 2; // the star at z on the map's edge is drawn whole
+  const left = Math.max(...labels, 0) + 10 + sizes.font * 1.3, right = reach, up = reach;
     const bottom = sizes.tick * 1.3 + sizes.font * 1.3 + 8;
     const across = wide ? total - px - gap : total;
     const plot = Math.max(160, Math.floor(Math.min(across - left - right, room - up - bottom))); // a square plot: the prior is round
