@@ -1,6 +1,7 @@
 """Denoise and inpaint digits with the networks and the classical baselines, and score both.
 
-The denoise/inpaint page is a thin shell over these functions. ``denoiser(x_noisy) -> x`` and
+The denoise/inpaint page is a thin shell over these functions, and the manifest's held-out
+scores (``explorer.metrics``) are these same functions on the 1,000 test digits. ``denoiser(x_noisy) -> x`` and
 ``inpainter(x_masked, mask) -> x`` are the contract of ``explorer.zoo``; images are
 (N, 1, 28, 28) in [0, 1] and masks are 1 where the pixel is known.
 """
@@ -17,7 +18,7 @@ from torch import Tensor
 from explorer import SEED, corrupt
 from explorer.baselines import apply_filter, best_filter, mean_fill
 from explorer.data import digits
-from explorer.metrics import psnr
+from explorer.scores import hole_mse, psnr
 
 NOISES = ("gaussian", "salt-and-pepper")
 MASKS = ("rectangle", "horizontal stripe", "vertical stripe", "half", "random pixels", "centre hole")
@@ -52,13 +53,6 @@ def make_mask(shape: str, top: int = 8, left: int = 8, height: int = 12, width: 
     if shape == "centre hole":
         return corrupt.centre_hole()
     raise ValueError(f"mask must be one of {', '.join(MASKS)}, not {shape!r}")
-
-
-def hole_mse(x: Tensor, ref: Tensor, mask: Tensor) -> float | None:
-    """Mean squared error over the missing pixels (mask == 0) only; None when nothing is missing."""
-    missing = (1 - mask).expand_as(ref)
-    count = missing.sum().item()
-    return None if count == 0 else (((x - ref) ** 2) * missing).sum().item() / count
 
 
 def tuning_digits() -> Tensor:

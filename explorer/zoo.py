@@ -195,10 +195,14 @@ def train_model(name: str, dataset: str = BUNDLED, epochs: int | None = None,
     fit = spec.train(x, y, epochs or spec.epochs, progress, seed)
     xt, yt = digits(dataset, "test")
     model = fit.model.eval().requires_grad_(False)
-    metrics = {k: round(v, 4) for k, v in spec.evaluate(model, xt, yt).items()}
+    scores = spec.evaluate(model, xt, yt)
+    metrics = {k: round(v, 4) for k, v in scores.items() if not isinstance(v, str)}
     record = {"about": spec.about, "recipe": spec.recipe, "epochs": fit.epochs, "seed": seed,
               "train_seconds": round(fit.seconds, 1), "threads": torch.get_num_threads(),
               "final_train_loss": round(fit.last_loss, 4), "metrics": metrics}
+    named = {k: v for k, v in scores.items() if isinstance(v, str)}  # e.g. which filter a baseline is
+    if named:
+        record["baselines"] = named
     return model, record
 
 

@@ -53,6 +53,15 @@ def test_gaussian_blur_keeps_constant_and_mass_of_a_point():
     assert ratio == pytest.approx(np.exp(-0.5), rel=1e-4)
 
 
+@pytest.mark.parametrize("sigma", [0.5, 0.8, 1.2, 1.8])
+def test_gaussian_blur_is_torchvisions(sigma):
+    from torchvision.transforms.functional import gaussian_blur as tv_blur  # the page does without it
+
+    x = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(2))
+    k = 2 * int(np.ceil(2 * sigma)) + 1
+    torch.testing.assert_close(baselines.gaussian_blur(x, sigma), tv_blur(x, [k, k], [sigma, sigma]))
+
+
 def test_apply_filter_names_and_unknown():
     x = torch.rand(1, 1, 28, 28)
     for name in baselines.FILTERS:

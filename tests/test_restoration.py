@@ -11,7 +11,7 @@ from explorer import baselines, restoration
 from explorer.data import digits
 from explorer.figures.restore import HOLE_RGB, error_map, hole_overlay
 from explorer.figures.restore import psnr_curve as figure
-from explorer.metrics import psnr
+from explorer.scores import psnr
 
 
 @pytest.fixture(scope="module")
