@@ -8,7 +8,7 @@ import streamlit as st
 from explorer import ROOT
 from explorer.ui.pages import PAGES
 from explorer.ui.server_fixes import entry_script, install
-from explorer.ui.theme import classroom_toggle
+from explorer.ui.theme import classroom, classroom_toggle
 
 install()  # Streamlit fixes: a reconnecting tab's file watcher, the theme message per rerun
 # each rerun's torch work is tiny: one thread per session scales to a class of 30; the env var sets it
@@ -16,7 +16,9 @@ install()  # Streamlit fixes: a reconnecting tab's file watcher, the theme messa
 os.environ["OMP_NUM_THREADS"] = "1"
 if "torch" in sys.modules:
     sys.modules["torch"].set_num_threads(1)
-st.set_page_config(page_title="Explorer", page_icon=ROOT / "explorer/ui/static/icon.png", layout="wide")
+# a projector needs the width: classroom mode opens with the sidebar folded (its arrow brings it back)
+st.set_page_config(page_title="Explorer", page_icon=ROOT / "explorer/ui/static/icon.png", layout="wide",
+                   initial_sidebar_state="collapsed" if classroom() else "auto")
 pages = [st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
 page = st.navigation(pages)
 classroom_toggle()

@@ -20,6 +20,9 @@ _CLASSROOM_CSS = f"""
 html {{ font-size: {CLASSROOM_ROOT_PX}px; }}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ line-height: 1.45; }}
 [data-testid="stCaptionContainer"] {{ opacity: 0.95; }}
+h1 {{ font-size: 1.9rem !important; padding: 0 !important; margin: 0 !important; }}
+[data-testid="stHeader"] {{ background: transparent; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.9rem !important; }}
 </style>
 """
 # Captions inherit the text colour (Streamlit's grey caption is 3.9:1 on white, under AA's 4.5:1);
@@ -31,6 +34,10 @@ _BASE_CSS = """
 h1 { font-size: 2.3rem !important; padding: 0 0 0.6rem 0 !important; }
 .explorer-idea { border-left: 0.3rem solid #0072B2; padding: 0.3rem 0.9rem; margin: 0 0 0.8rem 0;
                  font-size: 1.08rem; }
+.explorer-head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 2rem; }
+.explorer-head details.explorer-idea { padding: 0.1rem 0.9rem; margin: 0; }
+.explorer-head details.explorer-idea[open] { flex-basis: 100%; }
+details.explorer-idea summary { cursor: pointer; width: fit-content; }
 .explorer-caption, .explorer-describe { font-size: 0.95rem; margin-top: -0.4rem; margin-bottom: 0.9rem;
                                         opacity: 0.9; }
 [data-testid="stCaptionContainer"] { color: inherit !important; opacity: 0.85; }
@@ -59,15 +66,21 @@ def classroom_toggle() -> None:
 
 
 def setup_page(title: str, idea: str) -> bool:
-    """Title, the two-line idea block and the classroom CSS; returns whether classroom mode is on."""
+    """Title, the two-line idea block and the classroom CSS; returns whether classroom mode is on.
+    In classroom mode the idea is folded (a click opens it), so the page's figure starts in a projector's
+    first screen."""
     leave_legacy_pages_mode()
     big = classroom()
     from explorer.ui.lessons import lesson_bar  # here, not at the top: the lessons package imports this module
 
     lesson_bar()  # before the page's controls exist: a lesson step may set them
     st.html(_BASE_CSS + (_CLASSROOM_CSS if big else ""))
-    st.title(title)
-    st.html(f'<div class="explorer-idea"><b>The idea.</b> {idea}</div>')
+    if big:  # one row: the title and the folded idea beside it
+        st.html(f'<div class="explorer-head"><h1>{html.escape(title)}</h1><details class="explorer-idea">'
+                f'<summary><b>The idea</b></summary>{idea}</details></div>')
+    else:
+        st.title(title)
+        st.html(f'<div class="explorer-idea"><b>The idea.</b> {idea}</div>')
     return big
 
 
