@@ -54,6 +54,12 @@ def where(point) -> str:
     return f"x = {num(p[0])}" if len(p) == 1 else "(" + ", ".join(num(v) for v in p) + ")"
 
 
+def stopped_sentence(traj: Trajectory) -> str:
+    """:func:`stopped` as a sentence of its own: its first letter upper-case (the rest as it is: NaN stays NaN)."""
+    text = stopped(traj)
+    return text[:1].upper() + text[1:] + "."
+
+
 def stopped(traj: Trajectory) -> str:
     """The divergence sentence with the count of kept steps, so a warning and a readout always agree."""
     kept = traj.steps_run

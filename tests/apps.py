@@ -53,3 +53,15 @@ def page_text(at: AppTest) -> list[tuple[str, str]]:
 def said(at: AppTest, kinds=None) -> str:
     """All the page's text in one string (optionally only some kinds)."""
     return "\n".join(t for k, t in page_text(at) if kinds is None or k in kinds)
+
+
+def widget(at: AppTest, i: int = 0) -> dict:
+    """The data the page sent its i-th Components-v2 widget (e.g. the live descent widget), as JSON."""
+    return json.loads(at.get("bidi_component")[i].proto.json)
+
+
+def release(at: AppTest, prefix: str, **moved) -> AppTest:
+    """What the live descent widget's release does: each moved control's value into session state, then a rerun."""
+    for name, value in moved.items():
+        at.session_state[f"{prefix}.{name}"] = value
+    return at.run()

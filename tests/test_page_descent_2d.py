@@ -1,33 +1,16 @@
-"""Descent on surfaces page (AppTest): the race, click-to-start via the chart's selection state, the URL."""
+"""Descent on surfaces page (AppTest): the race, the start, the racers' settings, the URL.
 
+The map is the live descent widget: these tests read what the page sends it (controls, racers, start,
+the contour picture) and the sentences the page writes from its torch.optim reference race. Dragging and
+clicking the start, and the race drawn in the browser, are tested in Chromium (tests/e2e).
+"""
 
-import numpy as np
 import pytest
-from apps import app_test, figure, shown, values
+from apps import app_test, figure, release, said, shown, widget
 
-from explorer.figures.descent import GRID_CURVE
+from explorer.figures.words import point
 
 PAGE = "pages/descent_2d.py"
-CHART = "gd2.chart"
-
-
-
-
-def paths(at) -> dict[str, np.ndarray]:
-    """Each racer's path on the contour map: name -> (K+1, 2)."""
-    racers = ("SGD", "SGD + momentum", "Nesterov", "RMSprop", "Adagrad", "Adam")
-    return {d["name"]: np.stack([values(d["x"]), values(d["y"])], 1)
-            for d in figure(at)["data"] if d.get("name") in racers}
-
-
-def click(x: float, y: float, curve: int = GRID_CURVE) -> dict:
-    """The selection state Streamlit stores for a one-point click on the chart."""
-    return {"selection": {"points": [{"curve_number": curve, "point_number": 7, "point_index": 7, "x": x, "y": y}],
-                          "point_indices": [7], "box": [], "lasso": []}}
-
-
-def start_text(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("**Start**"))
 
 
 @pytest.fixture
@@ -35,54 +18,61 @@ def at():
     return app_test(PAGE).run()
 
 
-def test_renders_race_map_surface_and_losses(at):
-    assert not at.exception
-    assert len(at.get("plotly_chart")) == 3
-    racing = paths(at)
-    assert set(racing) == {"SGD", "SGD + momentum", "Adam"}
-    for path in racing.values():
-        np.testing.assert_allclose(path[0], (-3.5, 1.0))  # one start for all
-    fig = figure(at)
-    grid = fig["data"][GRID_CURVE]
-    assert grid["type"] == "scattergl" and grid["hoverinfo"] == "none" and grid["marker"]["opacity"] == 0
-    assert len(values(grid["x"])) >= 50 * 50  # dense enough to catch a click anywhere
-    assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
-    assert len(fig["frames"]) == 101
-    assert "x = -3.500, y = 1.000" in start_text(at)
+def controls(at) -> dict:
+    return {name: spec["value"] for name, spec in widget(at)["controls"].items()}
 
 
-def test_a_click_on_the_grid_sets_the_start(at):
-    at.session_state[CHART] = click(1.25, -2.0)
-    at.run()
+def racers(at) -> list[str]:
+    return [o["name"] for o in widget(at)["optimizers"]]
+
+
+def ends(at, label: str) -> str:
+    """Where the reference run says ``label`` ended, as the "In words" line prints it."""
+    line = next(t for t in said(at).splitlines() if t.startswith("In words:"))
+    return line.split(f"{label} ends at ")[1].split(" with")[0]
+
+
+def test_renders_the_live_race_and_the_reference_sentences(at):
     assert not at.exception
-    assert "x = 1.250, y = -2.000" in start_text(at)
-    for path in paths(at).values():
-        np.testing.assert_allclose(path[0], (1.25, -2.0))
+    data = widget(at)
+    assert data["mode"] == "surface" and racers(at) == ["sgd", "momentum", "adam"]
+    assert data["start"] == [-3.5, 1.0] and data["tree"]["variables"] == ["x", "y"]
+    assert data["asset"]["body"]["picture"].startswith("data:image/png;base64,")
+    assert controls(at)["lr"] == 0.095 and controls(at)["momentum"] == 0.7
+    text = said(at)
+    assert "**SGD + momentum** (100 steps) settled in the minimum" in text
+    assert "Adam" in text and "Lowest loss" in text
+
+
+def test_a_released_start_moves_every_racer(at):
+    release(at, "gd2", start=(1.25, -2.0), steps=1)
+    assert not at.exception
+    assert widget(at)["start"] == [1.25, -2.0]
     assert at.query_params["gd2.start"] == "1.25,-2"
+    # x²/10 + 10y², SGD at η = 0.095: x ← x(1 − 0.2η), y ← y(1 − 20η)
+    assert ends(at, "SGD") == point((1.25 * (1 - 0.2 * 0.095), -2.0 * (1 - 20 * 0.095)), 3)
 
 
-def test_a_selection_on_another_curve_is_ignored(at):
-    at.session_state[CHART] = click(1.25, -2.0, curve=GRID_CURVE + 2)
-    at.run()
-    assert "x = -3.500, y = 1.000" in start_text(at)
-
-
-def test_learning_rate_changes_the_race(at):
-    before = paths(at)
-    at.select_slider(key="gd2.lr").set_value(0.01).run()
-    after = paths(at)
+def test_a_released_learning_rate_changes_the_race(at):
+    release(at, "gd2", lr=0.01, steps=1)
     assert not at.exception
-    assert not np.allclose(before["SGD"], after["SGD"])
-    assert after["SGD"][1] == pytest.approx((-3.5 * (1 - 0.2 * 0.01), 1.0 * (1 - 20 * 0.01)))  # x²/10 + 10y²
+    assert ends(at, "SGD") == point((-3.5 * (1 - 0.2 * 0.01), 1.0 * (1 - 20 * 0.01)), 3)
 
 
 def test_more_racers_and_their_settings(at):
-    racers = at.button_group(key="gd2.opts")
-    racers.set_value([*racers.value, "rmsprop", "nesterov"]).run()
+    group = at.button_group(key="gd2.opts")
+    group.set_value([*group.value, "rmsprop", "nesterov"]).run()
     assert not at.exception
-    assert {"RMSprop", "Nesterov"} <= set(paths(at))
-    at.slider(key="gd2.alpha").set_value(0.9).run()
+    assert {"rmsprop", "nesterov"} <= set(racers(at))
+    assert {"alpha", "eps"} <= set(controls(at))
+    release(at, "gd2", alpha=0.9)
+    assert controls(at)["alpha"] == 0.9 and not at.exception
+
+
+def test_no_racer_says_so(at):
+    at.button_group(key="gd2.opts").set_value([]).run()
     assert not at.exception
+    assert "Pick at least one optimizer to race." in said(at)
 
 
 def test_typed_function_of_x_and_y(at):
@@ -90,20 +80,21 @@ def test_typed_function_of_x_and_y(at):
     assert not at.exception
     assert at.selectbox(key="gd2.fn").value == "custom"
     assert not at.error
-    np.testing.assert_allclose(paths(at)["SGD"][-1], (10 / 7, -6 / 7), atol=1e-2)  # where the gradient is zero
+    x, y = (float(v.replace("−", "-")) for v in ends(at, "SGD").strip("()").split(", "))
+    assert (x, y) == pytest.approx((10 / 7, -6 / 7), abs=1e-2)  # where the gradient is zero
 
 
 def test_bad_formula_keeps_the_last_good_surface(at):
-    good = paths(at)["SGD"]
+    good = widget(at)["tree"]
     at.text_input(key="gd2.expr").input("x^2 + 20*y^2 +").run()
     assert not at.exception
     assert "last good one: f(x, y) = x^2/10 + 10*y^2." in shown(at.error[0].value)
-    np.testing.assert_allclose(paths(at)["SGD"], good)
+    assert widget(at)["tree"] == good
 
 
 def test_divergence_is_said_in_words(at):
-    at.select_slider(key="gd2.lr").set_value(0.2).run()  # > 2/20 on the steep y direction
-    assert any("learning rate too large: diverged at step" in w.value for w in at.warning)
+    release(at, "gd2", lr=0.2)  # > 2/20 on the steep y direction
+    assert "learning rate too large: diverged at step" in said(at)
 
 
 def test_url_round_trip():
@@ -116,52 +107,43 @@ def test_url_round_trip():
     assert not at.exception
     assert at.selectbox(key="gd2.fn").value == "himmelblau"
     assert at.button_group(key="gd2.opts").value == ["adam", "rmsprop"]
-    assert "x = 0.500, y = -1.500" in start_text(at)
-    at.slider(key="gd2.steps").set_value(40).run()
+    assert widget(at)["start"] == [0.5, -1.5] and controls(at)["lr"] == 0.05
+    release(at, "gd2", steps=40)
     assert at.query_params["gd2.steps"] == "40"
     assert at.query_params["gd2.start"] == "0.5,-1.5"
     assert at.query_params["gd2.opts"] == "adam,rmsprop"
 
 
-def test_classroom_mode_makes_figure_type_bigger(at):
+def test_classroom_mode_sends_bigger_sizes_and_a_bigger_3d_font(at):
     big = app_test(PAGE)
     big.session_state["classroom"] = True
     big.run()
-    for i in range(3):
-        small, large = figure(at, i)["layout"], figure(big, i)["layout"]
-        assert large["font"]["size"] > small["font"]["size"], i
-        assert large["legend"]["font"]["size"] > small["legend"]["font"]["size"], i
+    assert widget(big)["sizes"]["font"] > widget(at)["sizes"]["font"]
+    assert figure(big)["layout"]["font"]["size"] > figure(at)["layout"]["font"]["size"]
 
 
 def test_a_link_naming_only_a_preset_opens_at_its_own_start_and_rate():
     at = app_test(PAGE)
     at.query_params["gd2.fn"] = "rosenbrock"
     at.run()
-    assert "x = -1.200, y = 1.000" in start_text(at)
-    assert at.select_slider(key="gd2.lr").value == pytest.approx(0.001)
-    assert not at.warning  # the preset's rate does not diverge
+    assert widget(at)["start"] == [-1.2, 1.0]
+    assert controls(at)["lr"] == pytest.approx(0.001)
+    assert "diverged" not in said(at)  # the preset's rate does not diverge
 
 
-def test_reset_wins_over_a_click_that_is_still_selected(at):
-    at.session_state[CHART] = click(1.25, -2.0)
-    at.run()
+def test_reset_brings_back_the_lessons_run(at):
+    release(at, "gd2", start=(1.25, -2.0), lr=0.01)
     at.button[0].click().run()  # "Reset the lesson"
-    assert "x = -3.500, y = 1.000" in start_text(at)
-    at.select_slider(key="gd2.lr").set_value(0.01).run()
-    assert "x = -3.500, y = 1.000" in start_text(at)
+    assert widget(at)["start"] == [-3.5, 1.0] and controls(at)["lr"] == 0.095
 
 
-def test_the_map_picture_follows_the_function_and_the_domain(at):
-    """The picture is cached per landscape: other controls keep it, a new function or a wider domain redraws it."""
-    def picture() -> dict:
-        return figure(at)["layout"]["images"][0]
-
-    first = picture()
-    at.select_slider(key="gd2.lr").set_value(0.01).run()
-    assert picture() == first
-    at.session_state[CHART] = click(3.9, 3.9)  # a start near the edge widens the map
-    at.run()
-    wider = picture()
-    assert wider["sizex"] > first["sizex"] and wider["source"] != first["source"]
+def test_the_map_picture_is_sent_once_per_landscape(at):
+    """Other controls keep the picture (only its id is resent); a start near the edge or a new function redraws it."""
+    first = widget(at)["asset"]
+    release(at, "gd2", lr=0.01)
+    assert widget(at)["asset"] == {"id": first["id"]}
+    release(at, "gd2", start=(3.9, 3.9))  # a start near the edge widens the map
+    wider = widget(at)["asset"]
+    assert wider["id"] != first["id"] and wider["body"]["picture"] != first["body"]["picture"]
     at.selectbox(key="gd2.fn").set_value("himmelblau").run()
-    assert picture()["source"] != wider["source"]
+    assert widget(at)["asset"]["body"]["picture"] != wider["body"]["picture"]

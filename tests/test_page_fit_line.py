@@ -1,20 +1,29 @@
-"""Fit-a-line page (AppTest): renders, learns w≈1.8 and b≈32, reacts to its controls, round-trips the URL."""
+"""Fit-a-line page (AppTest): renders, learns w≈1.8 and b≈32, follows a released control, round-trips the URL.
+
+The pictures are the live descent widget in its fit mode: these tests read what the page sends it and the
+sentences the page writes from its torch.optim reference training; the widget's training is compared with
+fitline.train in Chromium (tests/e2e/test_descent_engine_e2e.py).
+"""
 
 import re
 
+import numpy as np
 import pytest
-from apps import app_test, figure, values
+from apps import app_test, release, said, widget
+
+from explorer.fitline import celsius_data
 
 PAGE = "pages/fit_line.py"
 
 
-
-
 def learned(at) -> tuple[float, float]:
-    """The (w, b) the page prints as learned."""
-    text = next(m.value for m in at.markdown if m.value.startswith("**Learned**"))
-    w, b = re.search(r"w = \*\*([-\d.e+]+)\*\*, b = \*\*([-\d.e+]+)\*\*", text).groups()
+    """The (w, b) the page's "In words" line says the neuron learned."""
+    w, b = re.search(r"line is y = ([-\d.e]+)·x \+ ([-\d.e]+);", said(at).replace("−", "-")).groups()
     return float(w), float(b)
+
+
+def controls(at) -> dict:
+    return {name: spec["value"] for name, spec in widget(at)["controls"].items()}
 
 
 @pytest.fixture
@@ -27,34 +36,34 @@ def test_renders_and_learns_the_rule(at):
     assert at.title[0].value == "Fit a line"
     w, b = learned(at)
     assert w == pytest.approx(1.8, abs=0.1) and b == pytest.approx(32, abs=1.5)
-    fig = figure(at)
-    names = {d.get("name") for d in fig["data"]}
-    assert {"measurements", "true F = 1.8·C + 32", "neuron y = w·C + b", "path of (w, b)", "lowest loss"} <= names
-    assert len(fig["frames"]) == 61
-    path = next(d for d in fig["data"] if d.get("name") == "path of (w, b)")
-    assert values(path["x"])[0] == 0 and values(path["y"])[0] == 0  # starts from the flat line y = 0
-    assert fig["layout"]["images"][0]["xref"] == "x2"  # the loss map sits under the right subplot
+    data = widget(at)
+    c, f = celsius_data()
+    assert data["mode"] == "fit" and data["scale"] and data["true"] == [1.8, 32.0]
+    np.testing.assert_allclose(data["fit"]["x"], (c - c.mean()) / c.std())  # what the neuron sees, standardised
+    assert controls(at) == {"lr": 0.1, "steps": 60}
+    assert data["controls"]["steps"]["label"] == "Steps (each uses all the points)"
 
 
-def test_learning_rate_changes_the_training(at):
+def test_a_released_learning_rate_changes_the_training(at):
     before = learned(at)
-    at.select_slider(key="fit.lr").set_value(0.01).run()
+    release(at, "fit", lr=0.01)
     assert not at.exception
     after = learned(at)
-    assert after != before
     # standardised input: the loss is 2·|error|² in both weights, so each step shrinks the error by (1 − 2η)
     assert after == pytest.approx((before[0] * (1 - 0.98 ** 60), before[1] * (1 - 0.98 ** 60)), rel=2e-3)
 
 
-def test_raw_celsius_with_the_same_rate_diverges_and_says_why(at):
+def test_raw_celsius_with_the_same_rate_diverges_and_says_so(at):
     at.toggle(key="fit.scale").set_value(False).run()
     assert not at.exception
-    assert any("diverged at step" in w.value and "feature scaling" in w.value for w in at.warning)
+    assert not widget(at)["scale"]
+    assert "The loss blew up" in said(at) and "the loss rose from 2704" in said(at)
 
 
 def test_optimizer_choice_and_settings(at):
     at.selectbox(key="fit.opt").set_value("adam").run()
-    at.slider(key="fit.beta1").set_value(0.5).run()
+    assert set(controls(at)) == {"lr", "steps", "beta1", "beta2", "eps"}
+    release(at, "fit", beta1=0.5)
     assert not at.exception
     assert learned(at) != pytest.approx((1.834, 31.67), abs=1e-3)
 
@@ -66,35 +75,17 @@ def test_url_round_trip():
     at.query_params["fit.opt"] = "momentum"
     at.run()
     assert not at.exception
-    assert at.select_slider(key="fit.lr").value == pytest.approx(0.3)
-    assert at.slider(key="fit.steps").value == 25
+    assert controls(at)["lr"] == 0.3 and controls(at)["steps"] == 25
     assert at.selectbox(key="fit.opt").value == "momentum"
     at.toggle(key="fit.scale").set_value(False).run()
     assert at.query_params["fit.scale"] == "0"
     assert at.query_params["fit.steps"] == "25"
+    release(at, "fit", steps=40)
+    assert at.query_params["fit.steps"] == "40"
 
 
-def test_classroom_mode_makes_figure_type_bigger(at):
+def test_classroom_mode_sends_bigger_sizes(at):
     big = app_test(PAGE)
     big.session_state["classroom"] = True
     big.run()
-    for i in range(2):
-        small, large = figure(at, i)["layout"], figure(big, i)["layout"]
-        assert large["font"]["size"] > small["font"]["size"]
-        assert large["yaxis"]["tickfont"]["size"] > small["yaxis"]["tickfont"]["size"]
-
-
-def test_the_loss_map_follows_the_training_window(at):
-    """The loss picture is cached per (w, b) window: whatever the settings, it spans the right panel's axes."""
-    def picture() -> dict:
-        layout = figure(at)["layout"]
-        image, (w_lo, w_hi), (b_lo, b_hi) = layout["images"][0], layout["xaxis2"]["range"], layout["yaxis2"]["range"]
-        assert (image["x"], image["x"] + image["sizex"]) == pytest.approx((w_lo, w_hi))
-        assert (image["y"] - image["sizey"], image["y"]) == pytest.approx((b_lo, b_hi))
-        return image
-
-    first = picture()
-    at.toggle(key="fit.scale").set_value(False).run()  # raw °C diverges: a wider window, another picture
-    assert picture()["source"] != first["source"]
-    at.toggle(key="fit.scale").set_value(True).run()
-    assert picture() == first
+    assert widget(big)["sizes"]["font"] > widget(at)["sizes"]["font"]

@@ -3,8 +3,9 @@
 A move always sends a value nobody sent before where the control allows it (a slider thumb at a
 random step, a random number in a number box, another option, a click at a random point), as a
 class does: the server cannot answer it from a cache filled by earlier moves.
-A Components-v2 widget (``bidi_component``) reports nothing until it fires a trigger; the one the
-client moves is the live latent map, whose release sends ``pick`` with a point of its extent.
+A Components-v2 widget (``bidi_component``) reports nothing until it fires a trigger; the client moves
+the live latent map, whose release sends ``pick`` with a point of its extent, and the live descent widget,
+whose release sends ``release`` with every control's value, one of them (or the start) moved somewhere new.
 """
 
 from __future__ import annotations
@@ -51,9 +52,11 @@ class Widget:
         elif self.kind in OPTION_KINDS:
             self.state = self.state or WidgetState(id=self.id)
             _pick_options(self, rng)
-        elif self.kind == "bidi_component":
+        elif self.kind == "bidi_component" and _is_live_map(p):
             lo1, hi1, lo2, hi2 = json.loads(p.json)["extent"]
             self.state = trigger_state(self.id, "pick", [round(rng.uniform(lo1, hi1), 2), round(rng.uniform(lo2, hi2), 2)])
+        elif self.kind == "bidi_component":
+            self.state = trigger_state(self.id, "release", descent_release(json.loads(p.json), rng))
 
     def sent(self) -> None:
         """After the rerun that carried it: a trigger (a button's, a widget's) is not sent again."""
@@ -115,7 +118,7 @@ def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | 
     if kind == "plotly_chart":  # only a chart that takes clicks and has points to click
         actionable = len(proto.selection_mode) > 0 and _has_points(proto.spec)
     elif kind == "bidi_component":
-        actionable = _is_live_map(proto)
+        actionable = _is_live_map(proto) or _is_live_descent(proto)
     return Widget(wid, kind, fragment_id, state, proto, actionable)
 
 
@@ -128,11 +131,38 @@ def trigger_state(component_id: str, event: str, value: Any) -> WidgetState:
                        json_trigger_value=json.dumps([{"event": event, "value": value}]))
 
 
+def descent_release(data: dict, rng: random.Random) -> dict:
+    """What the live descent widget sends when a person lets go: every control's value, one of them moved
+    to a random place on its slider (or, on the map, the start dragged to a random point)."""
+    values = {name: spec["value"] for name, spec in data["controls"].items()}
+    movable = [*values, *(["start"] if data["mode"] == "surface" else [])]
+    name = rng.choice(movable)
+    if name == "start":
+        values["start"] = [round(rng.uniform(lo, hi), 3) for lo, hi in data["domain"]]
+    elif "choices" in data["controls"][name]:
+        spec = data["controls"][name]
+        values[name] = rng.choice([c for c in spec["choices"] if c != spec["value"]] or spec["choices"])
+    else:
+        lo, hi, step = data["controls"][name]["range"]
+        values[name] = lo + rng.randint(0, round((hi - lo) / step)) * step
+    if data["mode"] == "surface":
+        values.setdefault("start", data["start"])
+    return values
+
+
 def _is_live_map(proto) -> bool:
+    return "extent" in _data(proto)
+
+
+def _is_live_descent(proto) -> bool:
+    return "controls" in _data(proto) and "mode" in _data(proto)
+
+
+def _data(proto) -> dict:
     try:
-        return "extent" in json.loads(proto.json or "{}")
+        return json.loads(proto.json or "{}")
     except ValueError:
-        return False
+        return {}
 
 
 def _initial_state(kind: str, p) -> WidgetState | None:

@@ -91,8 +91,8 @@ def contour_caption(minima: tuple) -> str:
     towards = {0: "", 1: f" towards the {colour_name(MINIMUM_COLOUR)} star at the minimum"}.get(
         len(minima), f" towards the {colour_name(MINIMUM_COLOUR)} stars at the minima")
     return (f"Each coloured path is one optimizer racing from the {colour_name(START_COLOUR)} ✕{towards}, with a "
-            "diamond where it finished; the landscape is darker where it is higher (press ▶ to race them, or click "
-            "the map to start elsewhere).")
+            "dot where it is at step k; the landscape is darker where it is higher (press ▶ to race them, or drag or "
+            "click the map to start elsewhere).")
 
 
 def tangent(x: float, y: float, slope: float, half_width: float, half_height: float):

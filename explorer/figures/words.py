@@ -39,6 +39,12 @@ def walk(t: Trajectory) -> tuple[str, str]:
             f"{plural(t.steps_run, 'step')}; {_loss_went(t.losses[0], t.losses[-1])}.")
 
 
+def fit(w: Sequence[float], b: Sequence[float], losses: Sequence[float]) -> str:
+    """One sentence for the fit-a-line pictures: the line the neuron learned and how far the loss fell."""
+    return (f"After {plural(len(w) - 1, 'step')} the neuron's line is y = {num(w[-1])}·x + {num(b[-1])}; "
+            f"{_loss_went(losses[0], losses[-1])}.")
+
+
 def _loss_went(first: float, last: float) -> str:
     """The loss's change in words that match its direction."""
     verb = "fell" if last < first else "rose" if last > first else "stayed"

@@ -67,11 +67,13 @@ def link_defaults(prefix: str, presets: dict[str, Surface]) -> None:
         st.session_state.update({k: v for k, v in preset_settings(prefix, preset).items() if k not in st.query_params})
 
 
-def function_box(prefix: str, presets: dict[str, Surface], default_domain) -> Chosen:
+def function_box(prefix: str, presets: dict[str, Surface], default_domain, places=None) -> Chosen:
     """Draw the selectbox and formula box; return the function to use (never raises on bad text).
 
-    Picking a preset also moves the start and learning rate to the preset's own.
+    Picking a preset also moves the start and learning rate to the preset's own. ``places``: two containers
+    (e.g. columns of one row) for the selectbox and for the formula box and its messages; else one under the other.
     """
+    pick_place, formula_place = places or (st.container(), st.container())
     fn_key, expr_key, good_key = f"{prefix}.fn", f"{prefix}.expr", f"_{prefix}.good"
     variables = ("x",) if len(default_domain) == 1 else ("x", "y")
 
@@ -86,12 +88,12 @@ def function_box(prefix: str, presets: dict[str, Surface], default_domain) -> Ch
         if preset is None or preset.formula != st.session_state[expr_key]:
             st.session_state[fn_key] = CUSTOM
 
-    st.selectbox("Function", (*presets, CUSTOM), key=fn_key, on_change=preset_picked,
-                 format_func=lambda k: presets[k].label if k in presets else "✎ type your own")
+    pick_place.selectbox("Function", (*presets, CUSTOM), key=fn_key, on_change=preset_picked,
+                         format_func=lambda k: presets[k].label if k in presets else "✎ type your own")
     preset = presets.get(st.session_state[fn_key])
     if preset is not None:
         st.session_state[expr_key] = preset.formula  # a preset from the URL wins over a stale formula
-    text = st.text_input("f(" + ", ".join(variables) + ") =", key=expr_key, on_change=formula_typed,
+    text = formula_place.text_input("f(" + ", ".join(variables) + ") =", key=expr_key, on_change=formula_typed,
                          help="Type a formula: numbers, " + " and ".join(variables)
                               + ", + − * / ^, ( ), pi, e, sin cos tan exp log sqrt abs tanh sigmoid relu softplus.")
     fx = "f(" + ", ".join(variables) + ")"
@@ -103,13 +105,13 @@ def function_box(prefix: str, presets: dict[str, Surface], default_domain) -> Ch
         url_state.link_as(fn_key, None)
         url_state.link_as(expr_key, None)
         if not _same(spell(f.nodes), text):
-            st.caption(plain(f"Read as {fx} = {spell(f.nodes)}"))
+            formula_place.caption(plain(f"Read as {fx} = {spell(f.nodes)}"))
     except ExpressionError as err:
         good = st.session_state.get(good_key) or next(iter(presets.values())).formula
         why = str(err) if str(err).endswith((".", "?", "!")) else f"{err}."
         f = parse(good)
         typed = "" if _same(spell(f.nodes), good) else f" (typed as {good})"
-        st.error(plain(f"Can't read this formula: {why} The page still draws the last good one: "
+        formula_place.error(plain(f"Can't read this formula: {why} The page still draws the last good one: "
                        f"{fx} = {spell(f.nodes)}{typed}."), icon=":material/error:")
         preset = next((p for p in presets.values() if p.formula == good), None)
         url_state.link_as(fn_key, preset.key if preset is not None else CUSTOM)  # the link opens what is drawn

@@ -1,5 +1,7 @@
 """The shared optimizer controls of the descent pages: which optimizer(s), the learning rate, their settings.
 
+The choice of optimizer is a Streamlit control; the learning rate and the settings are controls of the
+live descent widget (explorer/ui/widgets/live_descent.py), which writes them to session state on release.
 The learning rate moves on a log scale from 1e-4 to 10 (a select slider over 1–1.5–2–3–4–5–7 per
 decade plus every preset's own rate). Each optimizer's settings are torch.optim's own keyword
 arguments and go straight through to :func:`explorer.descent.descend`.
@@ -12,6 +14,7 @@ import streamlit as st
 from explorer.descent import LABELS, OPTIMIZERS
 from explorer.surfaces import CURVES, SURFACES
 from explorer.ui.url_state import Param
+from explorer.ui.widgets import live_descent
 
 LEARNING_RATES = tuple(sorted(
     {round(m * 10.0 ** e, 12) for e in range(-4, 1) for m in (1, 1.5, 2, 3, 4, 5, 7)} | {10.0}
@@ -28,6 +31,7 @@ USES = {  # optimizer -> the settings it takes (names of the sliders below)
     "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "rmsprop": ("alpha", "eps"),
     "adagrad": ("eps",), "adam": ("beta1", "beta2", "eps"),
 }
+RANGES = live_descent.Ranges(LEARNING_RATES, EPSILONS, USES)  # what the live widget's controls may take
 
 
 def own_settings(prefix: str, hyper=()) -> dict:
@@ -47,35 +51,20 @@ def params(prefix: str, multi: bool, default=("sgd",), lr: float = 0.1, hyper=()
             Param(f"{prefix}.eps", float, 1e-8, choices=EPSILONS, label="ε")]
 
 
-def optimizer_box(prefix: str, multi: bool, main, extra) -> tuple[list[str], float, dict[str, dict]]:
-    """Optimizer choice and learning rate in ``main``, the chosen optimizers' settings in ``extra``.
+def choose(prefix: str, multi: bool) -> list[str]:
+    """The optimizer choice (a select box, or pills for a race); the live widget holds the rest of the settings."""
+    if multi:
+        # pills wrap onto new lines; a multiselect's chips are cut off in a narrow column on a projector
+        return list(st.pills("Optimizers (race)", tuple(OPTIMIZERS), selection_mode="multi",
+                             key=f"{prefix}.opts", format_func=LABELS.get, wrap=True) or [])
+    return [st.selectbox("Optimizer", tuple(OPTIMIZERS), key=f"{prefix}.opt", format_func=LABELS.get)]
 
-    Returns the optimizer names, the learning rate and each optimizer's keyword arguments.
-    """
-    with main:
-        if multi:
-            # pills wrap onto new lines; a multiselect's chips are cut off in a narrow column on a projector
-            names = st.pills("Optimizers (race)", tuple(OPTIMIZERS), selection_mode="multi",
-                             key=f"{prefix}.opts", format_func=LABELS.get, wrap=True) or []
-        else:
-            names = [st.selectbox("Optimizer", tuple(OPTIMIZERS), key=f"{prefix}.opt", format_func=LABELS.get)]
-        lr = st.select_slider("Learning rate η (log scale)", LEARNING_RATES, key=f"{prefix}.lr",
-                              format_func=lambda v: f"{v:g}",
-                              help="How far each step goes. Too small: a crawl. Too large: overshoot, then divergence.")
-    used = {u for n in names for u in USES[n]}
-    with extra:
-        if not used:
-            st.caption("Plain SGD has no settings beyond the learning rate.")
-        for key, (label, lo, hi, _, step, fmt, words) in SETTINGS.items():
-            if key in used:
-                st.slider(label, lo, hi, step=step, key=f"{prefix}.{key}", help=words, **({"format": fmt} if fmt else {}))
-        if "eps" in used:
-            st.select_slider("ε (keeps the division finite)", EPSILONS, key=f"{prefix}.eps",
-                             format_func=lambda v: f"{v:g}")
-    state = st.session_state
-    hyper = {"sgd": {}, "momentum": {"momentum": state[f"{prefix}.momentum"]},
-             "nesterov": {"momentum": state[f"{prefix}.momentum"]},
-             "rmsprop": {"alpha": state[f"{prefix}.alpha"], "eps": state[f"{prefix}.eps"]},
-             "adagrad": {"eps": state[f"{prefix}.eps"]},
-             "adam": {"betas": (state[f"{prefix}.beta1"], state[f"{prefix}.beta2"]), "eps": state[f"{prefix}.eps"]}}
-    return names, lr, {n: hyper[n] for n in names}
+
+def values(prefix: str, *names: str) -> dict:
+    """The learning rate, each setting and ``names`` from ``st.session_state["<prefix>.<name>"]``: what the widget shows."""
+    return live_descent.state_values(prefix, ("lr", *SETTINGS, "eps", *names))
+
+
+def torch_settings(names, values: dict) -> dict[str, dict]:
+    """Each optimizer's torch.optim keyword arguments from the controls' ``values``."""
+    return {n: live_descent.hyper(n, values) for n in names}

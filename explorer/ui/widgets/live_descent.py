@@ -136,10 +136,10 @@ def _asset_id(body: dict | str) -> str:
 def curve_payload(expr: Expression, domain: tuple[float, float], values: Mapping, optimizer: str, ranges: Ranges, *,
                   key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None) -> tuple[dict, dict]:
     """The data of a curve widget and its asset (the curve samples): what :func:`curve` sends."""
-    lo, hi = float(domain[0]), float(domain[1])
     x0 = float(values["x0"])
+    lo, hi = min(float(domain[0]), x0), max(float(domain[1]), x0)  # a far start widens the view: never off the chart
     step = 10.0 ** math.floor(math.log10((hi - lo) / 500))  # ≥ 500 positions across the domain
-    x_range = ranges.extra.get("x0", (min(lo, x0), max(hi, x0), step))
+    x_range = ranges.extra.get("x0", (lo, hi, step))
     data = _common("curve", key, [optimizer], values, ranges, classroom, labels, {"x0": {"range": list(x_range), "value": x0}})
     body = _curve_samples(expr.text, lo, hi)
     data |= {"tree": tree(expr), "domain": [lo, hi], "minima": [float(m[0]) for m in minima]}
