@@ -1,65 +1,82 @@
-"""Descent pages in a real browser: a click on the contour map moves the start; ▶ plays the steps."""
+"""The three descent pages in a real browser: the picture follows a dragged control, and only the release talks
+to the server.
 
-import re
+On Slope and descent, Descent on surfaces and Fit a line the learning rate is dragged with trusted mouse
+events at a mouse's 125 Hz (tests/e2e/live_descent_helpers.py): the widget must redraw ≥ 30 times a second
+with no websocket frame from the browser; letting go sends one, the page reruns and puts the value in the
+address, and the run drawn is the one real torch.optim makes from the values let go of.
+"""
 
 import pytest
-from conftest import screenshot, wait_for_app
+from live_descent_helpers import Widget, assert_same_path, reference, run
+from playwright.async_api import async_playwright
+
+from explorer.bench.server import CHROMIUM_ARGS
+from explorer.surfaces import CURVES, SURFACES
 
 pytestmark = pytest.mark.e2e
-START = re.compile(r"Start x = (-?[\d.]+), y = (-?[\d.]+)")
 
 
-def open_page(page, base_url: str, title: str) -> None:
-    """Open the app at home, then follow the sidebar link (a fresh server routes deep links late)."""
-    page.goto(base_url + "/")
-    wait_for_app(page)
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title).click()
-    page.wait_for_selector(".js-plotly-plot .nsewdrag", timeout=60_000)
-    wait_for_app(page)
+async def released(w: Widget, sent_before: int, key: str) -> int:
+    """Let go of the mouse; wait for the rerun to put ``key`` in the address; the frames the release sent."""
+    await w.mouse("mouseReleased", *w.last)
+    await w.page.wait_for_function("k => location.search.includes(k + '=')", arg=key, timeout=60_000)
+    await w.settled()
+    return len(w.sent) - sent_before
 
 
-def printed_start(page) -> tuple[float, float]:
-    x, y = START.search(page.get_by_text("Start x =").inner_text()).groups()
-    return float(x), float(y)
+async def on_page(chromium_path: str, url: str, path: str, scenario):
+    p = await async_playwright().start()
+    browser = await p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    try:
+        return await scenario(await Widget.open(browser, url, path))
+    finally:
+        await browser.close()
+        await p.stop()
 
 
-def test_click_on_an_empty_spot_of_the_contour_sets_the_start(app_server, browser_page):
-    page = browser_page
-    open_page(page, app_server, "Descent on surfaces")
-    before = printed_start(page)
-    area = page.locator(".js-plotly-plot").first.locator(".nsewdrag").first
-    area.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    box = area.bounding_box()
-    x_range, y_range = page.evaluate(
-        "() => { const l = document.querySelector('.js-plotly-plot')._fullLayout;"
-        " return [l.xaxis.range, l.yaxis.range]; }")
-    fx, fy = 0.8, 0.2  # top right of the long valley: no path there
-    px, py = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
-    page.mouse.move(px, py)
-    page.wait_for_timeout(200)
-    page.mouse.click(px, py)
-    page.wait_for_function(
-        "(old) => { const t = document.body.innerText.match(/Start x = (-?[\\d.]+), y = (-?[\\d.]+)/);"
-        " return t && (t[1] !== old[0] || t[2] !== old[1]); }",
-        arg=[f"{before[0]:.3f}", f"{before[1]:.3f}"], timeout=30_000)
-    wait_for_app(page)
-    x, y = printed_start(page)
-    want_x = x_range[0] + fx * (x_range[1] - x_range[0])
-    want_y = y_range[1] - fy * (y_range[1] - y_range[0])
-    spacing = (x_range[1] - x_range[0]) / 59  # the click snaps to the nearest point of the invisible grid
-    assert abs(x - want_x) < 2 * spacing and abs(y - want_y) < 2 * spacing, (x, y, want_x, want_y)
-    page.wait_for_function("() => location.search.includes('gd2.start=')", timeout=10_000)  # shareable
-    screenshot(page, "descent_2d_click")
+@pytest.mark.parametrize("path, mode, preset, optimizer", [
+    ("descent_1d", "curve", CURVES["bowl"], "sgd"),
+    ("descent_2d", "surface", SURFACES["elongated"], "adam"),
+    ("fit_line", "fit", None, "sgd"),
+])
+def test_dragging_the_learning_rate_redraws_30_per_second_and_only_the_release_reaches_the_server(
+        chromium_path, app_server, path, mode, preset, optimizer):
+    key = {"descent_1d": "gd1", "descent_2d": "gd2", "fit_line": "fit"}[path] + ".lr"
+
+    async def scenario(w: Widget):
+        rate, during = await w.drag(await w.thumb("lr"), [await w.thumb("lr", 0.05), await w.thumb("lr", 0.75)])
+        print(f"\n{path}: {rate:.0f} redraws/s while dragging the learning rate, {during} frames sent during the drag")
+        assert during == 0, "the browser talked to the server during the drag"
+        assert rate >= 30
+        values = await w.hook("values")
+        assert await released(w, len(w.sent), key) == 1, "letting go must send exactly one message"
+        assert (await w.hook("values"))["lr"] == values["lr"]  # the rerun did not move the control back
+        drawn = [r for r in await w.hook("runs()") if r["optimizer"] == optimizer][0]
+        assert_same_path(drawn, reference(mode, values, preset, optimizer))
+    run(lambda: on_page(chromium_path, app_server, path, scenario))
 
 
-def test_play_button_runs_the_steps_in_the_browser(app_server, browser_page):
-    page = browser_page
-    open_page(page, app_server, "Slope and descent")
-    chart = page.locator(".js-plotly-plot").first
-    chart.scroll_into_view_if_needed()
-    readout = "() => [...document.querySelectorAll('.js-plotly-plot .textpoint text')].map(t => t.textContent).join()"
-    assert "step 0:" in page.evaluate(readout)
-    chart.locator(".updatemenu-button").first.click()
-    page.wait_for_function(f"() => /step ([3-9]|[1-9][0-9]):/.test(({readout})())", timeout=10_000)
-    screenshot(page, "descent_1d_playing")
+def test_a_click_on_the_map_moves_the_start_and_the_address(chromium_path, app_server):
+    async def scenario(w: Widget):
+        x, y = await w.point(2.5, -1.0)
+        sent = len(w.sent)
+        await w.mouse("mouseMoved", x, y)
+        await w.mouse("mousePressed", x, y)
+        assert await released(w, sent, "gd2.start") == 1
+        start = (await w.hook("values"))["start"]
+        assert start == pytest.approx([2.5, -1.0], abs=0.05)
+        assert "gd2.start=" in await w.page.evaluate("() => location.search")
+    run(lambda: on_page(chromium_path, app_server, "descent_2d", scenario))
+
+
+def test_play_runs_the_steps_in_the_browser(chromium_path, app_server):
+    async def scenario(w: Widget):
+        sent = len(w.sent)
+        await w.page.locator('input[id$="-k"]').focus()
+        await w.page.keyboard.press("Home")
+        assert await w.hook("k") == 0
+        await w.page.locator("button.ld-play").click()
+        await w.page.wait_for_function("() => window.__liveDescent.k > 10", timeout=10_000)
+        assert len(w.sent) == sent
+    run(lambda: on_page(chromium_path, app_server, "descent_1d", scenario))

@@ -90,6 +90,7 @@ function createWidget(root, data, firstSend) {
     const out = el("output", "ld-value", label);
     input.type = "range";
     input.name = name;
+    input.setAttribute("aria-label", spec.label); // the name without the value, which aria-valuetext carries
     [input.min, input.max, input.step] = spec.choices ? [0, spec.choices.length - 1, 1] : spec.range;
     inputs[name] = { input, out, spec };
     values[name] = spec.value;
@@ -111,6 +112,7 @@ function createWidget(root, data, firstSend) {
   el("span", "ld-name", stepLabel).textContent = data.step_label;
   const stepOut = el("output", "ld-value", stepLabel);
   scrub.type = "range";
+  scrub.setAttribute("aria-label", data.step_label);
   scrub.min = 0;
   scrub.step = 1;
 
@@ -124,7 +126,8 @@ function createWidget(root, data, firstSend) {
     written.set(node, value);
     node[how] = value;
   };
-  const recent = []; // the last few released payloads: a rerun echoing one of them must not move the controls back
+  let lastSent = null; // the last released payload
+  let server = data; // what Python sent last
   const api = {
     redraws: 0, computes: 0, lastRunMs: 0, totalRunMs: 0, lastDrawMs: 0, releases: 0, lastRelease: null,
     get values() { return payload(); },
@@ -145,8 +148,7 @@ function createWidget(root, data, firstSend) {
   }
   function release() {
     const sent = payload();
-    recent.push(sent);
-    if (recent.length > 8) recent.shift();
+    lastSent = sent;
     api.releases += 1;
     api.lastRelease = sent;
     send("release", sent);
@@ -306,20 +308,25 @@ function createWidget(root, data, firstSend) {
     shape: shapeOf(data),
     update(next, nextSend) { // same picture, new values from Python: take only those it changed itself
       send = nextSend;
-      const echoed = (name, v) => recent.some((sent) => JSON.stringify(sent[name]) === JSON.stringify(v));
+      // the rerun of the last release carries its values back: they must not undo a move made since
+      const echoed = (name, v) => lastSent !== null && JSON.stringify(lastSent[name]) === JSON.stringify(v);
+      // Python changed a value only where it differs from what Python sent last (a re-render may repeat old data)
+      const fresh = (name, v, was) => JSON.stringify(v) !== JSON.stringify(was) && !echoed(name, v);
+      const before = server;
+      server = next;
       let changed = false;
       for (const [name, spec] of Object.entries(next.controls)) {
-        if (spec.value !== values[name] && !echoed(name, spec.value)) {
+        if (spec.value !== values[name] && fresh(name, spec.value, before.controls[name]?.value)) {
           values[name] = spec.value;
           setInput(name, spec.value);
           changed = true;
         }
       }
-      if (mode === "surface" && JSON.stringify(next.start) !== JSON.stringify(start) && !echoed("start", next.start)) {
+      if (mode === "surface" && JSON.stringify(next.start) !== JSON.stringify(start) && fresh("start", next.start, before.start)) {
         start = next.start.slice();
         changed = true;
       }
-      if (mode === "curve" && next.k !== k && !echoed("k", next.k)) {
+      if (mode === "curve" && next.k !== k && fresh("k", next.k, before.k)) {
         k = next.k;
         changed = true;
       }

@@ -75,9 +75,15 @@ class Ranges:
 
 def hyper(optimizer: str, values: Mapping) -> dict:
     """The torch.optim keyword arguments the controls' ``values`` give ``optimizer`` (as optimizer_box does)."""
-    return {"sgd": {}, "momentum": {"momentum": values["momentum"]}, "nesterov": {"momentum": values["momentum"]},
-            "rmsprop": {"alpha": values["alpha"], "eps": values["eps"]}, "adagrad": {"eps": values["eps"]},
-            "adam": {"betas": (values["beta1"], values["beta2"]), "eps": values["eps"]}}[optimizer]
+    if optimizer in ("momentum", "nesterov"):
+        return {"momentum": values["momentum"]}
+    if optimizer == "rmsprop":
+        return {"alpha": values["alpha"], "eps": values["eps"]}
+    if optimizer == "adagrad":
+        return {"eps": values["eps"]}
+    if optimizer == "adam":
+        return {"betas": (values["beta1"], values["beta2"]), "eps": values["eps"]}
+    return {}  # sgd: only what it needs is read, so ``values`` may hold only the controls shown
 
 
 def state_values(prefix: str, names: Sequence[str]) -> dict:
