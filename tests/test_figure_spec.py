@@ -10,12 +10,10 @@ from _plotly_utils.utils import to_typed_array_spec
 from explorer import softmax as sm
 from explorer.descent import descend
 from explorer.expressions import parse
-from explorer.figures.descent import contour_figure, curve_figure, loss_figure, surface_figure
-from explorer.figures.fit import fit_figure
+from explorer.figures.descent import surface_figure
 from explorer.figures.softmax import gradient_bars, logits_and_probabilities
 from explorer.figures.spec import typed
 from explorer.figures.tape import graph_figure
-from explorer.fitline import celsius_data, train
 from explorer.surfaces import grid
 from explorer.tape import record
 
@@ -37,17 +35,11 @@ def test_typed_writes_what_plotly_writes(array):
 
 
 def figures(classroom: bool) -> list:
-    """One of every descent figure, from real runs."""
-    curve = descend(parse("x^2"), (2.5,), "momentum", 0.1, 150, momentum=0.9)
-    xs, ys = grid(parse("x^2"), ((-3.0, 3.0),), n=400)
+    """The descent figure Python draws (the rest are the live widget's), from real runs."""
     surface = parse("x^2 + 3*y^2")
     runs = {name: descend(surface, (-2.0, 1.0), name, 0.05, 40) for name in ("sgd", "adam")}
     gx, gy, gz = grid(surface, ((-3.0, 3.0), (-3.0, 3.0)), n=60)
-    c, f = celsius_data()
-    fit = train(c, f, "sgd", 0.1, 30, scale=True)
-    return [curve_figure(xs, ys, curve, 7, classroom, minima=((0.0,),)),
-            contour_figure(gx, gy, gz, runs, (-2.0, 1.0), classroom, minima=((0.0, 0.0),)),
-            surface_figure(gx, gy, gz, runs, classroom), loss_figure(runs, classroom), fit_figure(c, f, fit, classroom)]
+    return [surface_figure(gx, gy, gz, runs, classroom)]
 
 
 def tape_softmax_figures(classroom: bool) -> list:

@@ -172,5 +172,27 @@ def test_every_control_at_its_extremes_leaves_only_true_sentences(page):
                 label = at.button[button].label
                 at.button[button].click().run()
                 bad += [f"button {label!r}: {p}" for p in problems(at)]
+    bad += widget_extremes(page)
     assert len(fed) >= 3, fed
     assert not bad, "\n".join(bad[:30])
+
+
+OPTIMIZER_KEYS = {"pages/descent_1d.py": "gd1.opt", "pages/descent_2d.py": "gd2.opts", "pages/fit_line.py": "fit.opt"}
+
+
+def widget_extremes(page: str) -> list[str]:
+    """The live descent widget's controls at their ends, under every optimizer: what its release would write."""
+    if page not in OPTIMIZER_KEYS:
+        return []
+    key, bad = OPTIMIZER_KEYS[page], []
+    choices = [list(OPTIMIZERS)] if key.endswith("opts") else list(OPTIMIZERS)
+    for optimizer in choices:
+        state = {key: optimizer}
+        data = json.loads(start(page, state).get("bidi_component")[0].proto.json)
+        prefix = data["target"].rsplit(".", 1)[0]
+        for name, spec in data["controls"].items():
+            ends = (spec["choices"][0], spec["choices"][-1]) if "choices" in spec else spec["range"][:2]
+            for value in ends:
+                at = start(page, state | {f"{prefix}.{name}": value})
+                bad += [f"{optimizer} {name}={value!r}: {p}" for p in problems(at)]
+    return bad

@@ -33,7 +33,7 @@ from explorer.descent import BOUND, OPTIMIZERS
 from explorer.expression_json import tree
 from explorer.expressions import Expression, parse
 from explorer.figures.descent import LABELS as OPTIMIZER_LABELS
-from explorer.figures.descent import colour
+from explorer.figures.descent import MINIMUM_COLOUR, START_COLOUR, colour
 from explorer.figures.style import PALETTE, sizes
 from explorer.fitline import TRUE_B, TRUE_W, Scaling, exact_fit
 from explorer.surfaces import grid
@@ -55,7 +55,7 @@ LABELS = {  # the controls' labels (the page's own words); pass ``labels=`` to c
     "momentum": "Momentum μ", "alpha": "RMSprop α", "beta1": "Adam β₁", "beta2": "Adam β₂",
     "eps": "ε (keeps the division finite)",
 }
-SAMPLES = 2000  # curve samples over the domain and two widths each side (view_range's reach)
+SAMPLES = 2000  # curve samples over the domain and two widths each side (live_descent_modes.js viewRange's reach)
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _common(mode: str, key: str, optimizers: Sequence[str], values: Mapping, ran
         raise ValueError(f"unknown optimizer(s) {unknown}")
     return {
         "mode": mode, "target": key, "classroom": bool(classroom), "sizes": dict(sizes(classroom)),
-        "palette": list(PALETTE), "bound": BOUND,
+        "palette": list(PALETTE), "bound": BOUND, "marks": {"start": START_COLOUR, "minimum": MINIMUM_COLOUR},
         "optimizers": [{"name": o, "label": OPTIMIZER_LABELS[o], "colour": colour(o), "words": IN_WORDS[o]} for o in optimizers],
         "controls": _controls(values, optimizers, ranges, labels or {}, extra),
         "k": int(values.get("k", -1)),  # -1: the last step

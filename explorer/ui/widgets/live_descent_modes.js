@@ -3,12 +3,12 @@
 // live_descent.py joins this file with descent_engine.js, live_descent_draw.js, live_descent_text.js
 // and live_descent.js (the widget: controls, events, mount).
 
-function viewRange([lo, hi], xs, reach = 2) { // figures/descent.py's view_range
+function viewRange([lo, hi], xs, reach = 2) { // the domain widened to take in the walk, to the curve samples' reach
   const width = hi - lo, lo2 = Math.min(lo, ...xs), hi2 = Math.max(hi, ...xs), pad = 0.05 * (hi2 - lo2);
   return [Math.max(lo2 - pad, lo - reach * width), Math.min(hi2 + pad, hi + reach * width)];
 }
 
-function wbWindow(w, b, best) { // figures/fit.py's wb_window
+function wbWindow(w, b, best) { // the (w, b) window of the loss map: the path and the best fit, with a margin
   return [[w, best[0], 4], [b, best[1], 80]].map(([values, centre, reach]) => {
     const lo = Math.min(centre, ...values), hi = Math.max(centre, ...values), pad = 0.12 * (hi - lo) + 0.05 * reach;
     return [Math.max(lo - pad, centre - reach), Math.min(hi + pad, centre + reach)];
@@ -35,7 +35,7 @@ function drawCurve(g, v) {
   if (!run.error) {
     polyline(g, plot, xs, losses, P[1], S.line * 0.6);
     dots(g, plot, xs, losses, P[1], S.marker * 0.35, Math.max(1, Math.ceil(xs.length / 120)));
-    marker(g, px(plot, xs[0]), py(plot, losses[0]), "cross", S.marker * 0.9, "#000", "#fff", 1.5);
+    marker(g, px(plot, xs[0]), py(plot, losses[0]), "cross", S.marker * 0.9, data.marks.start, "#fff", 1.5);
     const at = Math.min(k, xs.length - 1), slope = run.grads[at][0];
     const halfW = 0.2 * (plot.x[1] - plot.x[0]), halfH = 0.3 * span;
     const dx = Math.abs(slope) * halfW <= halfH ? halfW : halfH / Math.abs(slope);
@@ -65,13 +65,13 @@ function drawSurface(g, v) {
     polyline(g, plot, xs, ys, r.colour, S.line);
     dots(g, plot, xs, ys, r.colour, S.marker * 0.32, Math.max(1, Math.ceil(xs.length / 150)));
   }
-  for (const m of data.minima) marker(g, px(plot, m[0]), py(plot, m[1]), "star", S.marker * 1.4, "#FFFFFF", "#000", 1.5);
+  for (const m of data.minima) marker(g, px(plot, m[0]), py(plot, m[1]), "star", S.marker * 1.4, data.marks.minimum, "#000", 1.5);
   for (const r of runs) {
     if (r.run.error) continue;
     const p = r.run.points[Math.min(k, r.run.points.length - 1)];
     marker(g, px(plot, p[0]), py(plot, p[1]), "circle", S.marker, r.colour, "#fff", 2);
   }
-  marker(g, px(plot, start[0]), py(plot, start[1]), "cross", S.marker * 1.1, "#000", "#fff", 2);
+  marker(g, px(plot, start[0]), py(plot, start[1]), "cross", S.marker * 1.1, data.marks.start, "#fff", 2);
   g.restore();
   drawLossChart(g, boxes.loss, runs.filter((r) => !r.run.error).map((r) => ({ losses: r.run.losses, colour: r.colour })), k, look);
 }
@@ -103,7 +103,7 @@ function drawFit(g, v) {
     clipTo(g, right);
     polyline(g, right, run.w, run.b, P[1], S.line * 0.8);
     dots(g, right, run.w, run.b, P[1], S.marker * 0.3, Math.max(1, Math.ceil(run.w.length / 150)));
-    marker(g, px(right, data.best[0]), py(right, data.best[1]), "star", S.marker * 1.4, "#FFFFFF", "#000", 1.5);
+    marker(g, px(right, data.best[0]), py(right, data.best[1]), "star", S.marker * 1.4, data.marks.minimum, "#000", 1.5);
     const at = Math.min(k, run.w.length - 1);
     marker(g, px(right, run.w[at]), py(right, run.b[at]), "circle", S.marker, P[5], "#fff", 2);
     g.restore();
