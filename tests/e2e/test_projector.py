@@ -28,6 +28,7 @@ PROBLEMS_JS = """
   const name = (el) => `${el.getAttribute('data-testid')} "${(el.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 50)}"`;
   const shown = [...document.querySelectorAll(controls)].filter((el) => {
     const r = el.getBoundingClientRect();  // checkVisibility: not hidden, e.g. inside a closed expander
+    if (el.closest('[data-testid="stSidebar"][data-collapsed="true"]')) return false;  // folded away: its arrow opens it
     return r.width > 0 && r.height > 0 && el.checkVisibility({visibilityProperty: true, opacityProperty: true});
   });
   const out = [];

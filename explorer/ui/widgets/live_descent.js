@@ -126,7 +126,7 @@ function createWidget(root, data, firstSend) {
     written.set(node, value);
     node[how] = value;
   };
-  let lastSent = null; // the last released payload
+  const recent = []; // releases whose rerun has not come back yet (the oldest first)
   let server = data; // what Python sent last
   const api = {
     redraws: 0, computes: 0, lastRunMs: 0, totalRunMs: 0, lastDrawMs: 0, releases: 0, lastRelease: null,
@@ -148,7 +148,8 @@ function createWidget(root, data, firstSend) {
   }
   function release() {
     const sent = payload();
-    lastSent = sent;
+    recent.push(sent);
+    if (recent.length > 16) recent.shift();
     api.releases += 1;
     api.lastRelease = sent;
     send("release", sent);
@@ -308,8 +309,12 @@ function createWidget(root, data, firstSend) {
     shape: shapeOf(data),
     update(next, nextSend) { // same picture, new values from Python: take only those it changed itself
       send = nextSend;
-      // the rerun of the last release carries its values back: they must not undo a move made since
-      const echoed = (name, v) => lastSent !== null && JSON.stringify(lastSent[name]) === JSON.stringify(v);
+      // a release's rerun carries its values back: they must not undo a move made since
+      const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+      const echoed = (name, v) => recent.some((sent) => same(sent[name], v));
+      const told = { ...Object.fromEntries(Object.entries(next.controls).map(([n, spec]) => [n, spec.value])),
+        ...(mode === "surface" ? { start: next.start } : {}), ...(mode === "curve" ? { k: next.k } : {}) };
+      const back = recent.findIndex((sent) => Object.keys(sent).every((n) => !(n in told) || same(sent[n], told[n])));
       // Python changed a value only where it differs from what Python sent last (a re-render may repeat old data)
       const fresh = (name, v, was) => JSON.stringify(v) !== JSON.stringify(was) && !echoed(name, v);
       const before = server;
@@ -330,6 +335,7 @@ function createWidget(root, data, firstSend) {
         k = next.k;
         changed = true;
       }
+      if (back >= 0) recent.splice(0, back + 1); // that release and the older ones are answered
       if (changed) recompute();
     },
     focused() { const a = root.activeElement; return a && a.name ? a.name : a === canvas ? "canvas" : null; },
