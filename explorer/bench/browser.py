@@ -149,3 +149,45 @@ def live_map_rate(sweep_s: float = 2.0) -> tuple[float, float]:
     if n <= 0:
         raise RuntimeError("no decodes during the sweep")
     return n / elapsed, (after[1] - before[1]) / n
+
+
+# drives the live descent widget's learning-rate slider as a drag does: one `input` event per animation frame
+# (the display's rate), no `change` (the release); counts redraws, and the widget's own ms per run and draw
+DESCENT_DRAG_JS = """(seconds) => new Promise((done) => {
+  const hosts = [...document.querySelectorAll('*')].filter((e) => e.shadowRoot);
+  const input = hosts.map((h) => h.shadowRoot.querySelector('input[name="lr"]')).find(Boolean)
+    || document.querySelector('input[name="lr"]');
+  const api = window.__liveDescent, r0 = api.redraws, c0 = api.computes, ms0 = api.totalRunMs;
+  let t0 = null, i = 0, draw = 0;
+  const tick = (t) => {
+    if (t0 === null) t0 = t;
+    if (t - t0 >= seconds * 1000) {
+      return done({rate: (api.redraws - r0) / ((t - t0) / 1000), run_ms: (api.totalRunMs - ms0) / (api.computes - c0),
+                   draw_ms: draw / Math.max(1, i)});
+    }
+    i += 1;
+    input.value = String(Math.round((0.5 + 0.45 * Math.sin(i / 9)) * Number(input.max)));
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    draw += api.lastDrawMs;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+def live_descent_rate(path: str, seconds: float = 3.0) -> dict:
+    """The live descent widget on page ``path`` while its learning rate is dragged: redraws per second, ms per
+    run of the optimizers and per redraw, and the websocket frames the browser sent meanwhile (should be 0)."""
+    with chromium() as b, streamlit_server() as server:
+        page = b.new_context(viewport=VIEWPORT).new_page()
+        sent = []
+        page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.monotonic())))
+        page.goto(f"{server.url}/{path}")
+        page.wait_for_function("() => window.__liveDescent && window.__liveDescent.redraws > 0", timeout=300_000)
+        _settle(page)
+        before = len(sent)
+        result = page.evaluate(DESCENT_DRAG_JS, seconds)
+        page.wait_for_timeout(300)
+        result["sent"] = len(sent) - before
+        page.context.close()
+    return result

@@ -109,6 +109,15 @@ def browser_figures(log) -> list[Figure]:
             return c["map_ms"] / c["floor_ms"], "goal ≤ 2×; both in the same run and Chromium"
         return c[f"{what}_ms"], f"median of {c[f'{what}_clicks']} clicks"
 
+    DRAGGED = (("descent_1d", "Slope and descent"), ("descent_2d", "Descent on surfaces"), ("fit_line", "Fit a line"))
+
+    def drag(path: str):
+        d = bb.live_descent_rate(path)
+        if d["sent"]:
+            raise RuntimeError(f"the browser sent {d['sent']} websocket frames during the drag")
+        return d["rate"], (f"{d['run_ms']:.2f} ms per run of the optimizers, {d['draw_ms']:.2f} ms per redraw; "
+                           "one input event per animation frame, 0 frames to the server")
+
     def live(i: int):
         return once("live", bb.live_map_rate)[i], "2 s mouse sweep over the latent page's map"
 
@@ -123,7 +132,9 @@ def browser_figures(log) -> list[Figure]:
         measure("browser", "click on a chart → new image (floor-click page)", "ms", lambda: click("floor"), log),
         measure("browser", "click → image, live map / floor", "×", lambda: click("ratio"), log),
         measure("browser", "live map: decodes per second", "/s", lambda: live(0), log),
-        measure("browser", "live map: ms per decode", "ms", lambda: live(1), log)]
+        measure("browser", "live map: ms per decode", "ms", lambda: live(1), log),
+        *(measure("browser", f"live descent, {title}: redraws per second while η is dragged", "/s",
+                  lambda path=path: drag(path), log) for path, title in DRAGGED)]
 
 
 def training_figures(retrain: bool, log) -> list[Figure]:
