@@ -61,9 +61,7 @@ def digit_section() -> None:
             "the button puts its ten logits on the sliders and its label as the true class.")
 
 
-with st.expander("Load the logits of a real digit classifier"):
-    digit_section()
-
+figure = st.container()  # the bars first, right above the sliders that move them: in a projector's first screen
 top = st.columns([3, 1], gap="medium")
 top[0].slider("Temperature T", 0.1, 5.0, step=0.1, key="softmax.T",
               help="Softmax of logits / T: a small T sharpens the probabilities, a large T flattens them.")
@@ -79,13 +77,16 @@ T, true = st.session_state["softmax.T"], st.session_state["softmax.true"]
 probs = sm.softmax(logits, T)  # (10,)
 loss = float(sm.cross_entropy(logits, true, T))
 grad = sm.cross_entropy_grad(logits, true, T)  # (10,)
-height = 400 if big else 330
+height = 360 if big else 330
 
-st.plotly_chart(logits_and_probabilities(logits.tolist(), probs.tolist(), T, big, true, height),
-                key="softmax.probs_chart", config={"displayModeBar": False})
-describe("softmax.probs_chart", *words.softmax_bars(logits.tolist(), probs.tolist(), T, true))
-caption(f"The same ten classes before and after softmax: any logits in, probabilities out "
-        f"(positive, adding up to 1); the outlined bar is the true class {true}.")
+with figure:
+    st.plotly_chart(logits_and_probabilities(logits.tolist(), probs.tolist(), T, big, true, height),
+                    key="softmax.probs_chart", config={"displayModeBar": False})
+    describe("softmax.probs_chart", *words.softmax_bars(logits.tolist(), probs.tolist(), T, true))
+    caption(f"The same ten classes before and after softmax: any logits in, probabilities out "
+            f"(positive, adding up to 1); the outlined bar is the true class {true}. Drag the sliders below.")
+with st.expander("Load the logits of a real digit classifier"):
+    digit_section()
 
 loss_col, p_col, text = st.columns([1, 1, 3], gap="medium")
 loss_col.metric("CE loss", f"{loss:.3f}", help="Cross-entropy: −log p(true class)")

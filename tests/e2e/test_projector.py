@@ -17,6 +17,7 @@ from explorer.ui.theme import CLASSROOM_ROOT_PX
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1280, 720
+FIRST_SCREEN_PX = 250  # at least this much of a page's first figure shows before any scrolling
 CONTROLS = ", ".join(f'[data-testid="{t}"]' for t in (
     "stWidgetLabel", "stSlider", "stSelectbox", "stMultiSelect", "stNumberInput", "stTextInput",
     "stTextArea", "stButton", "stDownloadButton", "stRadio", "stCheckbox", "stToggle", "stPills",
@@ -103,6 +104,10 @@ def test_page_fits_a_projector(app_server, browser_page, info):
     title = "Explorer" if info is PAGES[0] else info.title  # the home page is titled by the app
     assert page.get_by_role("heading", name=title).count(), f"{title} did not open"
     assert problems == [], f"{info.title} at {WIDTH}×{HEIGHT}, classroom mode:\n" + "\n".join(problems)
+    if stem(info) not in ("home", "lessons"):  # a page with a figure shows it in the first screen
+        figure = page.locator('[data-testid="stPlotlyChart"], [data-testid="stImage"], canvas').first
+        top = figure.bounding_box()["y"]
+        assert top < HEIGHT - FIRST_SCREEN_PX, f"{info.title}: the first figure starts at {top:.0f} px of {HEIGHT}"
 
 
 def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser_page):

@@ -55,6 +55,7 @@ def new_noise() -> None:
 
 def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
     """Noise the digit, clean it with the network and the best filter, and compare them."""
+    pictures = st.container()  # the digits above their controls: in a projector's first screen
     kind_col, level_col, seed_col = st.columns([1.2, 2, 1.2])
     kind = kind_col.radio("Noise", NOISES, key="restore.kind", format_func=KIND_LABELS.get)
     level = level_col.slider(LEVEL_NAMES[kind], 0.0, 1.0, step=0.05, key="restore.noise")
@@ -67,11 +68,12 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
         return
     r = denoise(denoiser, clean, kind, level, best_filter_for(kind, level), seed)
     alts = words.denoise_images(r, name, f"{KIND_LABELS[kind]} noise at {level:.2f}")
-    image_row(list(zip((f"clean: {name}", "noisy", "network's output", "error map"),
-                       (r.clean[0, 0], r.noisy[0, 0], r.denoised[0, 0], error_map(r.error.numpy())), alts)),
-              classroom)
-    caption("The network was trained to turn noisy digits back into clean ones; the error map shows "
-            "|output − clean| per pixel: black is exact, yellow a full step (0 ↔ 1) off.")
+    with pictures:
+        image_row(list(zip((f"clean: {name}", "noisy", "network's output", "error map"),
+                           (r.clean[0, 0], r.noisy[0, 0], r.denoised[0, 0], error_map(r.error.numpy())), alts)),
+                  classroom)
+        caption("The network was trained to turn noisy digits back into clean ones; the error map shows "
+                "|output − clean| per pixel: black is exact, yellow a full step (0 ↔ 1) off.")
     noisy_col, net_col, filter_col = st.columns(3)
     psnr_metric(noisy_col, "PSNR of the noisy input", r.psnr_noisy)
     psnr_metric(net_col, "PSNR of the network", r.psnr_denoised, r.psnr_noisy)

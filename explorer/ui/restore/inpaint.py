@@ -43,6 +43,7 @@ def _shape_sliders(shape: str) -> dict:
 
 def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
     """Hide part of the digit, fill it with the network and with mean-fill, and score both over the hole."""
+    pictures = st.container()  # the digits above their controls: in a projector's first screen
     shape_col, control_col = st.columns([1, 2])
     shape = shape_col.selectbox("Mask", SHAPES, key="restore.mask")
     with control_col:
@@ -57,11 +58,12 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
     if inpainter is None:  # load_model has said why
         return
     r = inpaint(inpainter, clean, mask)
-    image_row(list(zip(("with the hole (blue)", "network's fill", "mean-fill", f"truth: {name}"),
-                       (hole_overlay(r.masked[0, 0].numpy(), r.mask[0, 0].numpy()), r.inpainted[0, 0],
-                        r.filled[0, 0], r.truth[0, 0]), words.inpaint_images(r, name))), classroom)
-    caption("The network sees only the pixels outside the blue hole and draws the rest from the "
-            "digits it was trained on; mean-fill paints the whole hole with the average of the visible pixels.")
+    with pictures:
+        image_row(list(zip(("with the hole (blue)", "network's fill", "mean-fill", f"truth: {name}"),
+                           (hole_overlay(r.masked[0, 0].numpy(), r.mask[0, 0].numpy()), r.inpainted[0, 0],
+                            r.filled[0, 0], r.truth[0, 0]), words.inpaint_images(r, name))), classroom)
+        caption("The network sees only the pixels outside the blue hole and draws the rest from the "
+                "digits it was trained on; mean-fill paints the whole hole with the average of the visible pixels.")
     count_col, net_col, fill_col = st.columns(3)
     count_col.metric("Hidden pixels", f"{r.missing} of 784")
     net_col.metric("Hole MSE: network", fmt_mse(r.mse_inpainted))
