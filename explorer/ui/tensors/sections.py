@@ -69,6 +69,7 @@ def chosen_kernel(ctx: Ctx, choice: str) -> tuple[Tensor, float] | None:
 
 def tensors(ctx: Ctx) -> None:
     """A batch of digits as a 4-D tensor, and the same number reached through 3-, 2- and 1-D slices of it."""
+    pictures = st.container()  # the digit above the sliders that pick in it: in a projector's first screen
     cols = st.columns(3)
     n = cols[0].slider("Batch element n", 0, K.BATCH - 1, key="tensors.n", help="Which digit of the batch x.")
     row = cols[1].slider("Row", 0, K.SIZE - 1, key="tensors.row", help="Which row of that digit (0 is the top).")
@@ -78,7 +79,8 @@ def tensors(ctx: Ctx) -> None:
     views = K.views(x, n, row, col)
     picked = views[0]
     # side by side on a laptop; stacked in classroom mode, where the crop's numbers need the full width
-    left, right = (st.container(), st.container()) if ctx.big else st.columns(2, gap="medium")
+    with pictures:
+        left, right = (st.container(), st.container()) if ctx.big else st.columns(2, gap="medium")
     with left:
         chart(figs.digit_and_crop(x[n, 0], row, col, "digit", ctx.big), "tensors.digit_chart")
         caption(f"2-D: digit = x[{n}, 0] is 28 rows of 28 numbers (0 white, 1 black); the orange square is "
