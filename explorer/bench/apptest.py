@@ -9,8 +9,7 @@ from collections.abc import Callable
 from explorer import ROOT
 
 # the control a person moves most on each page; other pages use their first slider (or other control)
-PREFERRED = {"pages/restore.py": "restore.noise", "pages/descent_1d.py": "gd1.lr",
-             "pages/descent_2d.py": "gd2.lr", "pages/fit_line.py": "fit.lr"}
+PREFERRED = {"pages/restore.py": "restore.noise"}
 KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "toggle", "checkbox")
 
 
@@ -118,3 +117,21 @@ def with_trigger(at, key: str, event: str, value):
 def latent_pick(at, i: int):
     """pick on the live map (its 'pick' trigger: a click, drag or z₁/z₂ release)"""
     return with_trigger(at, "latent.map", "pick", ((-1.0, 0.5), (1.2, -0.8))[i % 2])
+
+
+def live_descent_release(key: str) -> Callable:
+    """An action for :func:`rerun_median_ms`: the live descent widget ``key`` let go of with one control moved to a
+    value nobody sent before (as a class does; explorer.bench.loadtest_widgets.descent_release)."""
+    import json
+    import random
+
+    from explorer.bench.loadtest_widgets import descent_release
+
+    def act(at, i: int):
+        found = [e for e in at.get("bidi_component") if getattr(e, "key", None) == key]
+        if not found:
+            raise LookupError(f"no component with key {key!r} on the page")
+        return with_trigger(at, key, "release", descent_release(json.loads(found[0].proto.json), random.Random(i)))
+
+    act.__doc__ = f"release of the live descent widget {key!r} (one control moved to a fresh value)"
+    return act

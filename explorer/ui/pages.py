@@ -16,9 +16,9 @@ class PageInfo:
 PAGES = (
     PageInfo("pages/home.py", "Home", ":material/home:", "What Explorer is, and where to start."),
     PageInfo("pages/descent_1d.py", "Slope and descent", ":material/trending_down:",
-             "The derivative is the slope: watch gradient descent walk downhill on a curve."),
+             "The derivative is the slope: drag the learning rate and watch gradient descent walk downhill."),
     PageInfo("pages/descent_2d.py", "Descent on surfaces", ":material/terrain:",
-             "Race real torch.optim optimizers across a 2-D landscape; click to choose the start."),
+             "Race torch.optim's optimizers across a 2-D landscape; drag the start and the racers follow."),
     PageInfo("pages/fit_line.py", "Fit a line", ":material/show_chart:",
              "Learn Celsius → Fahrenheit with one neuron, y = w·x + b, and watch the loss fall."),
     PageInfo("pages/gradient_tape.py", "Gradient tape", ":material/account_tree:",
