@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from torch import Tensor, nn
 
 from explorer import metrics, train
-from explorer.nets import VAE, Autoencoder, Classifier, Restorer
+from explorer.nets import VAE, Autoencoder, Classifier, Denoiser, Inpainter, Restorer
 
 Progress = train.Progress
 
@@ -59,11 +59,11 @@ def _rec(model, x, _y):
 
 
 def _denoising(model, x, _y):
-    return metrics.denoising(model, x)
+    return metrics.denoising(Denoiser(model), x)  # the page's view of the restorer: noisy -> clean
 
 
 def _inpainting(model, x, _y):
-    return metrics.inpainting(model, x)
+    return metrics.inpainting(Inpainter(model), x)  # the page's view: (masked, mask) -> filled
 
 
 def _acc(model, x, y):
