@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from explorer import latent
-from explorer.ui import url_state
+from explorer.ui import model_card, url_state
 from explorer.ui.latent import sections, state
 from explorer.ui.latent.menu import MENU, follows_z
 from explorer.ui.models import load_model
@@ -47,6 +47,7 @@ def explore(ctx: sections.Ctx, section: str) -> None:
 
 # a move of z reruns only the map, unless the section below draws z too
 (explore if follows_z(section) else st.fragment(explore))(ctx, section)
+model_card.show("vae", state.DATASET)
 st.segmented_control("Explore", tuple(MENU), key="latent.section", required=True, label_visibility="collapsed")
 MENU[section].show(ctx)
 url_state.publish(PARAMS)  # a section may have changed its own controls

@@ -7,7 +7,7 @@ from explorer import softmax as sm
 from explorer.data import digits
 from explorer.figures import words
 from explorer.figures.softmax import gradient_bars, logits_and_probabilities
-from explorer.ui import url_state
+from explorer.ui import model_card, url_state
 from explorer.ui.describe import describe
 from explorer.ui.models import load_model
 from explorer.ui.state_tables import LOGIT_LIMIT as LIMIT
@@ -59,6 +59,7 @@ def digit_section() -> None:
     pick.button("Use this digit's logits", on_click=load_digit_logits, args=(digit_logits, label))
     caption("A small conv net trained on the other 4,000 digits scores this held-out digit; "
             "the button puts its ten logits on the sliders and its label as the true class.")
+    model_card.show("classifier")
 
 
 figure = st.container()  # the bars first, right above the sliders that move them: in a projector's first screen

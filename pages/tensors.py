@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.ui import url_state
+from explorer.ui import model_card, url_state
 from explorer.ui.models import load_model
 from explorer.ui.state_tables import TABLES
 from explorer.ui.tensors import own_kernel, sections
@@ -26,6 +26,7 @@ index = pick.number_input("Test digit (0–999)", 0, 999, step=1, key="tensors.d
 net = load_model("classifier")  # None (with a message) when unavailable: the sections that need it say so
 ctx = sections.context(index, net, big)
 about.markdown(f"Test digit **{index}** is a **{ctx.label}**: the classifier never saw it in training.")
+model_card.show("classifier")
 
 # stateful tabs run only the open one, so a control reruns one section's work
 tabs = st.tabs(list(TABS), key="tensors.tab", on_change="rerun")

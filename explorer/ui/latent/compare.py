@@ -9,6 +9,7 @@ from torch import nn
 from explorer import latent
 from explorer.data import class_example, digits
 from explorer.figures import latent as figs
+from explorer.ui import model_card
 from explorer.ui.latent import state
 from explorer.ui.latent.sections import STATIC, Ctx, strip
 from explorer.ui.models import load_model
@@ -46,6 +47,7 @@ def ae_vs_vae(ctx: Ctx) -> None:
     caption("Pick a point on the big map above: the star moves on both maps and each decoder draws the same two "
             "numbers — which mean something different to each; away from the AE's codes its drawing is "
             "often a smudge.")
+    model_card.show("ae", state.DATASET)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -77,3 +79,5 @@ def more_latents(ctx: Ctx) -> None:
     caption("Top: real test digits. Below: what comes back through 2, 8 and 16 numbers — more latent "
             "variables can keep more detail; the error beside each row (mean squared, per pixel) says how "
             "close each one came.")
+    for name, _ in SIZES[1:]:
+        model_card.show(name, state.DATASET)

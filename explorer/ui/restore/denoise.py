@@ -17,7 +17,7 @@ from explorer.restoration import (
     psnr_curve,
     tuning_digits,
 )
-from explorer.ui import url_state
+from explorer.ui import model_card, url_state
 from explorer.ui.describe import describe
 from explorer.ui.models import load_model
 from explorer.ui.restore.view import image_row, psnr_metric
@@ -81,6 +81,7 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
     caption(f"PSNR = 10·log₁₀(1 / mean squared error) against the clean digit: higher is closer, +3 dB halves "
             f"the error. The filter is {r.filter_name}, the best Gaussian blur or median filter for this "
             "noise on training digits.")
+    model_card.show("denoiser")
 
     curve = test_split_curve(kind, id(denoiser), denoiser)
     st.plotly_chart(psnr_curve_figure(curve, level, classroom), key="restore.curve")

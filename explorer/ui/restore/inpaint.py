@@ -9,6 +9,7 @@ from torch import Tensor
 from explorer.figures import words
 from explorer.figures.restore import hole_overlay
 from explorer.restoration import inpaint, make_mask
+from explorer.ui import model_card
 from explorer.ui.canvas import draw_mask, instructions
 from explorer.ui.models import load_model
 from explorer.ui.restore.choices import DRAWN, SHAPES, SIDES
@@ -72,3 +73,4 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
         st.info("The mask hides nothing yet: there is no hole to fill.")
     caption("Mean squared error over the hidden pixels only (0 = perfect, 1 = every pixel fully wrong); "
             "lower is better.")
+    model_card.show("inpainter")
