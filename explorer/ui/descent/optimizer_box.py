@@ -21,17 +21,19 @@ LEARNING_RATES = tuple(sorted(
     | {s.lr for s in (*CURVES.values(), *SURFACES.values())}
 ))
 EPSILONS = (1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1e-1)
-SETTINGS = {  # slider -> label, low, high, default, step, format, help: the one range of box, slider and link
-    "momentum": ("Momentum μ", 0.0, 0.99, 0.9, 0.01, None, "How much of the previous velocity each step keeps."),
-    "alpha": ("RMSprop α", 0.5, 0.999, 0.99, 0.001, "%.3f", "How slowly the average of squared slopes forgets."),
-    "beta1": ("Adam β₁", 0.0, 0.99, 0.9, 0.01, None, "Memory of the slope average."),
-    "beta2": ("Adam β₂", 0.9, 0.9999, 0.999, 0.0001, "%.4f", "Memory of the squared-slope average."),
+SETTINGS = {  # setting -> label, low, high, default, step: the one range of widget and link
+    "momentum": ("Momentum μ", 0.0, 0.99, 0.9, 0.01),
+    "alpha": ("RMSprop α", 0.5, 0.999, 0.99, 0.001),
+    "beta1": ("Adam β₁", 0.0, 0.99, 0.9, 0.01),
+    "beta2": ("Adam β₂", 0.9, 0.9999, 0.999, 0.0001),
 }
-USES = {  # optimizer -> the settings it takes (names of the sliders below)
+USES = {  # optimizer -> the settings it takes (names of the widget's controls)
     "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "rmsprop": ("alpha", "eps"),
     "adagrad": ("eps",), "adam": ("beta1", "beta2", "eps"),
 }
-RANGES = live_descent.Ranges(LEARNING_RATES, EPSILONS, USES)  # what the live widget's controls may take
+# what the live widget's controls may take: the same ranges as the links (params below)
+RANGES = live_descent.Ranges(LEARNING_RATES, EPSILONS, USES,
+                             **{k: (lo, hi, step) for k, (_, lo, hi, _, step) in SETTINGS.items()})
 
 
 def own_settings(prefix: str, hyper=()) -> dict:
