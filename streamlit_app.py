@@ -16,9 +16,11 @@ install()  # Streamlit fixes: a reconnecting tab's file watcher, the theme messa
 os.environ["OMP_NUM_THREADS"] = "1"
 if "torch" in sys.modules:
     sys.modules["torch"].set_num_threads(1)
-# a projector needs the width: classroom mode opens with the sidebar folded (its arrow brings it back)
+# a projector needs the width: classroom mode opens with the sidebar folded (its arrow brings it back); fixed
+# for the session, so a later run (a lesson's page switch, the toggle) never sends the browser another page config
+sidebar = st.session_state.setdefault("_sidebar_at_open", "collapsed" if classroom() else "auto")
 st.set_page_config(page_title="Explorer", page_icon=ROOT / "explorer/ui/static/icon.png", layout="wide",
-                   initial_sidebar_state="collapsed" if classroom() else "auto")
+                   initial_sidebar_state=sidebar)
 pages = [st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
 page = st.navigation(pages)
 classroom_toggle()

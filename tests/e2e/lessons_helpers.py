@@ -44,8 +44,9 @@ def eventually(check, timeout: float = 20.0, every: float = 0.1):
 
 
 def step_text(page) -> str:
-    loc = page.locator(".explorer-step")
-    return loc.first.inner_text() if loc.count() else ""
+    """The lesson bar's step line, or "" while there is none (a rerun may remove it between two looks)."""
+    texts = page.locator(".explorer-step").all_inner_texts()
+    return texts[0] if texts else ""
 
 
 def wait_step(page, k: int, timeout: float = 30.0) -> float:

@@ -132,7 +132,14 @@ def test_two_students_follow_the_teacher(browser, base):
     contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in range(3)]
     try:
         teacher, s1, s2 = (c.new_page() for c in contexts)
-        follow_a_class(teacher, s1, s2, base, base)
+        errors = []  # a script error in a student's browser is part of the story if the class is lost
+        for who, page in (("student 0", s1), ("student 1", s2)):
+            page.on("pageerror", lambda err, who=who: errors.append(f"{who}: {err}"))
+        try:
+            follow_a_class(teacher, s1, s2, base, base)
+        except AssertionError as err:
+            raise AssertionError(f"{err}\nbrowser errors: {errors}") from None
+        assert not errors, errors
     finally:
         for c in contexts:
             c.close()
@@ -163,6 +170,7 @@ def followed(teacher, students, k: int, t0: float, timeout: float = 15.0) -> lis
     if len(took) < len(students):
         for i, s in enumerate(students):
             screenshot(s, f"lessons-debug-student{i}-step{k}")
+            print(f"student {i}: {s.url} · {s.evaluate('document.body.innerText.length')} characters shown")
         raise AssertionError(f"after {timeout:.0f} s: students at {[step_text(s) for s in students]}, "
                              f"teacher at {step_text(teacher)!r}")
     return [took[i] for i in range(len(students))]

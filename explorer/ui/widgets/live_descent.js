@@ -358,12 +358,11 @@ function showError(root, err) {
   return { shape: "", update() {}, focused: () => null, focus() {}, destroy: () => box.remove() };
 }
 
-export default function mount({ parentElement, data, setTriggerValue }) {
-  if (!data) return () => {};
+function mountWidget(parentElement, data, setTriggerValue) {
   registerAsset(data.asset);
   if (data.asset && !ASSETS.has(data.asset.id)) { // this page never got the picture: ask again
     setTriggerValue("missing", data.asset.id);
-    return () => {};
+    return null;
   }
   let widget = WIDGETS.get(parentElement);
   if (widget && widget.shape === shapeOf(data)) widget.update(data, setTriggerValue);
@@ -378,10 +377,22 @@ export default function mount({ parentElement, data, setTriggerValue }) {
     WIDGETS.set(parentElement, widget);
     if (focus) widget.focus(focus);
   }
-  const mine = widget;
+  return widget;
+}
+
+export default function mount({ parentElement, data, setTriggerValue }) {
+  if (!data) return () => {};
+  let mine = null;
+  try { // an error here must stay in this widget: thrown into Streamlit's page it would blank the whole app
+    mine = mountWidget(parentElement, data, setTriggerValue);
+  } catch (err) {
+    try { WIDGETS.get(parentElement)?.destroy(); } catch (ignored) { /* the broken widget may not clean up */ }
+    mine = showError(parentElement, err);
+    WIDGETS.set(parentElement, mine);
+  }
   return () => { // Streamlit calls this when the widget leaves the page
-    if (WIDGETS.get(parentElement) === mine) {
-      mine.destroy();
+    if (mine && WIDGETS.get(parentElement) === mine) {
+      try { mine.destroy(); } catch (err) { console.error("live descent cleanup failed", err); }
       WIDGETS.delete(parentElement);
     }
   };
