@@ -106,6 +106,9 @@ def test_a_click_on_empty_map_space_decodes_there_and_sends_one_rerun(app_server
     settled(page, z)
     assert z != (0.0, 0.0) and url_z(page) == z
     assert len(reruns(sent.between(t0))) == 1  # the click's release; hovering sent nothing
+    # the rerun's update repaints the map: wait until the digit shown is the clicked z's again
+    page.wait_for_function("z => { const s = window.__liveMap.shownZ; return !!s && s[0] === z[0] && s[1] === z[1]; }",
+                           arg=list(z), timeout=10_000)
     shown_z, img = shown_digit(page)
     assert tuple(shown_z) == z
     np.testing.assert_allclose(img, decode(vae, z), atol=1e-5, rtol=0)
