@@ -132,14 +132,7 @@ def test_two_students_follow_the_teacher(browser, base):
     contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in range(3)]
     try:
         teacher, s1, s2 = (c.new_page() for c in contexts)
-        errors = []  # a script error in a student's browser is part of the story if the class is lost
-        for who, page in (("student 0", s1), ("student 1", s2)):
-            page.on("pageerror", lambda err, who=who: errors.append(f"{who}: {err}"))
-        try:
-            follow_a_class(teacher, s1, s2, base, base)
-        except AssertionError as err:
-            raise AssertionError(f"{err}\nbrowser errors: {errors}") from None
-        assert not errors, errors
+        follow_a_class(teacher, s1, s2, base, base)
     finally:
         for c in contexts:
             c.close()
@@ -178,6 +171,18 @@ def followed(teacher, students, k: int, t0: float, timeout: float = 15.0) -> lis
 
 def follow_a_class(teacher, s1, s2, teacher_base: str, student_base: str) -> list[float]:
     """The whole class scenario; returns the seconds each student took to follow each Next."""
+    errors = []  # a script error in a student's browser is part of the story if the class is lost
+    for who, page in (("student 0", s1), ("student 1", s2)):
+        page.on("pageerror", lambda err, who=who: errors.append(f"{who}: {err}"))
+    try:
+        waits = _follow(teacher, s1, s2, teacher_base, student_base)
+    except AssertionError as err:
+        raise AssertionError(f"{err}\nbrowser errors: {errors}") from None
+    assert not errors, errors
+    return waits
+
+
+def _follow(teacher, s1, s2, teacher_base: str, student_base: str) -> list[float]:
     code = start_class(teacher, teacher_base)
     join_by_code(s1, student_base, code)
     s2.goto(f"{student_base}/lessons?class={code.replace('-', '')}")  # the link (or the QR code)
