@@ -210,23 +210,29 @@ def test_a_pick_on_the_live_map_is_a_one_shot_trigger_inside_its_extent():
     assert not weights.actionable  # the decoder's mount is not a control
 
 
-@pytest.mark.load
-def test_a_pick_on_the_live_map_moves_z(app_url):
-    async def pick_once(url):
-        s = Session(url, "latent", random.Random(0), LoadResult(url, "latent", 1, 0), 120.0, None)
+def move_once(url: str, page: str, suffix: str) -> tuple:
+    """One session opens ``page``, fires the trigger of the widget whose id ends with ``suffix`` once (a fresh
+    value), and reruns: (the value sent, the widget's next data, the session's errors)."""
+    async def once():
+        s = Session(url, page, random.Random(0), LoadResult(url, page, 1, 0), 120.0, None)
         await s.open()
         await s.rerun()
-        live = next(w for w in s.widgets.values() if w.id.endswith("latent.map"))
+        live = next(w for w in s.widgets.values() if w.id.endswith(suffix))
         live.act(random.Random(5))
         sent = json.loads(live.state.json_trigger_value)[0]["value"]
         await s.rerun(live.fragment_id)
-        shown = json.loads(next(w for w in s.widgets.values() if w.id.endswith("latent.map")).element.json)["z"]
+        data = json.loads(next(w for w in s.widgets.values() if w.id.endswith(suffix)).element.json)
         await s.ws.close()
-        return sent, shown, s.result.errors
+        return sent, data, s.result.errors
 
-    sent, shown, errors = run_sync(lambda: pick_once(app_url))
+    return run_sync(once)
+
+
+@pytest.mark.load
+def test_a_pick_on_the_live_map_moves_z(app_url):
+    sent, data, errors = move_once(app_url, "latent", "latent.map")
     assert not errors
-    assert shown == pytest.approx(sent, abs=1e-9)  # the map's next data carries the picked z
+    assert data["z"] == pytest.approx(sent, abs=1e-9)  # the map's next data carries the picked z
 
 
 def test_a_release_of_the_live_descent_widget_moves_one_control_to_a_fresh_value_in_range():
@@ -256,19 +262,7 @@ def test_a_release_of_the_live_descent_widget_moves_one_control_to_a_fresh_value
 @pytest.mark.load
 @pytest.mark.parametrize("page", ["descent_1d", "descent_2d", "fit_line"])
 def test_a_release_of_the_live_descent_widget_reruns_the_page_with_its_values(app_url, page):
-    async def release_once(url):
-        s = Session(url, page, random.Random(0), LoadResult(url, page, 1, 0), 120.0, None)
-        await s.open()
-        await s.rerun()
-        live = next(w for w in s.widgets.values() if w.id.endswith(".live"))
-        live.act(random.Random(5))
-        sent = json.loads(live.state.json_trigger_value)[0]["value"]
-        await s.rerun(live.fragment_id)
-        data = json.loads(next(w for w in s.widgets.values() if w.id.endswith(".live")).element.json)
-        await s.ws.close()
-        return sent, data, s.result.errors
-
-    sent, data, errors = run_sync(lambda: release_once(app_url))
+    sent, data, errors = move_once(app_url, page, ".live")
     assert not errors
     shown = {name: spec["value"] for name, spec in data["controls"].items()}
     assert shown == pytest.approx({k: v for k, v in sent.items() if k in shown})  # the next data carries the release

@@ -97,7 +97,7 @@ function drawClassLabels(g, v, points, labels) {
 
 // relative luminance of a CSS colour "#rrggbb" or "rgb(r, g, b)" (0 = black, 1 = white)
 function luminance(colour) {
-  const hex = /^#([0-9a-f]{6})$/i.exec(colour.trim());
+  const hex = colour.trim().match(/^#([0-9a-f]{6})$/i);
   const rgb = hex ? [0, 2, 4].map((k) => parseInt(hex[1].slice(k, k + 2), 16))
     : (colour.match(/\d+(\.\d+)?/g) || [0, 0, 0]).slice(0, 3).map(Number);
   return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255;
