@@ -10,7 +10,7 @@ from explorer.ui.pages import PAGES
 from explorer.ui.server_fixes import entry_script, install
 from explorer.ui.theme import classroom, classroom_toggle
 
-install()  # Streamlit fixes: a reconnecting tab's file watcher, the theme message per rerun
+install()  # Streamlit fixes: reconnect file watcher, theme message per rerun, fragment runs of a left page
 # each rerun's torch work is tiny: one thread per session scales to a class of 30; the env var sets it
 # when torch is first imported (a page that needs it), so the home page never waits for torch
 os.environ["OMP_NUM_THREADS"] = "1"

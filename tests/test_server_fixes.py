@@ -1,8 +1,12 @@
-"""The server fix: a tab that reconnects to its session must not start a source-file watcher
-when watching is off (Streamlit 1.67 starts one, which rescans every imported module)."""
+"""The server fixes: a tab that reconnects to its session must not start a source-file watcher
+when watching is off (Streamlit 1.67 starts one, which rescans every imported module); the theme
+message is built once; a fragment's timer tick from a page the session has left runs nothing."""
 
+import asyncio
 import contextlib
+import random
 
+import pytest
 from streamlit import config
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
@@ -76,3 +80,85 @@ def test_cached_theme_messages_equal_streamlits_own_and_are_built_once(monkeypat
             app_session._populate_theme_msg(got, section)
             assert got == want, section
     assert sorted(calls) == sorted(THEME_SECTIONS)  # each section built once, not once per rerun
+
+
+# Two pages, each with a fragment at the same place (so of the same id), as every page's lesson bar; page b
+# takes a moment, so a tick sent right behind the switch is queued behind its run. The test sends the ticks.
+TWO_PAGES = '''
+import os, time
+import streamlit as st
+from explorer.ui import server_fixes
+if os.environ.get("EXPLORER_TEST_FIX") == "1":
+    server_fixes.drop_fragment_runs_of_left_pages()
+
+def page(name, seconds):
+    def run():
+        @st.fragment(run_every=600)
+        def poll():
+            st.write(f"poll on {name}")
+        poll()
+        time.sleep(seconds)
+        st.write(f"page {name}")
+    return run
+
+st.navigation([st.Page(page("a", 0), title="A", url_path="a", default=True),
+               st.Page(page("b", 0.5), title="B", url_path="b")]).run()
+'''
+
+
+async def _runs_after_a_switch(url: str, tick_during_the_switch: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """Open page a, switch to page b, and send a's fragment tick (with a's page hash) either right behind the
+    switch or after b has finished; returns every run started after the switch: (page hash, fragment ids)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from explorer.bench.loadtest import LoadResult, Session
+
+    s = Session(url, "a", random.Random(0), LoadResult(url, "a", 1, 0.0), 30.0, None)
+    await s.open()
+    fragments: set[str] = set()
+    s.on_delta = lambda fwd, seen: fragments.add(fwd.delta.fragment_id) or True
+    await s.rerun()
+    page_a, (fragment,) = s.page_hash, fragments - {""}
+    tick = s.back_msg(fragment)
+    tick.rerun_script.is_auto_rerun = True
+    s.page_hash, s.page = "", "b"  # the switch: a run of page b by name
+    await s.ws.send(s.back_msg().SerializeToString())
+    if tick_during_the_switch:
+        await s.ws.send(tick.SerializeToString())
+    runs, finished = [], 0
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(4.0):
+            while True:
+                fwd = ForwardMsg()
+                fwd.ParseFromString(await s.ws.recv())
+                if fwd.WhichOneof("type") == "new_session":
+                    runs.append((fwd.new_session.page_script_hash, tuple(fwd.metadata.run.fragment_ids)))
+                elif fwd.WhichOneof("type") == "script_finished":
+                    finished += 1
+                    if finished == 1 and not tick_during_the_switch:
+                        await s.ws.send(tick.SerializeToString())
+    await s.ws.close()
+    assert runs and runs[0][0] != page_a and not runs[0][1], runs  # the switch: a full run of page b
+    return [(("a" if page == page_a else "b"), ids) for page, ids in runs]
+
+
+@pytest.fixture(scope="module", params=["as shipped", "with the fix"])
+def two_pages(request, tmp_path_factory):
+    from explorer.bench.server import streamlit_server
+
+    script = tmp_path_factory.mktemp("two_pages") / "two_pages.py"
+    script.write_text(TWO_PAGES)
+    env = {"EXPLORER_TEST_FIX": "1" if request.param == "with the fix" else "0"}
+    with streamlit_server(str(script), env=env) as server:
+        yield request.param, server.url
+
+
+@pytest.mark.parametrize("during", [True, False], ids=["tick during the switch", "tick after it"])
+def test_a_fragment_tick_of_a_left_page_runs_nothing(two_pages, during):
+    fix, url = two_pages
+    runs = run_sync(lambda: _runs_after_a_switch(url, during))
+    stale = [run for run in runs if run[0] == "a"]
+    if fix == "as shipped":  # Streamlit 1.67: the fragment runs with page a's hash; a browser on b clears the app
+        assert stale and stale[0][1], runs
+    else:
+        assert runs == [("b", ())], runs

@@ -1,4 +1,5 @@
-"""Fixes for Streamlit 1.67 itself: a reconnecting tab's file watcher, and the legacy pages/ mode.
+"""Fixes for Streamlit 1.67 itself: a reconnecting tab's file watcher, the theme message per rerun,
+a fragment run for a page the session has left, and the legacy pages/ mode.
 
 **File watcher.** Streamlit 1.67 gates its source-file watcher on ``server.fileWatcherType`` when a session starts,
 but not when a browser tab reconnects to its session (a Wi-Fi blip, a laptop lid):
@@ -10,6 +11,14 @@ for seconds; with the watcher off (our config) there is nothing to register.
 **Theme message per rerun.** Every rerun's ``new_session`` message re-reads the six theme sections
 of the config by scanning all ~200 options each time (~2 ms of the event loop per rerun, shared by
 every session): :func:`cache_theme_messages` builds each section once per parsed config.
+
+**A fragment run for a page the session has left.** A browser's ``run_every`` timer keeps ticking
+until the browser hears of a new page. When the server switches page (``st.switch_page``, as a
+lesson does for every follower), a tick sent just before is queued behind the new page's run and
+then runs the fragment with the old page's hash. The browser, on a new page by then, clears the
+whole app for it and the fragment's elements land in an empty page: ``Bad delta path index``, a
+blank page. :func:`drop_fragment_runs_of_left_pages` skips such a run (the next tick comes from
+the new page).
 
 **Legacy pages/ mode.** With a ``pages/`` folder, Streamlit runs a linked page bare (no entry
 script, no navigation) until ``st.navigation`` has run once in the process; see
@@ -27,6 +36,8 @@ from streamlit import config
 from streamlit.runtime import app_session
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 _ORIGINAL = AppSession.register_file_watchers
@@ -56,10 +67,32 @@ def cache_theme_messages() -> None:
     app_session._populate_theme_msg = _populate_theme_msg_cached
 
 
+_RUN_ORIGINAL = ScriptRunner._run_script
+
+
+def for_a_left_page(rerun: RerunData, page_now: str) -> bool:
+    """Whether ``rerun`` only reruns fragments, of a page other than the one the session is on."""
+    fragments_only = bool(rerun.fragment_id_queue) and not rerun.is_fragment_scoped_rerun
+    return fragments_only and bool(page_now) and bool(rerun.page_script_hash) and rerun.page_script_hash != page_now
+
+
+def _run_script_of_this_page(self: ScriptRunner, rerun_data: RerunData) -> None:
+    ctx = get_script_run_ctx()  # the script thread's: its pages manager knows the page of the last run
+    if ctx is not None and for_a_left_page(rerun_data, ctx.page_script_hash):
+        return
+    _RUN_ORIGINAL(self, rerun_data)
+
+
+def drop_fragment_runs_of_left_pages() -> None:
+    """Skip a queued fragment run whose page the session has since left (idempotent)."""
+    ScriptRunner._run_script = _run_script_of_this_page
+
+
 def install() -> None:
     """The fixes every server process of ours runs with (the app's entry script and the bench's floor page)."""
     keep_file_watchers_off()
     cache_theme_messages()
+    drop_fragment_runs_of_left_pages()
 
 
 def keep_file_watchers_off() -> None:
