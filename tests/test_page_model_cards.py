@@ -93,3 +93,5 @@ def test_a_missing_or_broken_manifest_gets_a_card_that_says_so(copy_of_models, c
     assert at.get("plotly_chart")  # the page still draws what needs no model
     text = card_text(at, "classifier")
     assert "No manifest to read" in text and said in text
+    assert wait_for_classifier().state == "done"  # the fresh model rebuilds the manifest: its card is whole again
+    assert "matches the manifest" in card_text(at.run(), "classifier")
