@@ -113,7 +113,7 @@ def checkpoint_line(entry: dict, problem: str | None) -> str:
     """Which file the card describes, and whether that file is the one the manifest records."""
     if problem:
         return (f"Checkpoint: cannot be used — {problem}. What follows is the manifest's record of the model "
-                "that file should hold, not of a model this page can show.")
+                "that file should hold.")
     n = entry.get("bytes")
     size = "" if not isinstance(n, int) else f"{n / 1e6:.1f} MB, " if n >= 1e6 else f"{n / 1e3:.0f} kB, "
     torch_version = f", saved with torch {entry['torch']}" if entry.get("torch") else ""
@@ -133,9 +133,11 @@ def card(name: str, manifest: dict, dataset: str = BUNDLED, problem: str | None 
         return Card(f"About this model: {name}",
                     (said, "models/manifest.json has no record of it: it has not been trained and saved here."))
     try:
-        lines = (checkpoint_line(entry, problem), architecture(entry.get("class", "?"), entry.get("hparams", {})),
+        facts = (architecture(entry.get("class", "?"), entry.get("hparams", {})),
                  data_line(entry.get("dataset", dataset), entry.get("recipe", {})),
                  training_line(entry), *score_lines(entry.get("metrics", {}), entry.get("baselines", {})))
+        file = checkpoint_line(entry, problem)
+        lines = (file, *facts) if problem else (*facts, file)  # a file that cannot be used is said first
     except (AttributeError, KeyError, TypeError, ValueError) as err:  # a hand-edited manifest: say so, never crash
         lines = (f"Its manifest entry is incomplete ({type(err).__name__}: {err}).",)
     return Card(f"About this model: {entry.get('about') or name}", lines)

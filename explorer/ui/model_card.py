@@ -50,6 +50,6 @@ def show(name: str, dataset: str = BUNDLED) -> None:
     folder = zoo.models_dir()
     about = card(name, dataset, str(folder), (stamp(folder / zoo.MANIFEST), stamp(folder / f"{name}-{dataset}.pt")))
     said = status(name, dataset)
-    lines = about.lines if said is None else (about.lines[0], said, *about.lines[1:])
+    lines = about.lines if said is None else (about.lines[0], said, *about.lines[1:])  # after why, what now
     with st.expander(about.title, expanded=False, icon=":material/info:"):
         st.markdown("\n".join(f"- {line}" for line in lines))
