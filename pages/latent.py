@@ -23,7 +23,8 @@ big = setup_page(
 )
 url_state.restore(PARAMS)
 vae = load_model("vae", state.DATASET)
-if vae is None:  # load_model has said why
+if vae is None:  # load_model has said why; the card says which model the map waits for
+    model_card.show("vae", state.DATASET)
     st.stop()
 mu, logvar, labels = state.codes("vae", state.DATASET, vae)
 half = latent.extent(mu)  # the map is the square [-half, half]²

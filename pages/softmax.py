@@ -42,7 +42,8 @@ def classifier_logits(_net: torch.nn.Module, net_id: int, index: int) -> list[fl
 def digit_section() -> None:
     """A test digit, the classifier's verdict and a button that loads its logits into the sliders."""
     net = load_model("classifier")
-    if net is None:  # load_model has said why
+    if net is None:  # load_model has said why; the card says which model it waits for
+        model_card.show("classifier")
         return
     images, labels = digits("mnist-5k", "test")
     image, pick = st.columns([1, 3], gap="medium", vertical_alignment="center")

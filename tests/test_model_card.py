@@ -66,3 +66,30 @@ def test_missing_or_broken_entries_are_words():
     odd = copy.deepcopy(MANIFEST)
     odd["models"]["vae-mnist-5k"]["hparams"] = {"colour": "blue"}
     assert "Architecture" in model_card.card("vae", odd).text()  # no weight count, still a card
+
+
+def test_the_checkpoint_line_is_the_files_record_or_why_it_cannot_be_used():
+    e = entry("classifier")
+    text = model_card.card("classifier", MANIFEST, problem=None).text()
+    assert f"Checkpoint: {e['file']} ({e['bytes'] / 1e3:.0f} kB, sha256 {e['sha256'][:12]}…" in text
+    assert f"torch {e['torch']}" in text and "matches the manifest" in text
+    broken = model_card.card("classifier", MANIFEST, problem="classifier-mnist-5k.pt is missing").text()
+    assert "cannot be used — classifier-mnist-5k.pt is missing" in broken and "matches" not in broken
+    assert f"{e['metrics']['accuracy']:.1%}" in broken  # still the record, said to be only a record
+
+
+def test_one_epoch_is_singular():
+    one = copy.deepcopy(MANIFEST)
+    one["models"]["classifier-mnist-5k"]["epochs"] = 1
+    assert "Training: 1 epoch of Adam" in model_card.card("classifier", one).text()
+
+
+@pytest.mark.parametrize("manifest", [[], {"models": []}, {"models": {"vae-mnist-5k": "x"}}, {}])
+def test_a_manifest_of_the_wrong_shape_is_words(manifest):
+    assert "no record" in model_card.card("vae", manifest).text()
+
+
+def test_an_entry_with_fields_of_the_wrong_type_is_words():
+    odd = copy.deepcopy(MANIFEST)
+    odd["models"]["vae-mnist-5k"]["recipe"] = "fast"
+    assert "incomplete" in model_card.card("vae", odd).text()

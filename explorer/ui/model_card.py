@@ -6,31 +6,50 @@ import os
 
 import streamlit as st
 
-from explorer import model_card, zoo
+from explorer import background, model_card, zoo
 from explorer.data import BUNDLED
 
 
-def manifest_stamp() -> tuple:
-    """The manifest file's mtime and size (empty if missing): a retrained model rewrites it."""
+def stamp(path: os.PathLike) -> tuple:
+    """A file's mtime and size (empty if missing): a retrained model rewrites it."""
     try:
-        info = os.stat(zoo.models_dir() / zoo.MANIFEST)
+        info = os.stat(path)
     except OSError:
         return ()
     return (info.st_mtime_ns, info.st_size)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def card(name: str, dataset: str, stamp: tuple) -> model_card.Card:
-    """The card of ``name`` as the manifest says now; ``stamp`` keys the cache to the file's version."""
+def card(name: str, dataset: str, folder: str, stamps: tuple) -> model_card.Card:
+    """The card of ``name`` as the folder's manifest and checkpoint say now; ``stamps`` key the cache to their versions."""
     try:
-        manifest = zoo.read_manifest()
+        manifest = zoo.read_manifest(folder)
     except zoo.CheckpointError as err:
-        return model_card.Card(f"About this model: {name}", (f"No manifest to read: {err}.",))
-    return model_card.card(name, manifest, dataset)
+        return model_card.Card(f"About this model: {name}",
+                               (f"No manifest to read: {err}, so nothing says which model this is "
+                                "or how good it is.",))
+    return model_card.card(name, manifest, dataset, zoo.verify(name, dataset, folder))
+
+
+def status(name: str, dataset: str) -> str | None:
+    """What this server is doing about a checkpoint it could not use (None if nothing)."""
+    job = background.job(name, dataset)
+    if job is None:
+        return None
+    if job.state in ("queued", "training"):
+        return "A fresh model is training in the background (the panel above); this card follows it once it is saved."
+    if job.state == "failed":
+        return f"Training a fresh model failed ({job.error}): the page has no model to show."
+    if job.model is not None:
+        return "A fresh model was trained in this server's memory (the folder would not take it): it has no record."
+    return None
 
 
 def show(name: str, dataset: str = BUNDLED) -> None:
     """A closed expander naming the model, its data and split, its training and its held-out scores."""
-    about = card(name, dataset, manifest_stamp())
+    folder = zoo.models_dir()
+    about = card(name, dataset, str(folder), (stamp(folder / zoo.MANIFEST), stamp(folder / f"{name}-{dataset}.pt")))
+    said = status(name, dataset)
+    lines = about.lines if said is None else (about.lines[0], said, *about.lines[1:])  # after why, what now
     with st.expander(about.title, expanded=False, icon=":material/info:"):
-        st.markdown("\n".join(f"- {line}" for line in about.lines))
+        st.markdown("\n".join(f"- {line}" for line in lines))

@@ -25,7 +25,8 @@ AE_WORDS = ("The plain autoencoder puts its codes wherever training left them, o
 def ae_vs_vae(ctx: Ctx) -> None:
     """The plain autoencoder's map beside the VAE's, and both decoders at the same z."""
     ae = load_model("ae", state.DATASET)
-    if ae is None:  # load_model has said why
+    if ae is None:  # load_model has said why; the card says which model it waits for
+        model_card.show("ae", state.DATASET)
         return
     ae_mu, _, _ = state.codes("ae", state.DATASET, ae)
     # the AE's codes sit wherever training put them: frame them and every z the sliders can reach

@@ -64,7 +64,8 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
     seed_col.button("New noise", on_click=new_noise, icon=":material/refresh:", key="restore.new_noise")
 
     denoiser = load_model("denoiser")
-    if denoiser is None:  # load_model has said why
+    if denoiser is None:  # load_model has said why; the card says which model it waits for
+        model_card.show("denoiser")
         return
     r = denoise(denoiser, clean, kind, level, best_filter_for(kind, level), seed)
     alts = words.denoise_images(r, name, f"{KIND_LABELS[kind]} noise at {level:.2f}")

@@ -56,7 +56,8 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
             mask = make_mask(shape, **_shape_sliders(shape))
 
     inpainter = load_model("inpainter")
-    if inpainter is None:  # load_model has said why
+    if inpainter is None:  # load_model has said why; the card says which model it waits for
+        model_card.show("inpainter")
         return
     r = inpaint(inpainter, clean, mask)
     with pictures:
