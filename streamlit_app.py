@@ -6,6 +6,7 @@ import sys
 import streamlit as st
 
 from explorer import ROOT
+from explorer.ui import warm
 from explorer.ui.pages import PAGES
 from explorer.ui.server_fixes import entry_script, install
 from explorer.ui.theme import classroom, classroom_toggle
@@ -16,6 +17,7 @@ install()  # Streamlit fixes: a reconnecting tab's file watcher, the theme messa
 os.environ["OMP_NUM_THREADS"] = "1"
 if "torch" in sys.modules:
     sys.modules["torch"].set_num_threads(1)
+warm.start()  # once per process: torch, the digits and the shipped models load in the background
 # a projector needs the width: classroom mode opens with the sidebar folded (its arrow brings it back)
 st.set_page_config(page_title="Explorer", page_icon=ROOT / "explorer/ui/static/icon.png", layout="wide",
                    initial_sidebar_state="collapsed" if classroom() else "auto")

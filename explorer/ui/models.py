@@ -14,9 +14,20 @@ from explorer.data import BUNDLED
 
 
 @st.cache_resource(show_spinner=False)
+def _shipped(name: str, dataset: str) -> nn.Module:
+    """The checkpoint's model; CheckpointError (not cached) when there is none to use."""
+    return zoo.load(name, dataset)
+
+
+def preload(name: str, dataset: str = BUNDLED) -> nn.Module:
+    """Load a shipped model into the cache the pages read, from any thread; never trains (CheckpointError)."""
+    return _shipped(name, dataset)
+
+
+@st.cache_resource(show_spinner=False)
 def _cached(name: str, dataset: str) -> tuple[nn.Module, str | None]:
     try:
-        return zoo.load(name, dataset), None
+        return _shipped(name, dataset), None
     except zoo.CheckpointError as err:
         reason = str(err)
     slot = st.empty()  # emptied at the end, so a cache hit replays nothing visible
