@@ -76,18 +76,22 @@ def shipped_models() -> list[tuple[str, str]]:
     return sorted(entries, key=lambda e: (rank.get(e[0], len(rank)), e))
 
 
-def _models() -> None:
+def _models() -> dict[tuple[str, str], object]:
+    """Every shipped model into the pages' model cache (and the VAE's codes); returns what it loaded."""
     from explorer.ui.latent import state
     from explorer.ui.models import preload
 
+    loaded = {}
     for name, dataset in shipped_models():
         try:
             model = preload(name, dataset)
         except Exception as err:  # noqa: BLE001 - a broken checkpoint: its page explains (or trains) it
             _LOG.warning("warm-up: model %s (%s) not loaded: %s", name, dataset, err)
             continue
+        loaded[name, dataset] = model
         if name == "vae" and dataset == state.DATASET:
             state.codes(name, dataset, model)  # the latent map's first draw needs every test digit's code
+    return loaded
 
 
 STEPS = (("first run", _after_first_run), ("torch", _torch), ("modules", _modules), ("digits", _digits), ("models", _models))
