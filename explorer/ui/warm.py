@@ -34,11 +34,13 @@ def _runs_going() -> bool:
     return any(t.name == SCRIPT_THREAD and t.is_alive() for t in threading.enumerate())
 
 
-def _after_first_run(limit_s: float = 20.0) -> None:
-    """Wait until no script is running (the first page has rendered), at most ``limit_s``."""
+def _after_first_run(limit_s: float = 20.0, draw_s: float = 1.0) -> None:
+    """Wait until no script is running (the first page has been sent), at most ``limit_s``, then
+    ``draw_s`` more: the browser on the same cores is still drawing it."""
     deadline = time.monotonic() + limit_s
     while _runs_going() and time.monotonic() < deadline:
         time.sleep(0.05)
+    time.sleep(draw_s)
 
 
 def _torch() -> None:
