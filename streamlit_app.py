@@ -6,6 +6,7 @@ import sys
 import streamlit as st
 
 from explorer import ROOT
+from explorer.ui import warm
 from explorer.ui.pages import PAGES
 from explorer.ui.server_fixes import entry_script, install
 from explorer.ui.theme import classroom, classroom_toggle
@@ -16,6 +17,7 @@ install()  # Streamlit fixes: reconnect file watcher, theme message per rerun, f
 os.environ["OMP_NUM_THREADS"] = "1"
 if "torch" in sys.modules:
     sys.modules["torch"].set_num_threads(1)
+warm.start()  # once per process: torch, the digits and the shipped models load in the background
 # a projector needs the width: classroom mode opens with the sidebar folded (its arrow brings it back); fixed
 # for the session, so a later run (a lesson's page switch, the toggle) never sends the browser another page config
 sidebar = st.session_state.setdefault("_sidebar_at_open", "collapsed" if classroom() else "auto")

