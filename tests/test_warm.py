@@ -51,3 +51,10 @@ def test_the_numpy_parse_of_the_bundled_digits_matches_pandas():
     table = pd.read_csv(DATA_PATH, header=None, dtype=np.uint8).to_numpy()
     assert np.array_equal(pixels, table[:, :-1]) and np.array_equal(labels, table[:, -1])
     assert pixels.shape == (5000, 784) and np.bincount(labels).tolist() == [500] * 10
+
+
+def test_the_torch_step_leaves_the_optimizers_import_done():
+    import sys
+
+    warm._torch()
+    assert "torch._dynamo" in sys.modules  # what the first torch.optim optimizer of a process would import

@@ -47,6 +47,8 @@ def _torch() -> None:
     import torch
 
     torch.set_num_threads(1)  # the entry script's OMP_NUM_THREADS, made explicit for this process
+    # the first optimizer a process builds imports torch._dynamo (~1 s): the descent pages' first run would wait
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
 def _modules() -> None:
