@@ -55,3 +55,13 @@ def test_restorer_and_classifier_runs_lower_their_loss():
     y = digits("mnist-5k", "train")[1][::16]
     seen = _losses(lambda p: train.train_classifier(X, y, 3, hparams={"width": 4}, progress=p))
     assert seen[-1] < seen[0]
+
+
+def test_the_fast_loop_is_deterministic_and_hands_back_a_plain_layout_model():
+    def once():
+        return train.train_restorer(X[:64], 1, hparams={"width": 4}, seed=3, fused=True, channels_last=True).model
+    a, b = once(), once()
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert torch.equal(pa, pb)
+    convs = [p for p in a.parameters() if p.dim() == 4]
+    assert convs and all(p.is_contiguous() for p in convs)  # as a checkpoint loads it, not channels-last
