@@ -4,6 +4,8 @@ The map, the racers and their controls are the live descent widget (it reruns th
 while a control or the start moves); on release the page races real torch.optim for the sentences below.
 """
 
+import math
+
 import streamlit as st
 
 from explorer.descent import LABELS
@@ -37,8 +39,9 @@ def contour(formula: str, domain: tuple, classroom: bool):
 
 
 def around(domain, start, margin=0.5):
-    """The preset's domain, widened when the start lies outside it."""
-    return tuple((min(lo, s - margin), max(hi, s + margin)) for (lo, hi), s in zip(domain, start))
+    """The preset's domain, widened to whole units when the start lies outside it: nearby starts share one map."""
+    return tuple((min(lo, float(math.floor(s - margin))), max(hi, float(math.ceil(s + margin))))
+                 for (lo, hi), s in zip(domain, start))
 
 
 big = setup_page(

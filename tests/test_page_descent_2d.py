@@ -147,3 +147,15 @@ def test_the_map_picture_is_sent_once_per_landscape(at):
     assert wider["id"] != first["id"] and wider["body"]["picture"] != first["body"]["picture"]
     at.selectbox(key="gd2.fn").set_value("himmelblau").run()
     assert widget(at)["asset"]["body"]["picture"] != wider["body"]["picture"]
+
+
+def test_a_start_beyond_the_map_widens_it_to_whole_units_that_nearby_starts_share(at):
+    release(at, "gd2", start=(4.3, -2.2))
+    assert not at.exception
+    wide = widget(at)["domain"]
+    assert wide == [[-4.0, 5.0], [-3.0, 2.0]]  # the preset's x ∈ [-4, 4], y ∈ [-2, 2], out to the start ± 0.5
+    picture = widget(at)["asset"]["id"]
+    release(at, "gd2", start=(4.4, -2.4))
+    assert widget(at)["domain"] == wide and widget(at)["asset"] == {"id": picture}  # the browser's map, not sent again
+    release(at, "gd2", start=(4.6, -2.4))
+    assert widget(at)["domain"] == [[-4.0, 6.0], [-3.0, 2.0]]
