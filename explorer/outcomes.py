@@ -139,8 +139,9 @@ def standings(runs: dict[str, Trajectory], labels: dict[str, str]) -> str:
         head = f"{labels[winner]} ended at f = {num(best)}" if len(runs) == 1 else \
             f"Only {labels[winner]} finished: f = {num(best)}"
         return "; ".join([head, *out]) + "."
-    fall = max(float(runs[n].losses[0]) for _, n in done) - best
-    tied = [n for v, n in done if v - best <= 1e-4 * fall + 1e-12]
+    # a too-large rate can walk every racer uphill without diverging: then the "fall" is a rise
+    fall = abs(max(float(runs[n].losses[0]) for _, n in done) - best)
+    tied = [n for v, n in done if v - best <= 1e-4 * fall + 1e-12] or [winner]
     if len(tied) == len(done):
         both, worst = "both" if len(tied) == 2 else "all", num(done[-1][0])
         at = f"at f = {worst}" if worst == num(best) else f"between f = {num(best)} and {worst}"

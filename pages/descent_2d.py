@@ -20,7 +20,7 @@ from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.descent.runs import run
 from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption, plain, setup_page
+from explorer.ui.theme import caption, opened, page_body, plain, setup_page
 from explorer.ui.widgets import live_descent
 
 PARAMS = TABLES["descent_2d"]
@@ -49,53 +49,62 @@ big = setup_page(
     "With two inputs the gradient holds the slope in each direction and points uphill; stepping against it "
     "walks down the landscape. Optimizers use the same slopes differently — race them from one start.",
 )
-fbox.link_defaults("gd2", SURFACES)
-url_state.restore(PARAMS)
 
-pick, formula, which = st.columns([1, 1, 1.2], gap="medium")
-chosen = fbox.function_box("gd2", SURFACES, ((-3.0, 3.0), (-3.0, 3.0)), places=(pick, formula))
-with which:
-    names = obox.choose("gd2", multi=True)
-values = obox.values("gd2", "steps", "start")
-start = tuple(float(v) for v in values["start"])
-domain = around(chosen.domain, start)
-minima = chosen.preset.minima if chosen.preset is not None else ()
-if names:
-    live_descent.surface(chosen.f, domain, contour(chosen.f.text, domain, big), values, names, obox.RANGES, key=WIDGET,
-                         prefix="gd2", classroom=big, minima=minima)
-    caption(contour_caption(minima))
-else:
-    st.info("Pick at least one optimizer to race.")
 
-hyper = obox.torch_settings(names, values)
-runs = {}
-for name in names:
-    try:
-        runs[name] = run(chosen.f.text, start, name, values["lr"], values["steps"], hyper[name])
-    except ValueError as err:  # e.g. undefined at the start, or Nesterov without momentum
-        st.error(plain(f"{LABELS[name]} can't run: {err}"))
-span = max(hi - lo for lo, hi in chosen.domain)  # what counts as a small move
-outcomes = {name: classify(t, span, chosen.f, minima) for name, t in runs.items()}
-for name, t in runs.items():
-    if not t.diverged and first_jump(t, span):
-        st.warning(plain(f"{LABELS[name]}: {first_jump(t, span)}"), icon=":material/warning:")
-if runs:
-    st.markdown("  \n".join(f"**{LABELS[n]}** stopped. {plain(stopped_sentence(t))}" if t.diverged else
-                             f"**{LABELS[n]}** ({plural(t.steps_run, 'step')}) {plain(outcomes[n].text)}."
-                             for n, t in runs.items()))
-    caption(standings(runs, LABELS))
-    describe(WIDGET, None, words.race(runs)[1])
-if names and chosen.preset is not None and lesson_holds(chosen.preset.facts, outcomes):
-    st.info(chosen.preset.note, icon=":material/lightbulb:")
-elif chosen.preset is not None:
-    st.caption(plain("This surface's lesson is about its own run, and this run shows something else."))
-if chosen.preset is not None:
-    st.button("Reset the lesson", on_click=fbox.use_preset, args=("gd2", chosen.preset),
-              help="Its start, learning rate, racers and steps: the run its note is about.")
-with st.expander("The same landscape in 3-D"):
-    xs3, ys3, zs3 = landscape(chosen.f.text, domain, 70)
-    st.plotly_chart(surface_figure(xs3, ys3, zs3, runs, big), key="gd2.surface", width="stretch")
-    caption("Drag to turn it: each optimizer's path lies on the surface (the run the controls last let go of).")
+def body() -> None:
+    """The surface, the racers and the live map, then torch.optim's reference race in words."""
+    fbox.link_defaults("gd2", SURFACES)
+    url_state.restore(PARAMS)
 
-url_state.publish(PARAMS)
-url_state.share_link(PARAMS)
+    pick, formula, which = st.columns([1, 1, 1.2], gap="medium")
+    chosen = fbox.function_box("gd2", SURFACES, ((-3.0, 3.0), (-3.0, 3.0)), places=(pick, formula))
+    with which:
+        names = obox.choose("gd2", multi=True)
+    values = obox.values("gd2", "steps", "start")
+    start = tuple(float(v) for v in values["start"])
+    domain = around(chosen.domain, start)
+    minima = chosen.preset.minima if chosen.preset is not None else ()
+    if names:
+        live_descent.surface(chosen.f, domain, contour(chosen.f.text, domain, big), values, names, obox.RANGES, key=WIDGET,
+                             prefix="gd2", classroom=big, minima=minima)
+        caption(contour_caption(minima))
+    else:
+        st.info("Pick at least one optimizer to race.")
+
+    hyper = obox.torch_settings(names, values)
+    runs = {}
+    for name in names:
+        try:
+            runs[name] = run(chosen.f.text, start, name, values["lr"], values["steps"], hyper[name])
+        except ValueError as err:  # e.g. undefined at the start, or Nesterov without momentum
+            st.error(plain(f"{LABELS[name]} can't run: {err}"))
+    span = max(hi - lo for lo, hi in chosen.domain)  # what counts as a small move
+    outcomes = {name: classify(t, span, chosen.f, minima) for name, t in runs.items()}
+    for name, t in runs.items():
+        if not t.diverged and first_jump(t, span):
+            st.warning(plain(f"{LABELS[name]}: {first_jump(t, span)}"), icon=":material/warning:")
+    if runs:
+        st.markdown("  \n".join(f"**{LABELS[n]}** stopped. {plain(stopped_sentence(t))}" if t.diverged else
+                                 f"**{LABELS[n]}** ({plural(t.steps_run, 'step')}) {plain(outcomes[n].text)}."
+                                 for n, t in runs.items()))
+        caption(standings(runs, LABELS))
+        describe(WIDGET, None, words.race(runs)[1])
+    if names and chosen.preset is not None and lesson_holds(chosen.preset.facts, outcomes):
+        st.info(chosen.preset.note, icon=":material/lightbulb:")
+    elif chosen.preset is not None:
+        st.caption(plain("This surface's lesson is about its own run, and this run shows something else."))
+    if chosen.preset is not None:
+        st.button("Reset the lesson", on_click=fbox.use_preset, args=("gd2", chosen.preset),
+                  help="Its start, learning rate, racers and steps: the run its note is about.")
+    box = opened("The same landscape in 3-D", key="_gd2.surface3d")
+    if box is not None:
+        with box:
+            xs3, ys3, zs3 = landscape(chosen.f.text, domain, 70)
+            st.plotly_chart(surface_figure(xs3, ys3, zs3, runs, big), key="gd2.surface", width="stretch")
+            caption("Drag to turn it: each optimizer's path lies on the surface (the run the controls last let go of).")
+
+    url_state.publish(PARAMS)
+    url_state.share_link(PARAMS)
+
+
+page_body(body)

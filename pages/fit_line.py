@@ -14,7 +14,7 @@ from explorer.ui import url_state
 from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption, plain, setup_page
+from explorer.ui.theme import caption, page_body, plain, setup_page
 from explorer.ui.widgets import live_descent
 
 PARAMS = TABLES["fit_line"]
@@ -33,43 +33,50 @@ big = setup_page(
     "One neuron with a weight w and a bias b draws the line y = w·x + b. Training is gradient descent on "
     "the loss over (w, b): step by step it follows the slope until the line turns °C into °F.",
 )
-url_state.restore(PARAMS)
 
-c_opt, c_scale = st.columns(2, gap="large")
-with c_opt:
-    (optimizer,) = obox.choose("fit", multi=False)
-with c_scale:
-    scale = st.toggle("Feature scaling", key="fit.scale",
-                      help="Standardise first: feed the neuron x = (C − mean) / std instead of raw °C.")
-values = obox.values("fit", "steps")
-c, f = celsius_data()
-live_descent.fit(c, f, values, optimizer, obox.RANGES, scale=bool(scale), key=WIDGET, prefix="fit", classroom=big,
-                 labels={"steps": "Steps (each uses all the points)"})
-caption("Left: the Celsius–Fahrenheit measurements and the neuron's line at step k; right: the loss for every "
-        "(w, b), the path training took and the star where the loss is lowest; below: the loss after each step "
-        "(press ▶ to replay the training, drag a control and it trains again).")
 
-hyper = obox.torch_settings([optimizer], values)[optimizer]
-try:
-    fit = fitted(optimizer, float(values["lr"]), int(values["steps"]), bool(scale), tuple(sorted(hyper.items())))
-except ValueError as err:  # e.g. Nesterov without momentum
-    st.error(plain(f"Can't train: {err}"))
+def body() -> None:
+    """The optimizer, scaling and the live training pictures, then torch.optim's reference fit in words."""
+    url_state.restore(PARAMS)
+
+    c_opt, c_scale = st.columns(2, gap="large")
+    with c_opt:
+        (optimizer,) = obox.choose("fit", multi=False)
+    with c_scale:
+        scale = st.toggle("Feature scaling", key="fit.scale",
+                          help="Standardise first: feed the neuron x = (C − mean) / std instead of raw °C.")
+    values = obox.values("fit", "steps")
+    c, f = celsius_data()
+    live_descent.fit(c, f, values, optimizer, obox.RANGES, scale=bool(scale), key=WIDGET, prefix="fit", classroom=big,
+                     labels={"steps": "Steps (each uses all the points)"})
+    caption("Left: the Celsius–Fahrenheit measurements and the neuron's line at step k; right: the loss for every "
+            "(w, b), the path training took and the star where the loss is lowest; below: the loss after each step "
+            "(press ▶ to replay the training, drag a control and it trains again).")
+
+    hyper = obox.torch_settings([optimizer], values)[optimizer]
+    try:
+        fit = fitted(optimizer, float(values["lr"]), int(values["steps"]), bool(scale), tuple(sorted(hyper.items())))
+    except ValueError as err:  # e.g. Nesterov without momentum
+        st.error(plain(f"Can't train: {err}"))
+        url_state.publish(PARAMS)
+        st.stop()
+    best_w, best_b = exact_fit(c, f)
+    describe(WIDGET, None, words.fit(fit.w, fit.b, fit.losses))
+    st.markdown(
+        f"**The rule** F = {TRUE_W}·C + {TRUE_B:g}: w = {TRUE_W}, b = {TRUE_B:g}.  \n"
+        f"**Best possible** for these noisy points (least squares): w = {best_w:.3f}, b = {best_b:.2f}."
+    )
+    if scale:
+        st.info(f"Feature scaling: the neuron sees x = (C − {fit.scaling.mean:.1f}) / {fit.scaling.std:.1f}, so both "
+                "of its weights matter about equally and one learning rate suits both. The w and b shown are turned "
+                f"back into °F per °C and °F. Switch it off: with raw °C the loss is {np.mean(c ** 2):.0f}× steeper "
+                "along w than along b, and no single learning rate suits both.",
+                icon=":material/straighten:")
+    caption(fit_outcome(fit.losses, float(mse(best_w, best_b, c, f)), fit.diverged)[1])
+    st.caption(f"{len(c)} points from F = 1.8·C + 32 plus noise (fixed seed); mean of C = {np.mean(c):.1f} °C.")
+
     url_state.publish(PARAMS)
-    st.stop()
-best_w, best_b = exact_fit(c, f)
-describe(WIDGET, None, words.fit(fit.w, fit.b, fit.losses))
-st.markdown(
-    f"**The rule** F = {TRUE_W}·C + {TRUE_B:g}: w = {TRUE_W}, b = {TRUE_B:g}.  \n"
-    f"**Best possible** for these noisy points (least squares): w = {best_w:.3f}, b = {best_b:.2f}."
-)
-if scale:
-    st.info(f"Feature scaling: the neuron sees x = (C − {fit.scaling.mean:.1f}) / {fit.scaling.std:.1f}, so both "
-            "of its weights matter about equally and one learning rate suits both. The w and b shown are turned "
-            f"back into °F per °C and °F. Switch it off: with raw °C the loss is {np.mean(c ** 2):.0f}× steeper "
-            "along w than along b, and no single learning rate suits both.",
-            icon=":material/straighten:")
-caption(fit_outcome(fit.losses, float(mse(best_w, best_b, c, f)), fit.diverged)[1])
-st.caption(f"{len(c)} points from F = 1.8·C + 32 plus noise (fixed seed); mean of C = {np.mean(c):.1f} °C.")
+    url_state.share_link(PARAMS)
 
-url_state.publish(PARAMS)
-url_state.share_link(PARAMS)
+
+page_body(body)

@@ -10,7 +10,7 @@ from explorer.ui.latent import sections, state
 from explorer.ui.latent.menu import MENU, follows_z
 from explorer.ui.models import load_model
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption, setup_page
+from explorer.ui.theme import caption, page_body, setup_page
 from explorer.ui.widgets import live_map
 
 PARAMS = TABLES["latent"]
@@ -21,16 +21,6 @@ big = setup_page(
     "it back from them: every digit is a point on this map — and every point, even an empty one, decodes "
     "to a digit.",
 )
-url_state.restore(PARAMS)
-vae = load_model("vae", state.DATASET)
-if vae is None:  # load_model has said why; the card says which model the map waits for
-    model_card.show("vae", state.DATASET)
-    st.stop()
-mu, logvar, labels = state.codes("vae", state.DATASET, vae)
-half = latent.extent(mu)  # the map is the square [-half, half]²
-section = st.session_state["latent.section"]
-state.clamp_z(half)
-ctx = sections.Ctx(vae, mu, logvar, labels, half, big, state.z())
 
 
 def explore(ctx: sections.Ctx, section: str) -> None:
@@ -46,9 +36,25 @@ def explore(ctx: sections.Ctx, section: str) -> None:
     url_state.share_link(PARAMS)
 
 
-# a move of z reruns only the map, unless the section below draws z too
-(explore if follows_z(section) else st.fragment(explore))(ctx, section)
-model_card.show("vae", state.DATASET)
-st.segmented_control("Explore", tuple(MENU), key="latent.section", required=True, label_visibility="collapsed")
-MENU[section].show(ctx)
-url_state.publish(PARAMS)  # a section may have changed its own controls
+def body() -> None:
+    """The live map and its digit, then the open section."""
+    url_state.restore(PARAMS)
+    vae = load_model("vae", state.DATASET)
+    if vae is None:  # load_model has said why; the card says which model the map waits for
+        model_card.show("vae", state.DATASET)
+        st.stop()
+    mu, logvar, labels = state.codes("vae", state.DATASET, vae)
+    half = latent.extent(mu)  # the map is the square [-half, half]²
+    section = st.session_state["latent.section"]
+    state.clamp_z(half)
+    ctx = sections.Ctx(vae, mu, logvar, labels, half, big, state.z())
+
+    # a move of z reruns only the map, unless the section below draws z too
+    (explore if follows_z(section) else st.fragment(explore))(ctx, section)
+    model_card.show("vae", state.DATASET)
+    st.segmented_control("Explore", tuple(MENU), key="latent.section", required=True, label_visibility="collapsed")
+    MENU[section].show(ctx)
+    url_state.publish(PARAMS)  # a section may have changed its own controls
+
+
+page_body(body)

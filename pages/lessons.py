@@ -5,7 +5,7 @@ import streamlit as st
 from explorer.ui import url_state
 from explorer.ui.lessons import library
 from explorer.ui.lessons.builder import builder
-from explorer.ui.theme import setup_page
+from explorer.ui.theme import page_body, setup_page
 
 big = setup_page(
     "Lessons",
@@ -13,10 +13,17 @@ big = setup_page(
     "to tell the class and what to ask. Present it on the projector — or start a class, and every laptop "
     "that joins follows your steps.",
 )
-library.class_panel()
-library.join_box()
-st.subheader("Present a lesson")
-library.library(big)
-st.subheader("Build your own")
-builder()
-url_state.publish([])  # keeps ?classroom=1 in the address
+
+
+def body() -> None:
+    """Join a class, present or teach a lesson, build your own."""
+    library.class_panel()
+    library.join_box()
+    st.subheader("Present a lesson")
+    library.library(big)
+    st.subheader("Build your own")
+    builder()
+    url_state.publish([])  # keeps ?classroom=1 in the address
+
+
+page_body(body)

@@ -12,7 +12,7 @@ from explorer.ui.describe import describe
 from explorer.ui.models import load_model
 from explorer.ui.state_tables import LOGIT_LIMIT as LIMIT
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption, digit_image, setup_page
+from explorer.ui.theme import caption, digit_image, opened, page_body, setup_page
 
 PARAMS = TABLES["softmax"]
 
@@ -21,7 +21,6 @@ big = setup_page(
     "Logit values are what softmax takes as inputs; it then outputs probabilities. "
     "Softmax turns any ten scores into ten positive numbers that add up to 1.",
 )
-url_state.restore(PARAMS)
 
 
 def load_digit_logits(logits: list[float], label: int) -> None:
@@ -63,46 +62,57 @@ def digit_section() -> None:
     model_card.show("classifier")
 
 
-figure = st.container()  # the bars first, right above the sliders that move them: in a projector's first screen
-top = st.columns([3, 1], gap="medium")
-top[0].slider("Temperature T", 0.1, 5.0, step=0.1, key="softmax.T",
-              help="Softmax of logits / T: a small T sharpens the probabilities, a large T flattens them.")
-top[1].selectbox("True class", range(10), key="softmax.true",
-                 help="The right answer, used by the cross-entropy loss.")
-st.markdown("**Logits**: one raw score per class (drag them)")
-for row in (range(5), range(5, 10)):
-    for col, k in zip(st.columns(5), row):
-        col.slider(f"class {k}", -LIMIT, LIMIT, step=0.1, key=f"softmax.z{k}", format="%.1f")
+def body() -> None:
+    """Temperature, true class and ten logits; the bars, the loss and its gradient."""
+    url_state.restore(PARAMS)
 
-logits = torch.tensor([st.session_state[f"softmax.z{k}"] for k in range(10)], dtype=torch.float64)  # (10,)
-T, true = st.session_state["softmax.T"], st.session_state["softmax.true"]
-probs = sm.softmax(logits, T)  # (10,)
-loss = float(sm.cross_entropy(logits, true, T))
-grad = sm.cross_entropy_grad(logits, true, T)  # (10,)
-height = 360 if big else 330
+    figure = st.container()  # the bars first, right above the sliders that move them: in a projector's first screen
+    top = st.columns([3, 1], gap="medium")
+    top[0].slider("Temperature T", 0.1, 5.0, step=0.1, key="softmax.T",
+                  help="Softmax of logits / T: a small T sharpens the probabilities, a large T flattens them.")
+    top[1].selectbox("True class", range(10), key="softmax.true",
+                     help="The right answer, used by the cross-entropy loss.")
+    st.markdown("**Logits**: one raw score per class (drag them)")
+    for row in (range(5), range(5, 10)):
+        for col, k in zip(st.columns(5), row):
+            col.slider(f"class {k}", -LIMIT, LIMIT, step=0.1, key=f"softmax.z{k}", format="%.1f")
 
-with figure:
-    st.plotly_chart(logits_and_probabilities(logits.tolist(), probs.tolist(), T, big, true, height),
-                    key="softmax.probs_chart", config={"displayModeBar": False})
-    describe("softmax.probs_chart", *words.softmax_bars(logits.tolist(), probs.tolist(), T, true))
-    caption(f"The same ten classes before and after softmax: any logits in, probabilities out "
-            f"(positive, adding up to 1); the outlined bar is the true class {true}. Drag the sliders below.")
-with st.expander("Load the logits of a real digit classifier"):
-    digit_section()
+    logits = torch.tensor([st.session_state[f"softmax.z{k}"] for k in range(10)], dtype=torch.float64)  # (10,)
+    T, true = st.session_state["softmax.T"], st.session_state["softmax.true"]
+    probs = sm.softmax(logits, T)  # (10,)
+    loss = float(sm.cross_entropy(logits, true, T))
+    grad = sm.cross_entropy_grad(logits, true, T)  # (10,)
+    height = 360 if big else 330
 
-loss_col, p_col, text = st.columns([1, 1, 3], gap="medium")
-loss_col.metric("CE loss", f"{loss:.3f}", help="Cross-entropy: −log p(true class)")
-p_col.metric(f"p({true})", f"{float(probs[true]):.3f}", help="The probability of the true class")
-text.markdown(
-    f"The loss is −log p({true}): near 0 when the true class gets almost all the probability. Its "
-    f"gradient per logit is **(softmax − one_hot) / T**: each wrong class is pushed down by its "
-    f"probability, the true class is pulled up by 1 − p."
-)
-st.plotly_chart(gradient_bars(grad.tolist(), big, true, height), key="softmax.grad_chart",
-                config={"displayModeBar": False})
-describe("softmax.grad_chart", *words.gradient_bars(grad.tolist(), true, loss))
-caption("The cross-entropy gradient per logit: gradient descent lowers the positive bars "
-        "and raises the negative one, the true class.")
+    with figure:
+        st.plotly_chart(logits_and_probabilities(logits.tolist(), probs.tolist(), T, big, true, height),
+                        key="softmax.probs_chart", config={"displayModeBar": False})
+        describe("softmax.probs_chart", *words.softmax_bars(logits.tolist(), probs.tolist(), T, true))
+        caption(f"The same ten classes before and after softmax: any logits in, probabilities out "
+                f"(positive, adding up to 1); the outlined bar is the true class {true}. Drag the sliders below.")
+    # a link to a digit of its own opens the box that shows it
+    box = opened("Load the logits of a real digit classifier", key="_softmax.real",
+                 expanded=st.session_state["softmax.digit"] != url_state.find(PARAMS, "softmax.digit").default)
+    if box is not None:
+        with box:
+            digit_section()
 
-url_state.publish(PARAMS)
-url_state.share_link(PARAMS)
+    loss_col, p_col, text = st.columns([1, 1, 3], gap="medium")
+    loss_col.metric("CE loss", f"{loss:.3f}", help="Cross-entropy: −log p(true class)")
+    p_col.metric(f"p({true})", f"{float(probs[true]):.3f}", help="The probability of the true class")
+    text.markdown(
+        f"The loss is −log p({true}): near 0 when the true class gets almost all the probability. Its "
+        f"gradient per logit is **(softmax − one_hot) / T**: each wrong class is pushed down by its "
+        f"probability, the true class is pulled up by 1 − p."
+    )
+    st.plotly_chart(gradient_bars(grad.tolist(), big, true, height), key="softmax.grad_chart",
+                    config={"displayModeBar": False})
+    describe("softmax.grad_chart", *words.gradient_bars(grad.tolist(), true, loss))
+    caption("The cross-entropy gradient per logit: gradient descent lowers the positive bars "
+            "and raises the negative one, the true class.")
+
+    url_state.publish(PARAMS)
+    url_state.share_link(PARAMS)
+
+
+page_body(body)

@@ -7,7 +7,7 @@ from explorer.ui.models import load_model
 from explorer.ui.state_tables import TABLES
 from explorer.ui.tensors import own_kernel, sections
 from explorer.ui.tensors.choices import TABS
-from explorer.ui.theme import setup_page
+from explorer.ui.theme import page_body, setup_page
 
 PARAMS = TABLES["tensors"]
 
@@ -18,21 +18,6 @@ big = setup_page(
     "net and its <b>kernels</b> are weights: in a convolutional net (CNN) each small kernel slides over the "
     "image and turns it into a feature map.",
 )
-url_state.restore(PARAMS)
-
-pick, about = st.columns([1, 2], vertical_alignment="bottom")
-index = pick.number_input("Test digit (0–999)", 0, 999, step=1, key="tensors.digit",
-                          help="The 1,000 held-out test digits, 100 of each class in order.")
-net = load_model("classifier")  # None (with a message) when unavailable: the sections that need it say so
-ctx = sections.context(index, net, big)
-about.markdown(f"Test digit **{index}** is a **{ctx.label}**: the classifier never saw it in training.")
-model_card.show("classifier")
-
-# stateful tabs run only the open one, so a control reruns one section's work
-tabs = st.tabs(list(TABS), key="tensors.tab", on_change="rerun")
-show = (sections.tensors, sections.kernels, sections.sliding_window,
-        lambda c: own_kernel.section(c.image, c.index, c.big),
-        lambda c: sections.layers(c, st.session_state["tensors.kernel"]))
 
 
 @st.fragment
@@ -45,8 +30,29 @@ def open_section(name: str, section, ctx: sections.Ctx) -> None:
     url_state.share_link(PARAMS)
 
 
-for name, tab, section in zip(TABS, tabs, show):
-    if tab.open:
-        with tab:
-            open_section(name, section, ctx)
-url_state.publish(PARAMS)  # the digit and the tab live outside the fragment
+def body() -> None:
+    """The test digit and the open tab's tensors, kernels or convolution."""
+    url_state.restore(PARAMS)
+
+    pick, about = st.columns([1, 2], vertical_alignment="bottom")
+    index = pick.number_input("Test digit (0–999)", 0, 999, step=1, key="tensors.digit",
+                              help="The 1,000 held-out test digits, 100 of each class in order.")
+    net = load_model("classifier")  # None (with a message) when unavailable: the sections that need it say so
+    ctx = sections.context(index, net, big)
+    about.markdown(f"Test digit **{index}** is a **{ctx.label}**: the classifier never saw it in training.")
+    model_card.show("classifier")
+
+    # stateful tabs run only the open one, so a control reruns one section's work
+    tabs = st.tabs(list(TABS), key="tensors.tab", on_change="rerun")
+    show = (sections.tensors, sections.kernels, sections.sliding_window,
+            lambda c: own_kernel.section(c.image, c.index, c.big),
+            lambda c: sections.layers(c, st.session_state["tensors.kernel"]))
+
+    for name, tab, section in zip(TABS, tabs, show):
+        if tab.open:
+            with tab:
+                open_section(name, section, ctx)
+    url_state.publish(PARAMS)  # the digit and the tab live outside the fragment
+
+
+page_body(body)

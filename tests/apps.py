@@ -65,3 +65,16 @@ def release(at: AppTest, prefix: str, **moved) -> AppTest:
     for name, value in moved.items():
         at.session_state[f"{prefix}.{name}"] = value
     return at.run()
+
+
+def tables(at: AppTest) -> list[dict[str, list[str]]]:
+    """The page's Markdown tables (theme.text_table), each as column -> cells, in page order."""
+    found = []
+    for m in at.markdown:
+        lines = [ln for ln in m.value.splitlines() if ln.startswith("|")]
+        if len(lines) < 2 or not lines[1].startswith("|---"):
+            continue
+        cells = [[c.strip().replace("\\", "") for c in ln.strip("|").split(" | ")] for ln in lines]
+        head, rows = cells[0], cells[2:]
+        found.append({h: [r[i] for r in rows] for i, h in enumerate(head)})
+    return found

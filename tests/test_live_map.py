@@ -15,7 +15,7 @@ from explorer.figures.latent import path_overlay, point_overlay
 from explorer.figures.style import CLASSROOM, NORMAL, PALETTE
 from explorer.latent import decode
 from explorer.nets import VAE
-from explorer.ui.widgets.live_map import map_data
+from explorer.ui.widgets.live_map import codes_id, map_data
 
 SCRIPT = """
 import numpy as np
@@ -63,8 +63,24 @@ def test_the_weights_travel_on_the_first_run_only():
     at.run()
     again = payloads(at)
     assert again["t.live.weights"] == {"id": weights["id"]}  # the browser keeps the decoder it got
-    assert again["t.live"] == first["t.live"]
     assert first["t.live"]["decoder_id"] == weights["id"]
+    # so are the codes: the first run carries them, later runs only their id
+    assert "points" in first["t.live"] and "points" not in again["t.live"] and "labels" not in again["t.live"]
+    assert again["t.live"] == {k: v for k, v in first["t.live"].items() if k not in ("points", "labels")}
+
+
+def test_a_browser_that_lacks_the_codes_gets_them_on_the_next_run():
+    at = script()
+    at.run()
+    assert "points" not in payloads(at)["t.live"]
+    at.session_state["t.live.codes_sent"] = "another page's codes"  # what the missing trigger's callback clears
+    assert "points" in payloads(at.run())["t.live"]
+
+
+def test_the_codes_id_follows_the_codes_and_labels():
+    mu = np.array([[0.1, 0.2], [-1.0, 1.5]])
+    assert codes_id(mu, [3, 1]) == codes_id(mu.copy(), np.array([3, 1]))
+    assert codes_id(mu, [3, 1]) != codes_id(mu, [3, 2]) != codes_id(mu + 1e-9, [3, 2])
 
 
 def test_the_map_gets_codes_labels_palette_extent_and_the_servers_picture_of_z():

@@ -101,7 +101,9 @@ def _element(kind: str, proto) -> Element:
 
 def _controls(page: str) -> dict[str, tuple[str, object]]:
     """Every widget element of a real page after its first run: key -> (kind, element proto)."""
-    at = app_test(page).run()
+    at = app_test(page)
+    at.session_state["_softmax.real"] = True  # the classifier's box on the softmax page, opened
+    at.run()
     found = {}
     # AppTest's kinds -> the element field the browser receives (a select_slider is a Slider, a toggle a Checkbox)
     for kind, field in (("slider", "slider"), ("select_slider", "slider"), ("number_input", "number_input"),

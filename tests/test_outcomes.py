@@ -104,6 +104,14 @@ def test_standings_tie_and_divergence():
     assert f"SGD diverged at step {runs['sgd'].diverged_at}" in standings(runs, LABELS)
 
 
+def test_standings_when_every_racer_walked_uphill():
+    f = parse("x^2 + y^2")
+    runs = {o: descend(f, (1.0, 1.0), o, 3.0, 3) for o in ("sgd", "momentum")}
+    assert all(not t.diverged and t.losses[-1] > t.losses[0] for t in runs.values())  # up, not out
+    low = min(runs, key=lambda o: runs[o].losses[-1])
+    assert standings(runs, LABELS).startswith(f"{LABELS[low]} ended lowest (f = {num(runs[low].losses[-1])})")
+
+
 def test_fit_outcomes_follow_the_loss_curve():
     c, f = celsius_data()
     best = float(mse(*exact_fit(c, f), c, f))

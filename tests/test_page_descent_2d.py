@@ -114,12 +114,21 @@ def test_url_round_trip():
     assert at.query_params["gd2.opts"] == "adam,rmsprop"
 
 
-def test_classroom_mode_sends_bigger_sizes_and_a_bigger_3d_font(at):
-    big = app_test(PAGE)
+def test_the_3d_view_is_made_only_once_opened():
+    at = app_test(PAGE).run()
+    assert not at.get("plotly_chart")  # closed: a rerun does not build and send the surface
+    at.session_state["_gd2.surface3d"] = True
+    assert figure(at.run())["data"][0]["type"] == "surface"
+
+
+def test_classroom_mode_sends_bigger_sizes_and_a_bigger_3d_font():
+    small, big = app_test(PAGE), app_test(PAGE)
     big.session_state["classroom"] = True
-    big.run()
-    assert widget(big)["sizes"]["font"] > widget(at)["sizes"]["font"]
-    assert figure(big)["layout"]["font"]["size"] > figure(at)["layout"]["font"]["size"]
+    for at in (small, big):
+        at.session_state["_gd2.surface3d"] = True
+        at.run()
+    assert widget(big)["sizes"]["font"] > widget(small)["sizes"]["font"]
+    assert figure(big)["layout"]["font"]["size"] > figure(small)["layout"]["font"]["size"]
 
 
 def test_a_link_naming_only_a_preset_opens_at_its_own_start_and_rate():

@@ -133,7 +133,11 @@ def feed(at, kind: str, key: str, value) -> None:
 
 
 def start(page: str, state: dict):
+    """The page with ``state``, and every folded box open (the link box, model cards): their controls count too."""
     at = app_test(page)
+    prefix = {"descent_1d": "gd1", "descent_2d": "gd2", "fit_line": "fit", "gradient_tape": "tape"}
+    stem = page.split("/")[-1][:-3]
+    at.session_state[f"_share.{prefix.get(stem, stem)}.open"] = True
     for k, v in state.items():
         at.session_state[k] = v
     return at.run()

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from apps import app_test
+from apps import app_test, tables
 
 from explorer.expressions import parse
 from explorer.figures.tape import fmt
@@ -41,7 +41,7 @@ def test_renders_forward_pass_with_every_value(at):
 
 
 def test_tape_and_autograd_side_by_side_are_equal(at):
-    table = at.table[1].value
+    table = tables(at)[1]
     torchs = autograd_gradient(parse("(x*y + sin(x))^2"), x=2.0, y=3.0)
     assert list(table["tape"]) == list(table["torch.autograd"]) == [fmt(torchs["x"]), fmt(torchs["y"])]
     assert "agree" in next(h.proto.body for h in at.get("html") if "PyTorch" in h.proto.body)
@@ -57,8 +57,8 @@ def test_backward_steps_reveal_one_gradient_at_a_time(at):
     step_text = [m.value for m in at.markdown]
     assert any(t.startswith("**∂f/∂x** = ∂f/∂v2 · cos x + ∂f/∂v1 · y") and t.endswith("**35.71**") for t in step_text)
     assert "x is used 2 times, so its gradient adds up every use." in step_text
-    assert at.table[0].value["gradient"].tolist()[0] == "35.71"  # the tape's x row is filled in
-    marks = at.table[0].value["playback"].tolist()
+    assert tables(at)[0]["gradient"][0] == "35.71"  # the tape's x row is filled in
+    marks = tables(at)[0]["playback"]
     assert marks[0] == "◀ now" and marks.count("◀ now") == 1  # x was popped last: the one row marked now
     assert marks.count("done") == 5  # the five entries popped before it
 

@@ -69,7 +69,8 @@ def test_a_pick_moves_z_the_link_and_the_picture():
     assert (at.session_state["latent.z1"], at.session_state["latent.z2"]) == (1.25, -0.5)
     assert at.query_params["latent.z1"] == "1.25" and at.query_params["latent.z2"] == "-0.5"
     assert at.query_params["latent.prev"] == "0,0"  # the point before: one end of a path
-    assert "latent.z1=1.25&latent.z2=-0.5" in at.code[0].value  # "copy link to this view"
+    at.session_state["_share.latent.open"] = True
+    assert "latent.z1=1.25&latent.z2=-0.5" in at.run().code[0].value  # "copy link to this view"
     data = payload(at)
     assert data["z"] == [1.25, -0.5]
     vae = zoo.load("vae")

@@ -66,9 +66,17 @@ def test_true_class_changes_loss_and_gradient(at):
     assert grad[6] < 0 and grad[7] > 0
 
 
+def test_the_classifier_box_is_made_once_opened_and_a_link_to_a_digit_opens_it(at):
+    assert not at.number_input  # closed: the digit, its logits and its card are not made on a rerun
+    linked = app_test(PAGE)
+    linked.query_params["softmax.digit"] = "250"
+    assert linked.run().number_input(key="softmax.digit").value == 250
+
+
 def test_digit_logits_button_loads_the_classifier_logits(at):
     assert zoo.verify("classifier") is None, "the shipped classifier checkpoint should load"
-    at.number_input(key="softmax.digit").set_value(250).run()
+    at.session_state["_softmax.real"] = True
+    at.run().number_input(key="softmax.digit").set_value(250).run()
     images, labels = digits("mnist-5k", "test")
     with torch.inference_mode():
         expected = zoo.load("classifier")(images[250:251])[0]

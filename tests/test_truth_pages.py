@@ -29,7 +29,11 @@ def lesson(at) -> str:
 
 
 def link(at) -> dict:
-    """The query of the page's "copy link to this view" box."""
+    """The query of the page's "copy link to this view" box (opened first: it is made only when open)."""
+    if not at.get("code"):
+        for prefix in ("gd1", "gd2", "fit"):  # the descent pages' own
+            at.session_state[f"_share.{prefix}.open"] = True
+        at.run()
     return dict(parse_qsl(urlsplit(at.get("code")[-1].value).query))
 
 
@@ -180,10 +184,12 @@ def test_a_copied_link_opens_the_same_picture():
     at = opened(D1)
     release(at, "gd1", x0=123.4567, lr=0.002)
     again = opened(D1, link(at))
+    assert link(again) == link(at)  # which opens its link box too: both pages show the same text
     assert picture(again) == picture(at) and not again.warning and said(again) == said(at)
     two = opened(D2)
     release(two, "gd2", start=(1.2345, -0.5), steps=40)
     again = opened(D2, link(two))
+    assert link(again) == link(two)
     assert picture(again) == picture(two) and said(again) == said(two)
 
 
@@ -238,7 +244,7 @@ def test_the_caption_names_the_colours_the_curve_figure_uses():
 
 
 def test_a_link_that_cannot_carry_a_drawn_digit_says_so():
-    at = opened("pages/restore.py")
+    at = opened("pages/restore.py", **{"_share.restore.open": True})
     assert "not in the link" not in said(at, ["caption"])
     at.radio(key="restore.source").set_value("draw").run()
     assert "Your drawn or uploaded digit is not in the link" in said(at, ["caption"])

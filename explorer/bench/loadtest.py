@@ -29,7 +29,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from explorer.bench.loadtest_http import Browserish, check_loopback
-from explorer.bench.loadtest_widgets import Widget, widget_from_element
+from explorer.bench.loadtest_widgets import Widget, add_tab, widget_from_block, widget_from_element
 
 T = TypeVar("T")
 
@@ -75,6 +75,7 @@ class Session:
         self.base, self.page, self.rng, self.result, self.timeout, self.only = base, page, rng, result, timeout, only
         self.http = Browserish(base)
         self.widgets: dict[str, Widget] = {}
+        self.blocks: dict[tuple, Widget] = {}  # stateful tabs by their delta path, for their labels
         self.cache: dict[str, ForwardMsg] = {}  # cacheable messages by hash, as the browser's cache
         self.last_used: dict[str, int] = {}  # hash -> the run that last used it, for eviction
         self.runs = 0
@@ -164,6 +165,8 @@ class Session:
         if fwd.hash in self.cache or (fwd.metadata.cacheable and fwd.hash):
             self.cache[fwd.hash] = fwd
             self.last_used[fwd.hash] = self.runs
+        if fwd.delta.WhichOneof("type") == "add_block":
+            self.on_block(fwd, seen)
         if fwd.delta.WhichOneof("type") != "new_element":
             return True
         el = fwd.delta.new_element
@@ -177,6 +180,20 @@ class Session:
             self.widgets[w.id] = w
             seen.add(w.id)
         return True
+
+    def on_block(self, fwd: ForwardMsg, seen: set[str]) -> None:
+        """Stateful tabs and expanders are controls too; a tab's label belongs to the tabs just above it."""
+        block, path = fwd.delta.add_block, tuple(fwd.metadata.delta_path)
+        if block.WhichOneof("type") == "tab":
+            parent = self.blocks.get(path[:-1])
+            if parent is not None:
+                add_tab(parent, block.tab.label)
+            return
+        w = widget_from_block(block, fwd.delta.fragment_id, self.widgets.get(block.id))
+        if w is not None:
+            self.widgets[w.id] = w
+            self.blocks[path] = w
+            seen.add(w.id)
 
     def pick_action(self) -> Widget | None:
         """Any control on the page, chosen at random as a person would."""

@@ -22,6 +22,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 _DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "i2": "<i2", "u2": "<u2", "i4": "<i4", "u4": "<u4"}
 OPTION_KINDS = ("selectbox", "radio", "select_slider", "button_group")  # values are option labels
 KINDS = ("slider", "number_input", "checkbox", "button", "plotly_chart", "bidi_component", *OPTION_KINDS)
+BLOCK_KINDS = ("tabs", "expander")  # stateful containers: opening one is a control, and reruns what it shows
 
 
 @dataclass
@@ -32,8 +33,9 @@ class Widget:
     kind: str
     fragment_id: str
     state: WidgetState | None
-    element: Any  # the element proto (slider, plotly_chart, ...)
+    element: Any  # the element proto (slider, plotly_chart, ...), or the block of stateful tabs or an expander
     actionable: bool = False
+    labels: list[str] | None = None  # stateful tabs: their labels, in order
 
     def act(self, rng: random.Random) -> None:
         """Change the value as a person would, to a value the control did not hold before."""
@@ -49,6 +51,10 @@ class Widget:
         elif self.kind == "plotly_chart":
             self.state = self.state or WidgetState(id=self.id)
             self.state.string_value = json.dumps(click_selection(p.spec, rng))
+        elif self.kind == "expander":
+            self.state.bool_value = not self.state.bool_value
+        elif self.kind == "tabs":
+            self.state.string_value = rng.choice([t for t in self.labels if t != self.state.string_value])
         elif self.kind in OPTION_KINDS:
             self.state = self.state or WidgetState(id=self.id)
             _pick_options(self, rng)
@@ -122,6 +128,27 @@ def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | 
     return Widget(wid, kind, fragment_id, state, proto, actionable)
 
 
+def widget_from_block(block, fragment_id: str, known: Widget | None) -> Widget | None:
+    """Stateful tabs or a stateful expander (``key=`` with ``on_change``), as the browser reports them back."""
+    kind = block.WhichOneof("type")
+    if kind == "expandable" and block.expandable.id:
+        state = WidgetState(id=block.expandable.id, bool_value=block.expandable.expanded)
+        return Widget(block.expandable.id, "expander", fragment_id, state, block, actionable=True)
+    if kind == "tab_container" and block.tab_container.id:
+        # the labels arrive with the tabs' own blocks (add_tab); the state follows the server's current tab
+        return Widget(block.tab_container.id, "tabs", fragment_id, WidgetState(id=block.tab_container.id), block,
+                      labels=[])
+    return None
+
+
+def add_tab(tabs: Widget, label: str) -> None:
+    """One tab of stateful tabs arrived: the one the server shows open is the state the browser sends."""
+    if len(tabs.labels) == tabs.element.tab_container.default_tab_index:
+        tabs.state.string_value = label
+    tabs.labels.append(label)
+    tabs.actionable = len(tabs.labels) > 1
+
+
 def trigger_state(component_id: str, event: str, value: Any) -> WidgetState:
     """What the browser sends when a Components-v2 widget calls ``setTriggerValue(event, value)``:
     the component's trigger aggregator widget with a JSON list of ``{"event", "value"}``."""
@@ -173,14 +200,18 @@ def _initial_state(kind: str, p) -> WidgetState | None:
     elif kind == "checkbox":
         ws.bool_value = p.value if p.set_value else p.default
     elif kind in ("selectbox", "radio"):
-        if p.set_value:
+        if p.set_value and p.HasField("raw_value"):
             ws.string_value = p.raw_value
+        elif p.set_value:  # the server cleared it (a preset box back to "pick one"): the browser sends nothing
+            return None
         elif p.HasField("default") and 0 <= p.default < len(p.options):
             ws.string_value = p.options[p.default]
         else:
             return None
     elif kind == "number_input":
         ws.double_value = p.value if p.set_value else p.default
+    elif kind in ("text_input", "text_area"):  # never typed into here, but sent back as the browser does
+        ws.string_value = p.value if p.set_value else p.default
     elif kind == "select_slider":
         idx = p.value if p.set_value else p.default
         ws.string_array_value.data.extend(p.options[int(i)] for i in idx)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from explorer import background, model_card, zoo
 from explorer.data import BUNDLED
+from explorer.ui.theme import opened
 
 
 def stamp(path: os.PathLike) -> tuple:
@@ -49,7 +50,9 @@ def show(name: str, dataset: str = BUNDLED) -> None:
     """A closed expander naming the model, its data and split, its training and its held-out scores."""
     folder = zoo.models_dir()
     about = card(name, dataset, str(folder), (stamp(folder / zoo.MANIFEST), stamp(folder / f"{name}-{dataset}.pt")))
+    box = opened(about.title, key=f"_card.{name}.{dataset}", icon=":material/info:")
+    if box is None:
+        return
     said = status(name, dataset)
     lines = about.lines if said is None else (about.lines[0], said, *about.lines[1:])  # after why, what now
-    with st.expander(about.title, expanded=False, icon=":material/info:"):
-        st.markdown("\n".join(f"- {line}" for line in lines))
+    box.markdown("\n".join(f"- {line}" for line in lines))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -84,6 +85,30 @@ def setup_page(title: str, idea: str) -> bool:
     return big
 
 
+def page_body(draw: Callable[[], None]) -> None:
+    """Draw the page under its frame as one fragment: a control in it reruns only the page's own work, not the
+    navigation, sidebar, lesson bar and title around it (the frame's share of a class's reruns)."""
+    st.fragment(_page_body)(draw)
+
+
+def _page_body(draw: Callable[[], None]) -> None:
+    from explorer.ui.lessons import bar_is_stale  # here: the lessons package imports this module
+
+    if bar_is_stale():  # a callback of this page's controls started, moved or stopped a lesson
+        st.rerun(scope="app")
+    draw()
+    if bar_is_stale():
+        st.rerun(scope="app")
+
+
+def opened(label: str, key: str, icon: str | None = None, expanded: bool = False):
+    """An expander whose inside is made only while it is open (opening it reruns the page): a rerun does not
+    redo work nobody is looking at. ``expanded`` is how a session first sees it. Returns the expander to draw
+    into, or None while it is closed."""
+    box = st.expander(label, expanded=expanded, key=key, icon=icon, on_change="rerun")
+    return box if box.open else None
+
+
 MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})  # what Streamlit's Markdown would act on
 
 
@@ -91,6 +116,15 @@ def plain(text: str) -> str:
     """Text shown as typed inside Streamlit's Markdown (st.error, st.warning, st.caption): * ^ _ $ survive,
     and a colon before a letter (:red[, :smile:) starts no directive or emoji."""
     return re.sub(r":(?=[A-Za-z/])", r"\:", str(text).translate(MARKDOWN).replace("\n", " "))
+
+
+def text_table(columns: dict[str, list[str]]) -> None:
+    """A small table of text as Markdown (a real table for screen readers): no DataFrame or Arrow per rerun."""
+    head = [plain(name) or " " for name in columns]
+    rows = zip(*columns.values())
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(plain(cell) for cell in row) + " |" for row in rows]
+    st.markdown("\n".join(lines))
 
 
 def caption(text: str) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from explorer.ui.theme import CLASSROOM_KEY, plain
+from explorer.ui.theme import CLASSROOM_KEY, opened, plain
 
 _MEMORY = "_url_state_memory"  # session_state: last values per param key, survives page changes
 _READ = "_url_state_read"  # session_state: pages whose URL was already read this session
@@ -241,9 +241,12 @@ def publish(params: list[Param]) -> None:
 
 def share_link(params: list[Param], caveat: str = "") -> None:
     """A "copy link to this view" box (st.code has a copy button); classroom mode only when asked for."""
+    box = opened("Copy link to this view", key=f"_share.{_page(params)}.open")
+    if box is None:
+        return
     base = (st.context.url or "").split("?")[0]
     query = current(params)
-    with st.expander("Copy link to this view"):
+    with box:
         if st.checkbox("Open it in classroom mode too (a link for the projector)", key=f"_share.{_page(params)}.classroom",
                        value=False, help="Students who open the link choose classroom mode for themselves."):
             query[CLASSROOM_KEY] = "1"

@@ -60,7 +60,6 @@ def _modules() -> None:
         for mod in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
             if not mod.ispkg and not mod.name.endswith("__main__"):
                 importlib.import_module(mod.name)
-    import pandas  # noqa: F401 - the tape page's tables
     import plotly.graph_objects  # noqa: F401
 
 

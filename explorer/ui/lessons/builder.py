@@ -57,8 +57,15 @@ def add_view_button() -> None:
     page = current_page()
     if page not in page_names() or page == LESSONS_PAGE:
         return
-    if st.sidebar.button("Add this view to a lesson", key="lesson.add", icon=":material/playlist_add:",
-                         help="Keep this page with its controls as a step of your own lesson."):
+    with st.sidebar:
+        _add_view(page)
+
+
+@st.fragment
+def _add_view(page: str) -> None:
+    """A press opens the dialog without rerunning the page around it."""
+    if st.button("Add this view to a lesson", key="lesson.add", icon=":material/playlist_add:",
+                 help="Keep this page with its controls as a step of your own lesson."):
         _add_dialog(page, _view_state())
 
 

@@ -3,9 +3,11 @@
 // Only a release (click, end of a drag, a range's `change`, Enter) sends z to Python: setTriggerValue("pick").
 // live_map.py prepends live_decoder.js (compileDecoder) and live_draw.js (draw*) to this file.
 // Two mounts share this module: "explorer.live_map_weights" (data = the decoder export on the
-// session's first run, then only its id) and "explorer.live_map" (points, extent, z, overlays, sizes).
+// session's first run, then only its id) and "explorer.live_map" (extent, z, overlays, sizes; the codes
+// and labels on a page's first run, then only their id).
 
 const DECODERS = new Map(); // decoder id -> compiled decoder or the Error that stopped it
+const CODES = new Map(); // codes id -> {points, labels}, kept from the run that carried them
 const MAPS = new WeakMap(); // parentElement -> its map: new data updates it in place (focus and drags survive)
 const READY = "explorer-live-map-decoder";
 const STEP = 0.01; // the resolution of z: the ranges' step and what the link keeps
@@ -395,6 +397,13 @@ export default function mount({ parentElement, data, setTriggerValue }) {
     return () => {};
   }
   if (!data) return () => {};
+  if (data.points) CODES.set(data.codes_id, { points: data.points, labels: data.labels });
+  const codes = CODES.get(data.codes_id);
+  if (!codes) { // this page never got them (a run cut short): ask again and keep the map as it is
+    setTriggerValue("missing", data.codes_id);
+    return () => {};
+  }
+  data = { ...data, points: codes.points, labels: codes.labels };
   let live = MAPS.get(parentElement);
   if (live) {
     live.update(data, setTriggerValue); // Streamlit re-calls us with new data and does not clean up first

@@ -5,7 +5,8 @@ default export gets ``parentElement``, ``data``, ``setStateValue``, ``setTrigger
 Two mounts share one JS module: ``explorer.live_map_weights`` carries the decoder export (a
 few MB: sent on the session's first run only, later runs send its id, and the browser asks
 again through the ``missing`` trigger if it lacks it) and ``explorer.live_map`` carries the
-small per-run data (codes, extent, z, the server's picture of z, overlays, sizes).
+small per-run data (extent, z, the server's picture of z, overlays, sizes). The codes (1,000 points and
+their labels) go the same way as the weights: once per browser page, then only their id.
 Hovering, dragging, the z₁/z₂ range inputs and the arrow keys redraw in the browser and never
 rerun the script; a release (click, end of a drag, a range's ``change``, Enter) sends z back as
 the ``pick`` trigger, whose callback runs ``on_pick`` before the script, like a widget's ``on_change``.
@@ -15,6 +16,7 @@ If the decoder cannot be exported, the map still works: each pick shows the serv
 from __future__ import annotations
 
 import base64
+import hashlib
 import weakref
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -69,15 +71,24 @@ def picture(vae: nn.Module, z, img: np.ndarray | None = None) -> str | None:
     return base64.b64encode(np.round(np.asarray(img) * 255).astype(np.uint8).tobytes()).decode("ascii")
 
 
+def codes_id(mu, labels) -> str:
+    """A short id of the codes and labels (their bytes' hash): the browser keeps codes it was sent under it."""
+    mu, labels = np.ascontiguousarray(mu, dtype=np.float64)[:, :2], np.ascontiguousarray(labels, dtype=np.int64)
+    return hashlib.blake2b(mu.tobytes() + labels.tobytes(), digest_size=8).hexdigest()
+
+
 def map_data(export_id: str | None, mu, labels, z, extent, classroom: bool, target: str,
-             overlays: Sequence[dict] = (), image: str | None = None) -> dict:
-    """The JSON the map mount receives: codes rounded to 4 decimals, labels, palette, sizes, overlays
-    (``explorer.figures.latent.path_overlay`` / ``point_overlay``) and the server's picture of z."""
+             overlays: Sequence[dict] = (), image: str | None = None, with_codes: bool = True) -> dict:
+    """The JSON the map mount receives: the codes' id and (``with_codes``) the codes rounded to 4 decimals
+    and their labels; palette, sizes, overlays (``explorer.figures.latent.path_overlay`` / ``point_overlay``)
+    and the server's picture of z."""
     mu = np.asarray(mu, dtype=np.float64)[:, :2]  # (N, 2)
+    codes = {"points": np.round(mu, 4).ravel().tolist(),  # z1, z2, z1, z2, ...
+             "labels": np.asarray(labels, dtype=np.int64).tolist()} if with_codes else {}
     return {
         "decoder_id": export_id,
-        "points": np.round(mu, 4).ravel().tolist(),  # z1, z2, z1, z2, ...
-        "labels": np.asarray(labels, dtype=np.int64).tolist(),
+        "codes_id": codes_id(mu, labels),
+        **codes,
         "palette": list(PALETTE),
         "star": STAR,  # the mark at z (the captions name its colour)
         "sizes": dict(sizes(classroom)),
@@ -106,9 +117,13 @@ def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callab
             on_pick(float(picked[0]), float(picked[1]))
 
     sent = f"{key}.decoder_sent"  # the export id this browser page already holds
+    codes_sent = f"{key}.codes_sent"  # and the codes' id
 
     def resend() -> None:  # this page never got the weights (e.g. a run cut short): send them again
         st.session_state.pop(sent, None)
+
+    def resend_codes() -> None:
+        st.session_state.pop(codes_sent, None)
 
     try:
         export = _export(vae)
@@ -124,7 +139,11 @@ def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callab
             st.session_state[sent] = export["id"]
             _WEIGHTS(data=export if fresh else {"id": export["id"]}, key=f"{key}.weights",
                      on_missing_change=resend)
-        data = map_data(export and export["id"], mu, labels, z, extent, classroom, key, overlays, picture(vae, z, image))
-        result = _MAP(data=data, key=key, on_pick_change=deliver)
+        ident = codes_id(mu, labels)
+        fresh = st.session_state.get(codes_sent) != ident
+        st.session_state[codes_sent] = ident
+        data = map_data(export and export["id"], mu, labels, z, extent, classroom, key, overlays,
+                        picture(vae, z, image), with_codes=fresh)
+        result = _MAP(data=data, key=key, on_pick_change=deliver, on_missing_change=resend_codes)
     picked = result.get("pick")
     return (float(picked[0]), float(picked[1])) if picked else None
