@@ -60,7 +60,9 @@ def _modules() -> None:
         for mod in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
             if not mod.ispkg and not mod.name.endswith("__main__"):
                 importlib.import_module(mod.name)
+    import pandas  # noqa: F401 - Streamlit's component data check imports it (the drawing canvas), ~1 s
     import plotly.graph_objects  # noqa: F401
+    import streamlit.emojis  # noqa: F401 - the first alert with non-ASCII text compiles its emoji pattern
 
 
 def _digits() -> None:
