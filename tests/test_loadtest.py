@@ -15,7 +15,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from explorer.bench.load import pages_with_controls, warm
 from explorer.bench.loadtest import LoadResult, Session, run_load, run_sync
 from explorer.bench.loadtest_http import check_loopback
-from explorer.bench.loadtest_widgets import _array, click_selection, widget_from_element
+from explorer.bench.loadtest_widgets import Widget, _array, click_selection, widget_from_element
 from explorer.bench.server import APP_SCRIPT, FLOOR_SCRIPT, streamlit_server
 
 LATENT_CONTROLS = ("latent.map",)  # the live map: its pick is the one message a move of z sends
@@ -283,3 +283,38 @@ def test_cached_messages_expire_after_two_unused_runs_as_in_the_browser():
     assert "abc" in s.back_msg().rerun_script.cached_message_hashes
     s.age_cache()  # a third run without it: gone, so the server sends it in full again
     assert "abc" not in s.back_msg().rerun_script.cached_message_hashes
+
+
+def _widget(path: tuple, fragment: str) -> Widget:
+    return Widget(f"id{path}", "checkbox", fragment, None, None, actionable=True, path=path)
+
+
+def test_a_fragments_rerun_drops_what_it_no_longer_draws_and_a_full_run_keeps_only_what_it_drew():
+    s = Session("http://127.0.0.1:9", "", random.Random(0), LoadResult("", "", 1, 0), 1.0, None)
+    inside, nested, outside = _widget((0, 2, 1), "F"), _widget((0, 2, 3, 0, 1), "G"), _widget((1, 0), "")
+    s.widgets = {w.id: w for w in (inside, nested, outside)}
+    s.fragment_roots = {"F": (0, 2), "G": (0, 2, 3, 0)}
+    s.forget_unseen("F", {inside.id}, {})  # F drew `inside` again, and not the section holding `nested`
+    assert set(s.widgets) == {inside.id, outside.id}
+    s.forget_unseen("", {outside.id}, {"H": (0, 1)})  # a whole run: only what it drew stays
+    assert set(s.widgets) == {outside.id} and s.fragment_roots == {"H": (0, 1)}
+
+
+@pytest.mark.load
+@pytest.mark.parametrize("page", ["tensors", "gradient_tape", "restore"])
+def test_one_session_moves_any_control_many_times_and_every_rerun_finishes(app_url, page):
+    """Tabs that move, sections that come and go, a dialog: each move is one a person could make, so each rerun
+    ends (a control of a section no longer shown would be a rerun the server never runs)."""
+    async def go():
+        s = Session(app_url, page, random.Random(0), LoadResult(app_url, page, 1, 0), 60.0, None)
+        await s.open()
+        await s.rerun()
+        for _ in range(60):
+            assert await s.act() is not None, s.result.errors
+        await s.ws.close()
+        return s
+    s = run_sync(go)
+    assert not s.result.errors
+    assert page != "tensors" or s.result.actions["tabs"] > 0  # the stateful tabs are a control too
+    texts = [w for w in s.widgets.values() if w.kind == "text_input"]
+    assert page != "gradient_tape" or texts[0].state.string_value  # the formula box sends its text back

@@ -76,6 +76,7 @@ class Session:
         self.http = Browserish(base)
         self.widgets: dict[str, Widget] = {}
         self.blocks: dict[tuple, Widget] = {}  # stateful tabs by their delta path, for their labels
+        self.fragment_roots: dict[str, tuple] = {}  # fragment id -> its container's delta path
         self.cache: dict[str, ForwardMsg] = {}  # cacheable messages by hash, as the browser's cache
         self.last_used: dict[str, int] = {}  # hash -> the run that last used it, for eviction
         self.runs = 0
@@ -121,17 +122,19 @@ class Session:
         t0 = time.perf_counter()
         await self.ws.send(self.back_msg(fragment_id).SerializeToString())
         seen: set[str] = set()
+        roots: dict[str, tuple] = {}  # fragment id -> its container's delta path, as this run drew it
         failed = False  # an exception on the page: read on to the end of the run, then report it
         async with asyncio.timeout(self.timeout):
             while True:
                 fwd = ForwardMsg()
                 fwd.ParseFromString(await self.ws.recv())
                 kind = fwd.WhichOneof("type")
+                path = tuple(fwd.metadata.delta_path)  # a cached message's own path may be an older one
                 if kind == "ref_hash":
                     fwd = self.cache.get(fwd.ref_hash) or fwd
                     kind = fwd.WhichOneof("type")
                 if kind == "delta":
-                    failed |= not self.on_delta(fwd, seen)
+                    failed |= not self.on_delta(fwd, seen, path, roots)
                 elif kind == "new_session":
                     self.page_hash = fwd.new_session.page_script_hash
                     self.session_id = fwd.new_session.initialize.session_id or self.session_id
@@ -145,11 +148,14 @@ class Session:
                     if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                         self.result.errors["compile_error"] += 1
                         return None
+                    if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:  # e.g. st.rerun(): the next
+                        seen.clear()  # run draws the page anew, and only what it draws stays
+                        roots.clear()
                     if fwd.script_finished in DONE:
                         self.finished = fwd.script_finished
                         ms = (time.perf_counter() - t0) * 1000.0
-                        if fwd.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
-                            self.widgets = {k: w for k, w in self.widgets.items() if k in seen}
+                        whole = fwd.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY  # a fragment may rerun the app
+                        self.forget_unseen("" if whole else fragment_id, seen, roots)
                         self.age_cache()
                         self.result.images += await asyncio.to_thread(self.http.fetch_media, self.result.errors)
                         return None if failed else ms
@@ -160,13 +166,27 @@ class Session:
         for h in [h for h, run in self.last_used.items() if self.runs - run > CACHE_AGE]:
             del self.cache[h], self.last_used[h]
 
-    def on_delta(self, fwd: ForwardMsg, seen: set[str]) -> bool:
+    def forget_unseen(self, fragment_id: str, seen: set[str], roots: dict[str, tuple]) -> None:
+        """What the browser drops after a run: a full run keeps only what it drew; a fragment's run replaces
+        what lay in that fragment's container (a section it no longer shows, with its controls)."""
+        if not fragment_id:
+            self.widgets = {k: w for k, w in self.widgets.items() if k in seen}
+            self.fragment_roots = roots
+            return
+        root = self.fragment_roots.get(fragment_id)
+        if root is not None:
+            self.widgets = {k: w for k, w in self.widgets.items() if k in seen or w.path[:len(root)] != root}
+        self.fragment_roots.update(roots)
+
+    def on_delta(self, fwd: ForwardMsg, seen: set[str], path: tuple = (), roots: dict | None = None) -> bool:
         """Record widgets, media and cacheable messages; False when the page showed an exception."""
         if fwd.hash in self.cache or (fwd.metadata.cacheable and fwd.hash):
             self.cache[fwd.hash] = fwd
             self.last_used[fwd.hash] = self.runs
         if fwd.delta.WhichOneof("type") == "add_block":
-            self.on_block(fwd, seen)
+            if fwd.delta.fragment_id and roots is not None:  # a fragment's first block is its container
+                roots.setdefault(fwd.delta.fragment_id, path)
+            self.on_block(fwd, seen, path)
         if fwd.delta.WhichOneof("type") != "new_element":
             return True
         el = fwd.delta.new_element
@@ -177,13 +197,14 @@ class Session:
             self.http.media.extend(img.url for img in el.imgs.imgs if img.url.startswith("/media/"))
         w = widget_from_element(el, fwd.delta.fragment_id, self.widgets.get(_element_id(el)))
         if w is not None:
+            w.path = path
             self.widgets[w.id] = w
             seen.add(w.id)
         return True
 
-    def on_block(self, fwd: ForwardMsg, seen: set[str]) -> None:
+    def on_block(self, fwd: ForwardMsg, seen: set[str], path: tuple) -> None:
         """Stateful tabs and expanders are controls too; a tab's label belongs to the tabs just above it."""
-        block, path = fwd.delta.add_block, tuple(fwd.metadata.delta_path)
+        block = fwd.delta.add_block
         if block.WhichOneof("type") == "tab":
             parent = self.blocks.get(path[:-1])
             if parent is not None:
@@ -191,6 +212,7 @@ class Session:
             return
         w = widget_from_block(block, fwd.delta.fragment_id, self.widgets.get(block.id))
         if w is not None:
+            w.path = path
             self.widgets[w.id] = w
             self.blocks[path] = w
             seen.add(w.id)

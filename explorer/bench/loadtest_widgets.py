@@ -36,6 +36,7 @@ class Widget:
     element: Any  # the element proto (slider, plotly_chart, ...), or the block of stateful tabs or an expander
     actionable: bool = False
     labels: list[str] | None = None  # stateful tabs: their labels, in order
+    path: tuple = ()  # its delta path: a fragment's rerun replaces what lies in the fragment's container
 
     def act(self, rng: random.Random) -> None:
         """Change the value as a person would, to a value the control did not hold before."""
