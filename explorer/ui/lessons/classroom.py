@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import secrets
@@ -22,11 +23,23 @@ CODE_BOX = "_lesson.code_box"
 def start_class(lesson: Lesson) -> None:
     """Button callback: open a class on the store; this session becomes its teacher, at step 1."""
     try:
-        new = class_store().create(dump(lesson, tables()), len(lesson.steps))
+        new = class_store().create(_lesson_text(lesson), len(lesson.steps))
     except Exception as err:  # the store is a file or a network service: say why, never a traceback
         st.session_state[JOIN_ERROR] = f"Could not start a class: the class store is not reachable ({err})."
         return
     begin(Presenting(lesson, role="teacher", code=new.code, secret=new.secret, pending=False))
+
+
+_TEXTS: dict[int, tuple[Lesson, str]] = {}  # id -> (the lesson, kept alive so the id stays its own; its file)
+
+
+def _lesson_text(lesson: Lesson) -> str:
+    """The lesson's file, written once per lesson object (the shipped ones live as long as the process)."""
+    if id(lesson) not in _TEXTS or _TEXTS[id(lesson)][0] is not lesson:
+        if len(_TEXTS) >= 64:
+            _TEXTS.pop(next(iter(_TEXTS)))
+        _TEXTS[id(lesson)] = (lesson, dump(lesson, tables()))
+    return _TEXTS[id(lesson)][1]
 
 
 def end_class(p: Presenting) -> None:
@@ -98,6 +111,7 @@ def notices() -> None:
                 icon=":material/info:")
 
 
+@functools.lru_cache(maxsize=64)
 def qr_png(link: str) -> bytes:
     """The join link as a QR code, a crisp PNG (segno, made here: no network)."""
     buf = io.BytesIO()
