@@ -1,6 +1,7 @@
 """The benchmark's pieces: the floor page, control changes, degrading figures, the manifest rows."""
 
 import json
+import time
 
 import pytest
 from apps import app_test
@@ -105,3 +106,22 @@ def test_missing_manifest_is_one_na_row(tmp_path, monkeypatch):
     monkeypatch.setenv("EXPLORER_MODELS", str(tmp_path))
     figs = bench.training_figures(False, log=None)
     assert len(figs) == 1 and figs[0].value is None and "missing" in figs[0].note
+
+
+def test_a_process_groups_cpu_counts_its_children():
+    """The bench waits for a server's warm-up through its process group's CPU (replicas are children)."""
+    import subprocess
+    import sys
+
+    from explorer.bench.load import group_cpu_seconds
+
+    parent = subprocess.Popen([sys.executable, "-c", "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+                               "'import time; t = time.process_time()\\nwhile time.process_time() - t < 0.6: pass\\n"
+                               "time.sleep(5)'])"], start_new_session=True)
+    try:
+        time.sleep(2.0)
+        assert group_cpu_seconds(parent.pid) >= 0.5  # the child's busy loop, not the idle parent's
+        assert group_cpu_seconds(parent.pid + 10**7) == 0  # no such group
+    finally:
+        parent.kill()
+        subprocess.run(["pkill", "-g", str(parent.pid)], check=False)

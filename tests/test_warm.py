@@ -21,6 +21,23 @@ def test_the_pages_get_the_very_models_the_warm_up_loaded():
         assert models._loaded(name, dataset) is model  # what load_model hands a page: a cache hit, not loaded twice
 
 
+def test_the_denoise_scores_are_ready_before_a_student_picks_a_noise(monkeypatch):
+    from explorer.restoration import NOISES
+    from explorer.ui.restore import denoise
+
+    thread = threading.Thread(target=warm._scores)  # as the server's warm-up: no script run
+    thread.start()
+    thread.join()
+    denoiser = models.preload("denoiser")
+
+    def scored_again(*args, **kwargs):
+        raise AssertionError("the page scored the test split itself")
+
+    monkeypatch.setattr(denoise, "psnr_curve", scored_again)
+    for kind in NOISES:  # what the page asks for: a cache hit
+        assert denoise.test_split_curve(kind, id(denoiser), denoiser).levels is not None
+
+
 def test_shipped_models_come_in_the_pages_order():
     names = [name for name, _ in warm.shipped_models()]
     assert names[:2] == ["vae", "classifier"]

@@ -73,6 +73,30 @@ def warm(url: str, page: str, n_replicas: int = 1) -> None:
             return
 
 
+def settle(srv: Server, quiet: float = 0.05, limit_s: float = 90.0) -> None:
+    """Wait until the server has used under ``quiet`` of a core for a second (its warm-up done), at most ``limit_s``:
+    a page measured while the warm-up still runs would share the cores with it."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        before = group_cpu_seconds(srv.pid)
+        time.sleep(1.0)
+        if group_cpu_seconds(srv.pid) - before < quiet:
+            return
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds of every process in the process group ``pgid`` (a server, or the replicas and their nginx)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat, the process group
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def server_cpu_per_rerun(srv: Server, page: str, only, reruns: int = 30) -> tuple[float, float]:
     """(server CPU ms, wall ms) per rerun, medians-free: one session acting back to back, no think time.
 
@@ -120,6 +144,7 @@ def load_matrix(ns=(1, 10, 30), duration: float = 10.0, n_replicas: int = 1, log
 def _load_one(srv: Server, label: str, page: str, ns, duration: float, n_replicas: int, log) -> list[dict]:
     rows = []
     warm(srv.url, page, n_replicas)
+    settle(srv)
     if n_replicas == 1:
         cpu, wall = server_cpu_per_rerun(srv, page, None)
         rows.append({"target": label, "replicas": 1, "n": 0, "server_cpu_ms": cpu, "wall_ms": wall})

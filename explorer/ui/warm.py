@@ -3,12 +3,14 @@
 A fresh server's first visit to a torch page waits ~1.5–3 s for ``import torch`` alone, then for
 the digits, a checkpoint and the page's own modules. :func:`start` (called by the entry script)
 does all of it once, in a daemon thread, through the same caches the pages read — the
-``st.cache_resource`` model loader, the ``digits`` loader and the latent codes' ``st.cache_data``
+``st.cache_resource`` model loader, the ``digits`` loader, the latent codes' and the denoise scores'
+``st.cache_data``
 — so a page opened later finds it loaded, and one that asks meanwhile waits for the same value
 (per-key locks) instead of loading it twice. The thread first lets the run that started it finish:
 on two cores a second thread holding the GIL would only slow the first page (Streamlit has no
 hook before the first visit, so that page pays for its own imports either way). A step that fails
-is logged and skipped: the page then loads (or explains) it itself. ``EXPLORER_WARM=0`` turns it off.
+is logged and skipped: the page then loads (or explains) it itself. ``EXPLORER_WARM=0`` turns it off;
+``EXPLORER_WARM=models`` stops after the models (the test suite's many short-lived servers).
 """
 
 from __future__ import annotations
@@ -99,11 +101,26 @@ def _models() -> dict[tuple[str, str], object]:
     return loaded
 
 
-STEPS = (("first run", _after_first_run), ("torch", _torch), ("modules", _modules), ("digits", _digits), ("models", _models))
+def _scores() -> None:
+    """The denoise tab's test-split curve for each noise (~5 s each): otherwise the first student to pick a
+    noise makes the whole class wait for it."""
+    from explorer.restoration import NOISES
+    from explorer.ui.models import preload
+    from explorer.ui.restore.denoise import filter_table, test_split_curve
+
+    denoiser = preload("denoiser")
+    for kind in NOISES:
+        filter_table(kind)
+        test_split_curve(kind, id(denoiser), denoiser)
+
+
+STEPS = (("first run", _after_first_run), ("torch", _torch), ("modules", _modules), ("digits", _digits),
+         ("models", _models), ("scores", _scores))
 
 
 def _run() -> None:
-    for name, step in STEPS:
+    steps = STEPS[:-1] if os.environ.get("EXPLORER_WARM") == "models" else STEPS  # without the ~10 s of scores
+    for name, step in steps:
         t0 = time.perf_counter()
         try:
             step()
