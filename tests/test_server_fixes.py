@@ -116,7 +116,7 @@ async def _runs_after_a_switch(url: str, tick_during_the_switch: bool) -> list[t
     s = Session(url, "a", random.Random(0), LoadResult(url, "a", 1, 0.0), 30.0, None)
     await s.open()
     fragments: set[str] = set()
-    s.on_delta = lambda fwd, seen: fragments.add(fwd.delta.fragment_id) or True
+    s.on_delta = lambda fwd, seen, *where: fragments.add(fwd.delta.fragment_id) or True
     await s.rerun()
     page_a, (fragment,) = s.page_hash, fragments - {""}
     tick = s.back_msg(fragment)

@@ -122,7 +122,9 @@ def test_a_failed_training_says_why_and_can_be_retried(tiny_classifier):
 
 @pytest.mark.parametrize("page", [p.path for p in PAGES if p.path != "pages/lessons.py"])
 def test_with_every_checkpoint_truncated_every_page_renders_and_then_draws_its_figures(truncated, page):
-    at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    at.session_state["_softmax.real"] = True  # softmax's model sits in a folded box: opened, as a student would
+    at.run()
     assert not at.exception
     needs = MODEL_PAGES.get(page)
     panel = " ".join(m.value for m in at.markdown)
