@@ -22,7 +22,6 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 _DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "i2": "<i2", "u2": "<u2", "i4": "<i4", "u4": "<u4"}
 OPTION_KINDS = ("selectbox", "radio", "select_slider", "button_group")  # values are option labels
 KINDS = ("slider", "number_input", "checkbox", "button", "plotly_chart", "bidi_component", *OPTION_KINDS)
-BLOCK_KINDS = ("tabs", "expander")  # stateful containers: opening one is a control, and reruns what it shows
 
 
 @dataclass

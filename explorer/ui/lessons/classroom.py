@@ -20,26 +20,15 @@ JOIN_ERROR = "_lesson.join_error"  # session_state: why the last join failed
 CODE_BOX = "_lesson.code_box"
 
 
-def start_class(lesson: Lesson) -> None:
-    """Button callback: open a class on the store; this session becomes its teacher, at step 1."""
+def start_class(lesson: Lesson, text: str | None = None) -> None:
+    """Button callback: open a class on the store with the lesson's file (``text``, else written from
+    ``lesson``); this session becomes its teacher, at step 1."""
     try:
-        new = class_store().create(_lesson_text(lesson), len(lesson.steps))
+        new = class_store().create(text or dump(lesson, tables()), len(lesson.steps))
     except Exception as err:  # the store is a file or a network service: say why, never a traceback
         st.session_state[JOIN_ERROR] = f"Could not start a class: the class store is not reachable ({err})."
         return
     begin(Presenting(lesson, role="teacher", code=new.code, secret=new.secret, pending=False))
-
-
-_TEXTS: dict[int, tuple[Lesson, str]] = {}  # id -> (the lesson, kept alive so the id stays its own; its file)
-
-
-def _lesson_text(lesson: Lesson) -> str:
-    """The lesson's file, written once per lesson object (the shipped ones live as long as the process)."""
-    if id(lesson) not in _TEXTS or _TEXTS[id(lesson)][0] is not lesson:
-        if len(_TEXTS) >= 64:
-            _TEXTS.pop(next(iter(_TEXTS)))
-        _TEXTS[id(lesson)] = (lesson, dump(lesson, tables()))
-    return _TEXTS[id(lesson)][1]
 
 
 def end_class(p: Presenting) -> None:

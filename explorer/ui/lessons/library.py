@@ -15,12 +15,12 @@ LOAD_ERRORS = "_lesson.builtin_errors"
 
 
 @st.cache_resource(show_spinner=False)
-def builtin() -> tuple[dict[str, Lesson], dict[str, str]]:
-    """The shipped lessons, checked once per process: (name -> lesson, name -> why it was refused)."""
+def builtin() -> tuple[dict[str, tuple[Lesson, str]], dict[str, str]]:
+    """The shipped lessons, checked once per process: (name -> (lesson, its file), name -> why it was refused)."""
     good, bad = {}, {}
     for name, text in builtin_files().items():
         try:
-            good[name] = load(text)
+            good[name] = load(text), text
         except LessonError as err:
             bad[name] = str(err)
     return good, bad
@@ -61,7 +61,7 @@ def class_panel() -> None:
         end.button("End the class", key="lesson.end_panel", on_click=classroom.end_class, args=(p,), width="stretch")
 
 
-def _card(name: str, lesson: Lesson, badge: str) -> None:
+def _card(name: str, lesson: Lesson, badge: str, text: str | None) -> None:
     with st.container(border=True):
         st.markdown(f"**{lesson.title}** · {len(lesson.steps)} steps · {badge}")
         if lesson.about:
@@ -71,7 +71,7 @@ def _card(name: str, lesson: Lesson, badge: str) -> None:
         present, teach = st.columns(2)
         present.button("Present", key=f"lesson.present.{name}", on_click=_present, args=(lesson,),
                        icon=":material/slideshow:", width="stretch", help="Step through it on this screen.")
-        teach.button("Start a class", key=f"lesson.class.{name}", on_click=classroom.start_class, args=(lesson,),
+        teach.button("Start a class", key=f"lesson.class.{name}", on_click=classroom.start_class, args=(lesson, text),
                      icon=":material/groups:", width="stretch",
                      help="Students join with a code and follow your steps on their own laptops.")
 
@@ -79,10 +79,10 @@ def _card(name: str, lesson: Lesson, badge: str) -> None:
 def library(big: bool) -> None:
     """Every lesson this session can present: the shipped ones and its own."""
     good, bad = builtin()
-    lessons = [(name, lesson, "built in") for name, lesson in good.items()]
+    lessons = [(name, lesson, "built in", text) for name, (lesson, text) in good.items()]
     mine = my_lesson()
     if mine is not None:
-        lessons.append(("mine", mine, "yours"))
+        lessons.append(("mine", mine, "yours", None))  # its file is written when a class starts
     per_row = 1 if big else 2
     for row in range(0, len(lessons), per_row):
         for col, item in zip(st.columns(per_row), lessons[row:row + per_row]):

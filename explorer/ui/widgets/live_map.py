@@ -78,16 +78,17 @@ def codes_id(mu, labels) -> str:
 
 
 def map_data(export_id: str | None, mu, labels, z, extent, classroom: bool, target: str,
-             overlays: Sequence[dict] = (), image: str | None = None, with_codes: bool = True) -> dict:
-    """The JSON the map mount receives: the codes' id and (``with_codes``) the codes rounded to 4 decimals
-    and their labels; palette, sizes, overlays (``explorer.figures.latent.path_overlay`` / ``point_overlay``)
-    and the server's picture of z."""
+             overlays: Sequence[dict] = (), image: str | None = None, codes_held: str | None = None) -> dict:
+    """The JSON the map mount receives: the codes' id and, unless the browser holds them (``codes_held``,
+    their id), the codes rounded to 4 decimals and their labels; palette, sizes, overlays
+    (``explorer.figures.latent.path_overlay`` / ``point_overlay``) and the server's picture of z."""
     mu = np.asarray(mu, dtype=np.float64)[:, :2]  # (N, 2)
-    codes = {"points": np.round(mu, 4).ravel().tolist(),  # z1, z2, z1, z2, ...
-             "labels": np.asarray(labels, dtype=np.int64).tolist()} if with_codes else {}
+    ident = codes_id(mu, labels)
+    codes = {} if ident == codes_held else {"points": np.round(mu, 4).ravel().tolist(),  # z1, z2, z1, z2, ...
+                                             "labels": np.asarray(labels, dtype=np.int64).tolist()}
     return {
         "decoder_id": export_id,
-        "codes_id": codes_id(mu, labels),
+        "codes_id": ident,
         **codes,
         "palette": list(PALETTE),
         "star": STAR,  # the mark at z (the captions name its colour)
@@ -139,11 +140,9 @@ def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callab
             st.session_state[sent] = export["id"]
             _WEIGHTS(data=export if fresh else {"id": export["id"]}, key=f"{key}.weights",
                      on_missing_change=resend)
-        ident = codes_id(mu, labels)
-        fresh = st.session_state.get(codes_sent) != ident
-        st.session_state[codes_sent] = ident
         data = map_data(export and export["id"], mu, labels, z, extent, classroom, key, overlays,
-                        picture(vae, z, image), with_codes=fresh)
+                        picture(vae, z, image), codes_held=st.session_state.get(codes_sent))
+        st.session_state[codes_sent] = data["codes_id"]
         result = _MAP(data=data, key=key, on_pick_change=deliver, on_missing_change=resend_codes)
     picked = result.get("pick")
     return (float(picked[0]), float(picked[1])) if picked else None
