@@ -78,32 +78,70 @@ def descend(f, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100,
     when the value or gradient is not finite or the point goes beyond ``bound`` in any coordinate.
     Raises ValueError for bad arguments or when ``f`` is not finite at the start.
     """
-    p = _start_tensor(f, start, bound)
+    outcome = race(f, start, {optimizer: (optimizer, lr, hyper)}, steps, bound=bound)[optimizer]
+    if isinstance(outcome, ValueError):
+        raise outcome
+    return outcome
+
+
+def race(f, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100, *,
+         bound: float = BOUND) -> dict[str, Trajectory | ValueError]:
+    """Several optimizers from one start, stepped together: one evaluation of ``f`` and one backward per step serve all.
+
+    ``racers`` maps a name to ``(optimizer, lr, hyper)`` as :func:`descend` takes them; each result is
+    what :func:`descend` gives for it, or the ValueError its optimizer could not be made with. With more than
+    one racer ``f`` gets a batch per variable, so it must work element-wise (an :class:`Expression` does).
+    Raises ValueError for a bad start or step count, or when ``f`` is not finite at the start.
+    """
+    params = {name: _start_tensor(f, start, bound) for name in racers}
     if not isinstance(steps, numbers.Integral) or not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
-    opt = make_optimizer(optimizer, [p], lr, **hyper)
-    # torch.optim's own update, minus the per-step profiler hook around it (about half of a step's cost)
-    update = getattr(opt.step, "__wrapped__", None)
-    step = (lambda: update(opt)) if update is not None else opt.step
-    points, losses, grads = [], [], []
+    results: dict[str, Trajectory | ValueError] = {}
+    steppers = {}
+    for name, (optimizer, lr, hyper) in racers.items():
+        try:
+            steppers[name] = _stepper(make_optimizer(optimizer, [params[name]], lr, **hyper))
+        except ValueError as err:
+            results[name] = err
+    paths = {name: ([], [], []) for name in steppers}  # points, losses, grads
+    live = list(steppers)
     for k in range(int(steps) + 1):
-        p.grad = None  # what opt.zero_grad() does, without its overhead
-        loss = _scalar(f(*p.unbind()))  # one scalar tensor per variable
+        if not live:
+            break
+        leaves = [params[name] for name in live]
+        for p in leaves:
+            p.grad = None  # what opt.zero_grad() does, without its overhead
+        batch = torch.stack(leaves)  # (racers, variables): the gradient flows back to each racer's own tensor
+        # one racer: scalar tensors, as descend's callers write f; several: one batch per variable
+        loss = _per_racer(f(*(batch[0].unbind() if len(leaves) == 1 else batch.unbind(1))), len(leaves))
         if loss.requires_grad:  # a constant function has no gradient: leave p.grad None (no move)
-            loss.backward()
-        point, value = p.tolist(), loss.item()
-        grad = p.grad.tolist() if p.grad is not None else [0.0] * len(point)
-        why = _trouble(point, value, grad, bound)
-        if why:
-            if k == 0:
-                raise ValueError(f"the function is {why} at the start {tuple(point)}: pick another start")
-            return _result(points, losses, grads, optimizer, lr, k, _reason(why, k, losses))
-        points.append(point)
-        losses.append(value)
-        grads.append(grad)
+            loss.sum().backward()
+        still = []
+        for name, p, point, value in zip(live, leaves, batch.tolist(), loss.tolist()):
+            grad = p.grad.tolist() if p.grad is not None else [0.0] * len(point)
+            why = _trouble(point, value, grad, bound)
+            optimizer, lr, _ = racers[name]
+            if why:
+                if k == 0:
+                    raise ValueError(f"the function is {why} at the start {tuple(point)}: pick another start")
+                results[name] = _result(*paths[name], optimizer, lr, k, _reason(why, k, paths[name][1]))
+                continue
+            for column, v in zip(paths[name], (point, value, grad)):
+                column.append(v)
+            still.append(name)
+        live = still
         if k < steps:
-            step()
-    return _result(points, losses, grads, optimizer, lr)
+            for name in live:
+                steppers[name]()
+    for name in live:
+        results[name] = _result(*paths[name], racers[name][0], racers[name][1])
+    return {name: results[name] for name in racers}
+
+
+def _stepper(opt: torch.optim.Optimizer):
+    """torch.optim's own update, minus the per-step profiler hook around it (about half of a step's cost)."""
+    update = getattr(opt.step, "__wrapped__", None)
+    return (lambda: update(opt)) if update is not None else opt.step
 
 
 def _start_tensor(f, start, bound: float) -> torch.Tensor:
@@ -115,10 +153,11 @@ def _start_tensor(f, start, bound: float) -> torch.Tensor:
     return torch.tensor(values, dtype=torch.float64, requires_grad=True)
 
 
-def _scalar(loss) -> torch.Tensor:
-    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+def _per_racer(loss, racers: int) -> torch.Tensor:
+    """The loss as one number per racer (a one-racer callable may return a 0-d tensor)."""
+    if not isinstance(loss, torch.Tensor) or loss.numel() != racers:
         raise ValueError("the function must return one number (a scalar tensor) per point")
-    return loss if loss.dim() == 0 else loss.reshape(())
+    return loss.reshape(racers)
 
 
 def _trouble(point: list, loss: float, grad: list, bound: float) -> str:

@@ -17,7 +17,7 @@ from explorer.surfaces import SURFACES, grid
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
-from explorer.ui.descent.runs import run
+from explorer.ui.descent.runs import run_race
 from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, opened, page_body, plain, setup_page
@@ -72,12 +72,16 @@ def body() -> None:
         st.info("Pick at least one optimizer to race.")
 
     hyper = obox.torch_settings(names, values)
+    try:
+        raced = run_race(chosen.f.text, start, tuple(names), values["lr"], values["steps"], hyper) if names else {}
+    except ValueError as err:  # e.g. undefined at the start: no racer can run
+        raced = dict.fromkeys(names, err)
     runs = {}
-    for name in names:
-        try:
-            runs[name] = run(chosen.f.text, start, name, values["lr"], values["steps"], hyper[name])
-        except ValueError as err:  # e.g. undefined at the start, or Nesterov without momentum
-            st.error(plain(f"{LABELS[name]} can't run: {err}"))
+    for name, outcome in raced.items():
+        if isinstance(outcome, ValueError):  # e.g. Nesterov without momentum
+            st.error(plain(f"{LABELS[name]} can't run: {outcome}"))
+        else:
+            runs[name] = outcome
     span = max(hi - lo for lo, hi in chosen.domain)  # what counts as a small move
     outcomes = {name: classify(t, span, chosen.f, minima) for name, t in runs.items()}
     for name, t in runs.items():

@@ -1,4 +1,4 @@
-"""descend() against a hand-run torch.optim loop, closed forms, divergence and numerical extremes."""
+"""descend() against a hand-run torch.optim loop, closed forms, divergence and numerical extremes; race() against descend()."""
 
 import itertools
 import math
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.descent import BOUND, OPTIMIZERS, Trajectory, descend
+from explorer.descent import BOUND, OPTIMIZERS, Trajectory, descend, race
 from explorer.expressions import parse
 from explorer.surfaces import CURVES, SURFACES
 
@@ -172,3 +172,32 @@ def test_sgd_at_lr_10_on_a_bowl_diverges_and_adam_does_not():
 def test_numpy_numbers_are_fine():
     traj = descend(parse("x^2"), np.array([1.0]), "sgd", np.float64(0.25), np.int64(2))
     np.testing.assert_allclose(traj.points[:, 0], [1.0, 0.5, 0.25])
+
+
+@pytest.mark.parametrize("surface", list(SURFACES.values()), ids=list(SURFACES))
+@pytest.mark.parametrize("lr", [10.0, 0.01])
+def test_a_race_gives_each_racer_its_own_descend_run(surface, lr):
+    """Stepped together, every racer walks exactly the path it walks alone — also when others blow up early."""
+    hyper = {"sgd": {}, "momentum": {"momentum": 0.5}, "nesterov": {"momentum": 0.9, "nesterov": True},
+             "rmsprop": {"alpha": 0.9}, "adagrad": {"eps": 1e-6}, "adam": {"betas": (0.8, 0.99)}}
+    racers = {name: (name, lr, hyper[name]) for name in OPTIMIZERS}
+    together = race(surface.f, surface.start, racers, 300)
+    assert list(together) == list(OPTIMIZERS)
+    for name, (optimizer, rate, kwargs) in racers.items():
+        alone = descend(surface.f, surface.start, optimizer, rate, 300, **kwargs)
+        got = together[name]
+        for a, b in ((got.points, alone.points), (got.losses, alone.losses), (got.grads, alone.grads)):
+            np.testing.assert_array_equal(a, b)
+        assert (got.diverged, got.diverged_at, got.reason) == (alone.diverged, alone.diverged_at, alone.reason)
+    if lr == 10.0:
+        assert any(t.diverged for t in together.values()) and not all(t.diverged for t in together.values())
+
+
+def test_a_racer_that_cannot_start_gets_its_error_and_the_others_still_run():
+    runs = race(parse("x^2 + y^2"), (1.0, 1.0), {"a": ("sgd", 0.1, {}), "b": ("sgd", 0.1, {"nesterov": True}),
+                                                 "c": ("nope", 0.1, {})}, 5)
+    assert isinstance(runs["a"], Trajectory) and runs["a"].steps_run == 5
+    assert isinstance(runs["b"], ValueError) and "Nesterov momentum requires a momentum" in str(runs["b"])
+    assert isinstance(runs["c"], ValueError) and "unknown optimizer" in str(runs["c"])
+    with pytest.raises(ValueError, match="at the start"):
+        race(parse("log(x)"), (-1.0,), {"a": ("sgd", 0.1, {}), "b": ("adam", 0.1, {})}, 5)
