@@ -15,6 +15,7 @@ neuron sees the standardised input ``x = (C − mean) / std``; its weights are m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import torch
@@ -28,13 +29,14 @@ C_RANGE = (-40.0, 45.0)  # °C, a year of weather and a little more
 NOISE_F = 4.0  # std of the measurement noise, °F
 
 
+@lru_cache(maxsize=8)
 def celsius_data(n: int = N_POINTS, noise: float = NOISE_F, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` noisy (C, F) pairs from F = 1.8·C + 32, sorted by C; the same for the same seed."""
+    """``n`` noisy (C, F) pairs from F = 1.8·C + 32, sorted by C; the same for the same seed (made once)."""
     g = torch.Generator().manual_seed(seed)
     c = C_RANGE[0] + (C_RANGE[1] - C_RANGE[0]) * torch.rand(n, generator=g, dtype=torch.float64)
     f = TRUE_W * c + TRUE_B + noise * torch.randn(n, generator=g, dtype=torch.float64)
     order = torch.argsort(c)
-    return c[order].numpy(), f[order].numpy()  # (n,), (n,)
+    return c[order].numpy(), f[order].numpy()  # (n,), (n,): shared by every caller, so never written to
 
 
 @dataclass(frozen=True)

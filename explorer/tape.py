@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
-from explorer.expressions import VARIABLES, Expression, Node, forward_nodes
+from explorer.expressions import VARIABLES, Expression, Node, forward_nodes, parse
 
 F64 = torch.float64
 
@@ -180,3 +180,9 @@ def autograd_gradient(expr: Expression, **values: float) -> dict[str, float]:
         return {v: 0.0 for v in inputs}
     grads = torch.autograd.grad(out, list(inputs.values()), allow_unused=True)
     return {v: 0.0 if g is None else float(g) for v, g in zip(inputs, grads)}
+
+
+def record_formula(formula: str, values: dict[str, float]) -> tuple[Tape, dict[str, float]]:
+    """The tape of a formula's text at ``values`` and torch.autograd's gradient there (one call for a worker)."""
+    expr = parse(formula)
+    return record(expr, **values), autograd_gradient(expr, **values)

@@ -7,7 +7,7 @@ import streamlit as st
 from explorer.expressions import ExpressionError, parse
 from explorer.figures import words
 from explorer.figures.tape import fmt, graph_figure
-from explorer.tape import autograd_gradient, record
+from explorer.tape import record_formula
 from explorer.ui import url_state
 from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
@@ -37,6 +37,12 @@ def move(delta: int, last: int) -> None:
     st.session_state["tape.step"] = min(max(st.session_state["tape.step"] + delta, 0), last)
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def recorded(formula: str, point: tuple[tuple[str, float], ...]):
+    """The tape of ``formula`` at ``point`` and autograd's gradient, made once: moving the step reuses them."""
+    return record_formula(formula, dict(point))
+
+
 def body() -> None:
     """The formula and point, the graph, and the tape played back step by step."""
     url_state.restore(PARAMS)
@@ -56,7 +62,7 @@ def body() -> None:
         st.caption(f"Still showing the last good formula: `{expr.text}`")
     point = {"x": st.session_state["tape.x"], "y": st.session_state["tape.y"]}
     point = {v: point[v] for v in expr.variables}
-    tape = record(expr, **point)
+    tape, reference = recorded(expr.text, tuple(sorted(point.items())))
     last = len(tape.steps)
     st.session_state["tape.step"] = min(st.session_state["tape.step"], last)  # a shorter formula
 
@@ -106,7 +112,7 @@ def body() -> None:
                 if len(s.contributions) > 1:
                     st.markdown(f"{name} is used {len(s.contributions)} times, so its gradient adds up every use.")
         st.subheader("Tape vs torch.autograd")
-        ours, torchs = tape.gradient(), autograd_gradient(expr, **point)
+        ours, torchs = tape.gradient(), reference
         text_table({"": [f"∂f/∂{v}" for v in ours], "tape": [fmt(g) for g in ours.values()],
                     "torch.autograd": [fmt(torchs[v]) for v in ours]})
         same = all(math.isclose(ours[v], torchs[v], rel_tol=1e-9, abs_tol=1e-12) for v in ours)

@@ -6,15 +6,16 @@ import torch
 from explorer import softmax as sm
 from explorer.data import digits
 from explorer.figures import words
-from explorer.figures.softmax import gradient_bars, logits_and_probabilities
 from explorer.ui import model_card, url_state
 from explorer.ui.describe import describe
 from explorer.ui.models import load_model
 from explorer.ui.state_tables import LOGIT_LIMIT as LIMIT
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, digit_image, opened, page_body, setup_page
+from explorer.ui.widgets import live_softmax
 
 PARAMS = TABLES["softmax"]
+WIDGET = "softmax.live"  # the live bars and sliders (explorer/ui/widgets/live_softmax.py)
 
 big = setup_page(
     "Logits → softmax",
@@ -63,33 +64,25 @@ def digit_section() -> None:
 
 
 def body() -> None:
-    """Temperature, true class and ten logits; the bars, the loss and its gradient."""
+    """The live bars and sliders (temperature, true class, ten logits), then torch's loss in numbers and words."""
     url_state.restore(PARAMS)
-
-    figure = st.container()  # the bars first, right above the sliders that move them: in a projector's first screen
-    top = st.columns([3, 1], gap="medium")
-    top[0].slider("Temperature T", 0.1, 5.0, step=0.1, key="softmax.T",
-                  help="Softmax of logits / T: a small T sharpens the probabilities, a large T flattens them.")
-    top[1].selectbox("True class", range(10), key="softmax.true",
-                     help="The right answer, used by the cross-entropy loss.")
-    st.markdown("**Logits**: one raw score per class (drag them)")
-    for row in (range(5), range(5, 10)):
-        for col, k in zip(st.columns(5), row):
-            col.slider(f"class {k}", -LIMIT, LIMIT, step=0.1, key=f"softmax.z{k}", format="%.1f")
-
     logits = torch.tensor([st.session_state[f"softmax.z{k}"] for k in range(10)], dtype=torch.float64)  # (10,)
     T, true = st.session_state["softmax.T"], st.session_state["softmax.true"]
     probs = sm.softmax(logits, T)  # (10,)
     loss = float(sm.cross_entropy(logits, true, T))
     grad = sm.cross_entropy_grad(logits, true, T)  # (10,)
-    height = 360 if big else 330
+    said = {"probs": words.softmax_bars(logits.tolist(), probs.tolist(), T, true),
+            "grad": words.gradient_bars(grad.tolist(), true, loss)}
 
-    with figure:
-        st.plotly_chart(logits_and_probabilities(logits.tolist(), probs.tolist(), T, big, true, height),
-                        key="softmax.probs_chart", config={"displayModeBar": False})
-        describe("softmax.probs_chart", *words.softmax_bars(logits.tolist(), probs.tolist(), T, true))
-        caption(f"The same ten classes before and after softmax: any logits in, probabilities out "
-                f"(positive, adding up to 1); the outlined bar is the true class {true}. Drag the sliders below.")
+    # the bars first, right above the sliders that move them: in a projector's first screen
+    live_softmax.show(live_softmax.state_values(), said, key=WIDGET, classroom=big)
+    describe(WIDGET, None, said["probs"][1])
+    caption(f"Top: the same ten classes before and after softmax — any logits in, probabilities out (positive, "
+            f"adding up to 1); the outlined bar is the true class {true}. Drag a slider: the bars follow your hand.")
+    describe(f"{WIDGET}.gradient", None, said["grad"][1])
+    caption("Bottom: the cross-entropy gradient per logit — gradient descent lowers the positive bars and raises "
+            "the negative one, the true class. The numbers below follow when you let go of a slider.")
+
     # a link to a digit of its own opens the box that shows it
     box = opened("Load the logits of a real digit classifier", key="_softmax.real",
                  expanded=st.session_state["softmax.digit"] != url_state.find(PARAMS, "softmax.digit").default)
@@ -105,11 +98,6 @@ def body() -> None:
         f"gradient per logit is **(softmax − one_hot) / T**: each wrong class is pushed down by its "
         f"probability, the true class is pulled up by 1 − p."
     )
-    st.plotly_chart(gradient_bars(grad.tolist(), big, true, height), key="softmax.grad_chart",
-                    config={"displayModeBar": False})
-    describe("softmax.grad_chart", *words.gradient_bars(grad.tolist(), true, loss))
-    caption("The cross-entropy gradient per logit: gradient descent lowers the positive bars "
-            "and raises the negative one, the true class.")
 
     url_state.publish(PARAMS)
     url_state.share_link(PARAMS)

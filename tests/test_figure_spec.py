@@ -1,17 +1,14 @@
-"""Plain-dict figures (descent, fit, tape, softmax): typed arrays as plotly writes them, and specs that
+"""Plain-dict figures (descent, tape): typed arrays as plotly writes them, and specs that
 plotly itself accepts."""
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-import torch
 from _plotly_utils.utils import to_typed_array_spec
 
-from explorer import softmax as sm
 from explorer.descent import descend
 from explorer.expressions import parse
 from explorer.figures.descent import surface_figure
-from explorer.figures.softmax import gradient_bars, logits_and_probabilities
 from explorer.figures.spec import typed
 from explorer.figures.tape import graph_figure
 from explorer.surfaces import grid
@@ -42,19 +39,16 @@ def figures(classroom: bool) -> list:
     return [surface_figure(gx, gy, gz, runs, classroom)]
 
 
-def tape_softmax_figures(classroom: bool) -> list:
-    """Both softmax charts and the tape graph at every step of a formula with a reused x and a fixed number."""
-    z = torch.tensor([1.0, -0.5, 0.5, 2.0, -1.0, 0.0, -2.0, 3.0, 1.5, -1.5], dtype=torch.float64)
+def tape_figures(classroom: bool) -> list:
+    """The tape graph at every step of a formula with a reused x and a fixed number (softmax's bars are the
+    live widget's SVG)."""
     tape = record(parse("(x*y + sin(x))^2 + 2*pi"), x=2.0, y=3.0)
-    return [logits_and_probabilities(z.tolist(), sm.softmax(z, 2.0).tolist(), 2.0, classroom, 7, 330),
-            logits_and_probabilities(z.tolist(), sm.softmax(z).tolist(), 1.0, classroom),
-            gradient_bars(sm.cross_entropy_grad(z, 3).tolist(), classroom, 3, 330),
-            *(graph_figure(tape, k, classroom) for k in range(len(tape.steps) + 1))]
+    return [graph_figure(tape, k, classroom) for k in range(len(tape.steps) + 1)]
 
 
 @pytest.mark.parametrize("classroom", [False, True])
 def test_every_spec_passes_plotly_validation(classroom):
-    for fig in figures(classroom) + tape_softmax_figures(classroom):
+    for fig in figures(classroom) + tape_figures(classroom):
         spec = fig.to_dict()
         checked = go.Figure(spec)  # raises on any unknown property or invalid value
         assert len(checked.data) == len(spec["data"])

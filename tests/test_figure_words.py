@@ -1,10 +1,13 @@
 """Figures in words: the sentences carry the numbers the figures draw, computed from the same data."""
 
+import json
+
 import numpy as np
 import torch
 from streamlit.testing.v1 import AppTest
 
 from explorer import softmax as sm
+from explorer.bench.apptest import with_trigger
 from explorer.expressions import parse
 from explorer.figures import words
 from explorer.restoration import Curve, Denoising, Inpainting
@@ -96,7 +99,10 @@ def test_softmax_page_describes_both_charts_and_follows_the_temperature():
     at = AppTest.from_file("../pages/softmax.py", default_timeout=120).run()
     assert not at.exception and len(lines(at)) == 2
     before = lines(at)
-    at.slider(key="softmax.T").set_value(3.0).run()
+    (live,) = at.get("bidi_component")  # the live softmax widget: its release sets the temperature
+    data = json.loads(live.proto.json)
+    released = {n: c["value"] for n, c in data["controls"].items()} | {"true": data["true"]["value"], "T": 3.0}
+    at._run(with_trigger(at, "softmax.live", "release", released))
     logits = [at.session_state[f"softmax.z{k}"] for k in range(10)]
     probs = sm.softmax(torch.tensor(logits, dtype=torch.float64), 3.0).tolist()
     _, expected = words.softmax_bars(logits, probs, 3.0, at.session_state["softmax.true"])

@@ -261,6 +261,38 @@ def test_a_release_of_the_live_descent_widget_moves_one_control_to_a_fresh_value
     assert len(seen) >= 6  # fresh values, not one cache key
 
 
+def test_a_release_of_the_live_softmax_widget_moves_one_value_to_a_fresh_place_and_the_page_takes_it():
+    at = app_test("pages/softmax.py").run()
+    (proto,) = [e.proto for e in at.get("bidi_component") if getattr(e, "key", None) == "softmax.live"]
+    w = widget_from_element(_element("bidi_component", proto), "", None)
+    assert w.actionable and w.state is None  # a component reports nothing until it fires
+    data = json.loads(proto.json)
+    before = {name: spec["value"] for name, spec in data["controls"].items()} | {"true": data["true"]["value"]}
+    rng, seen = random.Random(6), set()
+    for _ in range(40):
+        w.act(rng)
+        (payload,) = json.loads(w.state.json_trigger_value)
+        sent = payload["value"]
+        assert payload["event"] == "release" and set(sent) == set(before)
+        (moved,) = [k for k in sent if sent[k] != before[k]]  # a person lets go of one control at a time
+        if moved == "true":
+            assert sent["true"] in range(10)
+        else:
+            lo, hi, step = data["controls"][moved]["range"]
+            assert lo <= sent[moved] <= hi and sent[moved] == round(sent[moved], 1)
+        seen.add(moved)
+        w.sent()
+        assert w.state is None
+    assert len(seen) >= 8  # the temperature, the true class and logits all get moved
+    w.act(random.Random(1))
+    sent = json.loads(w.state.json_trigger_value)[0]["value"]
+    states = at._tree.get_widget_states()
+    states.widgets.append(w.state)
+    at._run(states)  # the page reruns with the moved value: its callback took the release
+    assert not at.exception
+    assert {k: at.session_state[f"softmax.{k}"] for k in sent} == sent
+
+
 @pytest.mark.load
 @pytest.mark.parametrize("page", ["descent_1d", "descent_2d", "fit_line"])
 def test_a_release_of_the_live_descent_widget_reruns_the_page_with_its_values(app_url, page):

@@ -176,27 +176,42 @@ def test_every_control_at_its_extremes_leaves_only_true_sentences(page):
                 label = at.button[button].label
                 at.button[button].click().run()
                 bad += [f"button {label!r}: {p}" for p in problems(at)]
-    bad += widget_extremes(page)
-    assert len(fed) >= 3, fed
+    widget_bad, moved = widget_extremes(page)
+    bad += widget_bad
+    assert len(fed) + moved >= 3, fed
     assert not bad, "\n".join(bad[:30])
 
 
 OPTIMIZER_KEYS = {"pages/descent_1d.py": "gd1.opt", "pages/descent_2d.py": "gd2.opts", "pages/fit_line.py": "fit.opt"}
 
 
-def widget_extremes(page: str) -> list[str]:
-    """The live descent widget's controls at their ends, under every optimizer: what its release would write."""
+def widget_extremes(page: str) -> tuple[list[str], int]:
+    """A live widget's controls at their ends (the live descent widget's under every optimizer, every class of the
+    live softmax widget's true class): what its release would write. The problems, and how many controls."""
+    if page == "pages/softmax.py":
+        return softmax_extremes(page)
     if page not in OPTIMIZER_KEYS:
-        return []
-    key, bad = OPTIMIZER_KEYS[page], []
+        return [], 0
+    key, bad, names = OPTIMIZER_KEYS[page], [], set()
     choices = [list(OPTIMIZERS)] if key.endswith("opts") else list(OPTIMIZERS)
     for optimizer in choices:
         state = {key: optimizer}
         data = json.loads(start(page, state).get("bidi_component")[0].proto.json)
         prefix = data["target"].rsplit(".", 1)[0]
         for name, spec in data["controls"].items():
+            names.add(name)
             ends = (spec["choices"][0], spec["choices"][-1]) if "choices" in spec else spec["range"][:2]
             for value in ends:
                 at = start(page, state | {f"{prefix}.{name}": value})
                 bad += [f"{optimizer} {name}={value!r}: {p}" for p in problems(at)]
-    return bad
+    return bad, len(names)
+
+
+def softmax_extremes(page: str) -> tuple[list[str], int]:
+    """The live softmax widget: the temperature and each logit at both ends, every true class."""
+    data, bad = json.loads(start(page, {}).get("bidi_component")[0].proto.json), []
+    moves = [(name, v) for name, spec in data["controls"].items() for v in spec["range"][:2]]
+    for name, value in [*moves, *(("true", k) for k in data["true"]["choices"])]:
+        at = start(page, {f"softmax.{name}": value})
+        bad += [f"{name}={value!r}: {p}" for p in problems(at)]
+    return bad, len(data["controls"]) + 1

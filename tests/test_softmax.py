@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from explorer import softmax as sm
-from explorer.figures.softmax import gradient_bars, logits_and_probabilities
+from explorer.figures.softmax import TRUE_COLOUR, bar_look
 
 TEMPERATURES = [0.1, 0.25, 0.5, 1.0, 1.7, 3.0, 5.0, 20.0]
 
@@ -53,13 +53,8 @@ def test_gradient_is_softmax_minus_one_hot_at_t1():
     assert g[7] < 0 and torch.all(torch.cat([g[:7], g[8:]]) > 0)
 
 
-def test_figures_show_the_numbers_and_grow_in_classroom():
-    z = [1.0, -0.5, 0.5, 2.0, -1.0, 0.0, -2.0, 3.0, 1.5, -1.5]
-    p = sm.softmax(torch.tensor(z)).tolist()
-    fig = logits_and_probabilities(z, p, 1.0, False, 7).to_dict()
-    assert fig["data"][0]["y"] == z and fig["data"][1]["y"] == pytest.approx(p)
-    assert fig["data"][1]["marker"]["line"]["width"][7] > fig["data"][1]["marker"]["line"]["width"][0]  # the true class stands out
-    big = logits_and_probabilities(z, p, 1.0, True, 7).to_dict()
-    assert big["layout"]["xaxis"]["tickfont"]["size"] > fig["layout"]["xaxis"]["tickfont"]["size"] >= 12
-    g = sm.cross_entropy_grad(torch.tensor(z), 7).tolist()
-    assert gradient_bars(g, False, 7).to_dict()["data"][0]["y"] == pytest.approx(g)
+def test_the_bars_look_marks_the_true_class_and_grows_in_classroom():
+    normal, big = bar_look(False), bar_look(True)
+    assert normal["true_colour"] == TRUE_COLOUR and normal["true_width"] > normal["edge_width"]  # the true class stands out
+    assert big["sizes"]["tick"] > normal["sizes"]["tick"] and big["label_size"] > normal["label_size"] >= 12
+    assert "{T}" in normal["words"]["probs"] and len(normal["palette"]) == 10

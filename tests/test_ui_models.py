@@ -128,8 +128,8 @@ def test_with_every_checkpoint_truncated_every_page_renders_and_then_draws_its_f
     assert not at.exception
     needs = MODEL_PAGES.get(page)
     panel = " ".join(m.value for m in at.markdown)
-    if page == "pages/softmax.py":  # its model sits in a folded expander: the charts come first
-        assert at.get("plotly_chart")
+    if page == "pages/softmax.py":  # its model sits in a folded expander: the live bars come first
+        assert at.get("bidi_component")
     if needs is None:
         assert "Training the model" not in panel
         return

@@ -81,3 +81,16 @@ def test_the_torch_step_leaves_the_optimizers_import_done():
     warmed = subprocess.run(run + [probe.format("from explorer.ui import warm; warm._torch();")],
                             capture_output=True, text=True, check=True, cwd=ROOT).stdout.strip()
     assert (plain, warmed) == ("False", "True")  # what the first torch.optim optimizer of a process imports
+
+
+def test_the_last_step_moves_what_was_loaded_out_of_the_collectors_reach():
+    import gc
+
+    assert warm.STEPS[-1][0] == "freeze"
+    gc.unfreeze()
+    try:
+        warm._freeze()
+        assert gc.get_freeze_count() > 10_000  # the modules and tensors loaded so far
+        assert len(gc.get_objects()) < gc.get_freeze_count()  # a full collection now walks far fewer objects
+    finally:
+        gc.unfreeze()

@@ -122,16 +122,27 @@ def latent_pick(at, i: int):
 def live_descent_release(key: str) -> Callable:
     """An action for :func:`rerun_median_ms`: the live descent widget ``key`` let go of with one control moved to a
     value nobody sent before (as a class does; explorer.bench.loadtest_widgets.descent_release)."""
+    from explorer.bench.loadtest_widgets import descent_release
+
+    return _release(key, descent_release, f"release of the live descent widget {key!r} (one control moved to a fresh value)")
+
+
+def live_softmax_release(key: str) -> Callable:
+    """The same for the live softmax widget: the temperature, a logit or the true class moved (softmax_release)."""
+    from explorer.bench.loadtest_widgets import softmax_release
+
+    return _release(key, softmax_release, f"release of the live softmax widget {key!r} (one control moved to a fresh value)")
+
+
+def _release(key: str, make: Callable, doc: str) -> Callable:
     import json
     import random
-
-    from explorer.bench.loadtest_widgets import descent_release
 
     def act(at, i: int):
         found = [e for e in at.get("bidi_component") if getattr(e, "key", None) == key]
         if not found:
             raise LookupError(f"no component with key {key!r} on the page")
-        return with_trigger(at, key, "release", descent_release(json.loads(found[0].proto.json), random.Random(i)))
+        return with_trigger(at, key, "release", make(json.loads(found[0].proto.json), random.Random(i)))
 
-    act.__doc__ = f"release of the live descent widget {key!r} (one control moved to a fresh value)"
+    act.__doc__ = doc
     return act

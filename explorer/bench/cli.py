@@ -26,13 +26,14 @@ def page_figures(repeats: int, log) -> list[Figure]:
     The ratio is of wall-time medians; the CPU-time ratio beside it is
     the steadier one when other work shares the machine.
     """
-    from explorer.bench.apptest import latent_pick, live_descent_release, rerun_median_ms
+    from explorer.bench.apptest import latent_pick, live_descent_release, live_softmax_release, rerun_median_ms
     from explorer.bench.server import FLOOR_SCRIPT as FLOOR
     from explorer.ui.pages import PAGES
 
-    # a move of z is the live map's pick, a descent page's learning rate its live widget's release: no Streamlit slider
+    # a move of z is the live map's pick, a descent page's learning rate or a logit its live widget's release
     acts = {"pages/latent.py": latent_pick, "pages/descent_1d.py": live_descent_release("gd1.live"),
-            "pages/descent_2d.py": live_descent_release("gd2.live"), "pages/fit_line.py": live_descent_release("fit.live")}
+            "pages/descent_2d.py": live_descent_release("gd2.live"), "pages/fit_line.py": live_descent_release("fit.live"),
+            "pages/softmax.py": live_softmax_release("softmax.live")}
     runs = [(FLOOR, "floor page", None)] + [(p.path, p.title, acts.get(p.path)) for p in PAGES
                                             if (ROOT / p.path).exists()]
     figs, floor = [], None

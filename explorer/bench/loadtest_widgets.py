@@ -4,8 +4,9 @@ A move always sends a value nobody sent before where the control allows it (a sl
 random step, a random number in a number box, another option, a click at a random point), as a
 class does: the server cannot answer it from a cache filled by earlier moves.
 A Components-v2 widget (``bidi_component``) reports nothing until it fires a trigger; the client moves
-the live latent map, whose release sends ``pick`` with a point of its extent, and the live descent widget,
-whose release sends ``release`` with every control's value, one of them (or the start) moved somewhere new.
+the live latent map, whose release sends ``pick`` with a point of its extent, the live descent widget,
+whose release sends ``release`` with every control's value, one of them (or the start) moved somewhere new,
+and the live softmax widget, whose ``release`` moves the temperature, a logit or the true class.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Widget:
         elif self.kind == "bidi_component" and _is_live_map(p):
             lo1, hi1, lo2, hi2 = json.loads(p.json)["extent"]
             self.state = trigger_state(self.id, "pick", [round(rng.uniform(lo1, hi1), 2), round(rng.uniform(lo2, hi2), 2)])
+        elif self.kind == "bidi_component" and _is_live_softmax(p):
+            self.state = trigger_state(self.id, "release", softmax_release(json.loads(p.json), rng))
         elif self.kind == "bidi_component":
             self.state = trigger_state(self.id, "release", descent_release(json.loads(p.json), rng))
 
@@ -124,7 +127,7 @@ def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | 
     if kind == "plotly_chart":  # only a chart that takes clicks and has points to click
         actionable = len(proto.selection_mode) > 0 and _has_points(proto.spec)
     elif kind == "bidi_component":
-        actionable = _is_live_map(proto) or _is_live_descent(proto)
+        actionable = _is_live_map(proto) or _is_live_descent(proto) or _is_live_softmax(proto)
     return Widget(wid, kind, fragment_id, state, proto, actionable)
 
 
@@ -177,12 +180,32 @@ def descent_release(data: dict, rng: random.Random) -> dict:
     return values
 
 
+def softmax_release(data: dict, rng: random.Random) -> dict:
+    """What the live softmax widget sends when a person lets go: every value, one of them — the temperature, a
+    logit or the true class — moved to another place on its slider (or another class)."""
+    values = {name: spec["value"] for name, spec in data["controls"].items()} | {"true": data["true"]["value"]}
+    name = rng.choice(list(values))
+    if name == "true":
+        values["true"] = rng.choice([k for k in data["true"]["choices"] if k != values["true"]])
+        return values
+    lo, hi, step = data["controls"][name]["range"]
+    stops = round((hi - lo) / step)
+    at = rng.choice([i for i in range(stops + 1) if i != round((values[name] - lo) / step)])  # somewhere else
+    values[name] = round(lo + at * step, 10)
+    return values
+
+
 def _is_live_map(proto) -> bool:
     return "extent" in _data(proto)
 
 
 def _is_live_descent(proto) -> bool:
     return "controls" in _data(proto) and "mode" in _data(proto)
+
+
+def _is_live_softmax(proto) -> bool:
+    data = _data(proto)
+    return "controls" in data and isinstance(data.get("true"), dict) and "mode" not in data  # not the fit widget's "true" line
 
 
 def _data(proto) -> dict:

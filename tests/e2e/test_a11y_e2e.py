@@ -166,6 +166,11 @@ CHART_NAMES = {  # page -> (the start of each chart's accessible name, a slider 
     "softmax": (["Bar charts: ten logits", "Bar chart: the cross-entropy gradient"], "Temperature T"),
     "restore": (["Line chart: PSNR against"], "Gaussian noise σ"),
 }
+# a named chart: a Plotly chart's container (describe.js names it) or a live widget's SVG (the locator finds it in
+# the widget's shadow root); its description is the "In words" line, or the SVG's <desc> holding the same words
+NAMED = "[data-testid=stPlotlyChart][aria-label], svg[role=img][aria-label]"
+NAME_AND_DESCRIPTION = """charts => charts.map((c) => [c.getAttribute('aria-label'), c.tagName.toLowerCase() === 'svg'
+    ? c.querySelector('desc')?.textContent || '' : document.getElementById(c.getAttribute('aria-describedby'))?.innerText || ''])"""
 
 
 @pytest.mark.parametrize("page_stem", list(CHART_NAMES))
@@ -176,23 +181,23 @@ def test_charts_have_names_and_descriptions_that_follow_the_data(app_server, bro
         starts, slider = CHART_NAMES[page_stem]
 
         def names():
-            page.wait_for_function("(n) => [...document.querySelectorAll('[data-testid=stPlotlyChart][aria-label]')]"
-                                   ".length >= n", arg=len(starts), timeout=60_000)
-            return page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
-                .filter((c) => ['img', 'figure'].includes(c.getAttribute('role')))
-                .map((c) => [c.getAttribute('aria-label'),
-                             document.getElementById(c.getAttribute('aria-describedby'))?.innerText || ''])""")
+            page.locator(NAMED).nth(len(starts) - 1).wait_for(timeout=60_000)
+            charts = page.locator(NAMED).evaluate_all(NAME_AND_DESCRIPTION)
+            return [(n, d) for n, d in charts if d]
 
         before = names()
+        in_words = page.locator(".explorer-describe").all_inner_texts()
         for start in starts:
-            assert any(n.startswith(start) and d.startswith("In words:") for n, d in before), (start, before)
-            name = next(n for n, _ in before if n.startswith(start))
+            name, description = next(((n, d) for n, d in before if n.startswith(start)), (None, None))
+            assert name, (start, before)
+            assert any(line.startswith("In words:") and line.endswith(description) for line in in_words), (start, before)
             exposed = page.get_by_role("img", name=name).count() + page.get_by_role("figure", name=name).count()
             assert exposed == 1  # what the accessibility tree exposes
         tree = page.locator("[data-testid=stMain]").aria_snapshot()  # the accessibility tree, as YAML
         assert f'img "{starts[0]}' in tree or f'figure "{starts[0]}' in tree, "no chart name in the accessibility tree"
         # move a control: the description follows the data, and the names survive the rerun
-        page.locator("[data-testid=stSlider]").filter(has_text=slider).locator("input[type=range]").focus()
+        streamlit_slider = page.locator("[data-testid=stSlider]").filter(has_text=slider).locator("input[type=range]")
+        page.locator(f'input[type=range][aria-label="{slider}"]').or_(streamlit_slider).first.focus()  # or a widget's
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         settle(page)
@@ -201,4 +206,3 @@ def test_charts_have_names_and_descriptions_that_follow_the_data(app_server, bro
         assert [d for _, d in after] != [d for _, d in before], "the description did not change with the data"
     finally:
         page.context.close()
-

@@ -105,7 +105,8 @@ def test_page_fits_a_projector(app_server, browser_page, info):
     assert page.get_by_role("heading", name=title).count(), f"{title} did not open"
     assert problems == [], f"{info.title} at {WIDTH}×{HEIGHT}, classroom mode:\n" + "\n".join(problems)
     if stem(info) not in ("home", "lessons"):  # a page with a figure shows it in the first screen
-        figure = page.locator('[data-testid="stPlotlyChart"], [data-testid="stImage"], canvas').first
+        # a Plotly chart, an image, a live widget's canvas or its named SVG (softmax's bars)
+        figure = page.locator('[data-testid="stPlotlyChart"], [data-testid="stImage"], canvas, svg[role="img"]').first
         top = figure.bounding_box()["y"]
         assert top < HEIGHT - FIRST_SCREEN_PX, f"{info.title}: the first figure starts at {top:.0f} px of {HEIGHT}"
 

@@ -6,7 +6,6 @@
 // Modes: "curve" (Slope and descent), "surface" (Descent on surfaces), "fit" (Fit a line).
 
 const ASSETS = new Map(); // asset id -> curve samples, or the contour picture (an Image) and its colour bar
-const WIDGETS = new WeakMap(); // parentElement -> the widget mounted there (Streamlit re-mounts without cleanup)
 const PLAY_SECONDS = 8; // a whole run plays in about this long (figures/descent.py)
 let uid = 0;
 
@@ -351,49 +350,18 @@ function createWidget(root, data, firstSend) {
   };
 }
 
-function showError(root, err) {
-  console.error("live descent failed", err);
-  const box = el("div", "ld-warn", root);
-  box.textContent = "The live picture could not start in this browser.";
-  return { shape: "", update() {}, focused: () => null, focus() {}, destroy: () => box.remove() };
-}
-
 function mountWidget(parentElement, data, setTriggerValue) {
   registerAsset(data.asset);
   if (data.asset && !ASSETS.has(data.asset.id)) { // this page never got the picture: ask again
     setTriggerValue("missing", data.asset.id);
     return null;
   }
-  let widget = WIDGETS.get(parentElement);
-  if (widget && widget.shape === shapeOf(data)) widget.update(data, setTriggerValue);
-  else {
-    const focus = widget ? widget.focused() : null;
-    if (widget) widget.destroy();
-    try {
-      widget = createWidget(parentElement, data, setTriggerValue);
-    } catch (err) {
-      widget = showError(parentElement, err);
-    }
-    WIDGETS.set(parentElement, widget);
-    if (focus) widget.focus(focus);
-  }
-  return widget;
+  return mountInPlace(parentElement, data, setTriggerValue, KIND);
 }
 
-export default function mount({ parentElement, data, setTriggerValue }) {
-  if (!data) return () => {};
-  let mine = null;
-  try { // an error here must stay in this widget: thrown into Streamlit's page it would blank the whole app
-    mine = mountWidget(parentElement, data, setTriggerValue);
-  } catch (err) {
-    try { WIDGETS.get(parentElement)?.destroy(); } catch (ignored) { /* the broken widget may not clean up */ }
-    mine = showError(parentElement, err);
-    WIDGETS.set(parentElement, mine);
-  }
-  return () => { // Streamlit calls this when the widget leaves the page
-    if (mine && WIDGETS.get(parentElement) === mine) {
-      try { mine.destroy(); } catch (err) { console.error("live descent cleanup failed", err); }
-      WIDGETS.delete(parentElement);
-    }
-  };
+const KIND = { name: "live descent", shapeOf, create: createWidget, mount: mountWidget,
+               errorClass: "ld-warn", errorText: "The live picture could not start in this browser." };
+
+export default function mount(args) {
+  return mountSafely(args, KIND);
 }
