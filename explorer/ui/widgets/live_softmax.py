@@ -16,7 +16,7 @@ Control names (session-state keys after the prefix): ``T``, ``true`` and ``z0`` 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 
 import streamlit as st
@@ -99,19 +99,12 @@ def _accept(raw) -> dict:
 
 
 def show(values: Mapping, words: Mapping[str, tuple[str, str]], *, key: str, prefix: str = "softmax",
-         classroom: bool = False, on_release: Callable[[dict], None] | None = None) -> dict | None:
+         classroom: bool = False) -> None:
     """Mount the widget with ``values`` (``T``, ``true``, ``z0`` … ``z9``); its release writes the checked values to
-    ``st.session_state["<prefix>.<name>"]`` (then calls ``on_release``). Returns the released values on the run a
-    release caused, else None."""
-    data = payload(values, words, key=key, classroom=classroom)
+    ``st.session_state["<prefix>.<name>"]`` before the page reruns."""
 
     def deliver() -> None:
-        released = _accept(st.session_state[key].get("release"))
-        for name, value in released.items():
+        for name, value in _accept(st.session_state[key].get("release")).items():
             st.session_state[f"{prefix}.{name}"] = value
-        if on_release is not None and released:
-            on_release(released)
 
-    result = _WIDGET(data=data, key=key, on_release_change=deliver)
-    released = result.get("release")
-    return _accept(released) if released else None
+    _WIDGET(data=payload(values, words, key=key, classroom=classroom), key=key, on_release_change=deliver)
