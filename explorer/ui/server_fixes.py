@@ -1,5 +1,6 @@
 """Fixes for Streamlit 1.67 itself: a reconnecting tab's file watcher, the theme message per rerun,
-a fragment run for a page the session has left, and the legacy pages/ mode.
+a fragment run for a page the session has left, and the legacy pages/ mode; and script runs take
+turns (:mod:`explorer.ui.script_gate`).
 
 **File watcher.** Streamlit 1.67 gates its source-file watcher on ``server.fileWatcherType`` when a session starts,
 but not when a browser tab reconnects to its session (a Wi-Fi blip, a laptop lid):
@@ -39,6 +40,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from explorer.ui import script_gate
 
 _ORIGINAL = AppSession.register_file_watchers
 
@@ -80,11 +83,13 @@ def _run_script_of_this_page(self: ScriptRunner, rerun_data: RerunData) -> None:
     ctx = get_script_run_ctx()  # the script thread's: its pages manager knows the page of the last run
     if ctx is not None and for_a_left_page(rerun_data, ctx.page_script_hash):
         return
-    _RUN_ORIGINAL(self, rerun_data)
+    with script_gate.turn():
+        _RUN_ORIGINAL(self, rerun_data)
 
 
 def drop_fragment_runs_of_left_pages() -> None:
-    """Skip a queued fragment run whose page the session has since left (idempotent)."""
+    """Skip a queued fragment run whose page the session has since left, and let the others take turns
+    (:mod:`explorer.ui.script_gate`) (idempotent)."""
     ScriptRunner._run_script = _run_script_of_this_page
 
 
@@ -92,7 +97,7 @@ def install() -> None:
     """The fixes every server process of ours runs with (the app's entry script and the bench's floor page)."""
     keep_file_watchers_off()
     cache_theme_messages()
-    drop_fragment_runs_of_left_pages()
+    drop_fragment_runs_of_left_pages()  # and one script run at a time (script_gate)
 
 
 def keep_file_watchers_off() -> None:

@@ -1,0 +1,77 @@
+"""One script run at a time per server process: a class's reruns queue instead of sharing the GIL.
+
+Streamlit runs each session's script in its own thread, and all of them share one GIL. Thirty
+sessions' scripts running at once gain no CPU from it, and every torch call on the way gives the
+GIL up and must win it back from up to thirty runnable threads (each win can wait a whole switch
+interval, 5 ms): a rerun that makes a few thousand torch calls — a descent race, a fit — takes
+seconds instead of tens of milliseconds, and the class's CPU per rerun doubles. Taking turns, a
+run holds the GIL against the event loop's thread alone, and a queued run waits in a lock (no
+GIL). A run that holds its turn longer than :data:`PATIENCE_S` (a stuck script) no longer makes
+the others wait: they run beside it, as Streamlit would without the gate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections import deque
+from collections.abc import Iterator
+
+PATIENCE_S = 5.0  # how long a queued run waits for its turn before running beside the one ahead
+RUNS_AT_ONCE = int(os.environ.get("EXPLORER_SCRIPT_RUNS", "1"))  # 0: no gate (every run at once)
+
+
+class Gate:
+    """A first-come, first-served turnstile for ``width`` runs at once, with a patience limit."""
+
+    def __init__(self, width: int = 1, patience_s: float = PATIENCE_S) -> None:
+        self.width = width
+        self.patience_s = patience_s
+        self._lock = threading.Lock()
+        self._running = 0
+        self._queue: deque[threading.Event] = deque()
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[bool]:
+        """Hold a turn for the block; yields whether the turn was given (False: ran beside after waiting too long)."""
+        given = self._wait()
+        try:
+            yield given
+        finally:
+            if given:
+                self._leave()
+
+    def _wait(self) -> bool:
+        with self._lock:
+            if self._running < self.width and not self._queue:
+                self._running += 1
+                return True
+            ticket = threading.Event()
+            self._queue.append(ticket)
+        if ticket.wait(self.patience_s):
+            return True  # _leave handed its place to this ticket
+        with self._lock:
+            if ticket.is_set():  # handed over while timing out
+                return True
+            self._queue.remove(ticket)
+        return False
+
+    def _leave(self) -> None:
+        with self._lock:
+            if self._queue:
+                self._queue.popleft().set()  # the place passes on: _running stays the same
+            else:
+                self._running -= 1
+
+    @property
+    def waiting(self) -> int:
+        return len(self._queue)
+
+
+GATE = Gate(RUNS_AT_ONCE) if RUNS_AT_ONCE > 0 else None
+
+
+def turn() -> contextlib.AbstractContextManager:
+    """This process's turn for one script run (no wait when the gate is off)."""
+    return GATE.turn() if GATE is not None else contextlib.nullcontext(True)
