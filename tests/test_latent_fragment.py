@@ -1,5 +1,6 @@
 """On a real server, a pick on the live map reruns only the map (st.fragment), unless the section
-below draws z too (then the page's body, still not the frame around it); the URL follows z either way."""
+below draws z too (then the page's body, still not the frame around it); the URL follows z either way.
+The link box and a model card are fragments of their own: opening one redraws only it."""
 
 import json
 import random
@@ -60,3 +61,26 @@ def test_sections_that_draw_z_rerun_the_whole_page(app_url, query):
     assert s.finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
     query = parse_qs(s.query_string)
     assert [float(query["latent.z1"][0]), float(query["latent.z2"][0])] == pytest.approx(z, abs=1e-6)
+
+
+
+@pytest.mark.parametrize(("page", "box", "body_control"), [("restore", "_share.restore.open", "restore.noise"),
+                                                          ("latent", "_card.vae.mnist-5k", "latent.section")])
+def test_opening_the_link_box_or_the_model_card_redraws_only_that_box(app_url, page, box, body_control):
+    async def go():
+        s = Session(app_url, page, random.Random(5), LoadResult(app_url, page, 1, 0), 120.0, None)
+        await s.open()
+        await s.rerun()
+        expander = next(w for w in s.widgets.values() if w.id.endswith(box) or w.id.endswith(box + ".open"))
+        body = next(w for w in s.widgets.values() if w.id.endswith(body_control))
+        assert expander.kind == "expander" and expander.fragment_id not in ("", body.fragment_id)
+        drawn: list[str] = []
+        s.on_delta = lambda fwd, seen, *where: drawn.append(fwd.delta.WhichOneof("type")) or True
+        expander.act(s.rng)  # it opens
+        await s.rerun(expander.fragment_id)
+        await s.ws.close()
+        return s, drawn
+    s, drawn = run_sync(go)
+    assert not s.result.errors
+    assert s.finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert drawn and len(drawn) < 12, drawn  # the box and what is inside it, not the page's dozens of elements

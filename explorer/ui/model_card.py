@@ -46,8 +46,10 @@ def status(name: str, dataset: str) -> str | None:
     return None
 
 
+@st.fragment
 def show(name: str, dataset: str = BUNDLED) -> None:
-    """A closed expander naming the model, its data and split, its training and its held-out scores."""
+    """A closed expander naming the model, its data and split, its training and its held-out scores; a fragment
+    of its own, so opening it redraws only the card."""
     folder = zoo.models_dir()
     about = card(name, dataset, str(folder), (stamp(folder / zoo.MANIFEST), stamp(folder / f"{name}-{dataset}.pt")))
     box = opened(about.title, key=f"_card.{name}.{dataset}", icon=":material/info:")

@@ -240,7 +240,13 @@ def publish(params: list[Param]) -> None:
 
 
 def share_link(params: list[Param], caveat: str = "") -> None:
-    """A "copy link to this view" box (st.code has a copy button); classroom mode only when asked for."""
+    """A "copy link to this view" box (st.code has a copy button); classroom mode only when asked for.
+    A fragment of its own: opening it or ticking its box redraws only the box, not the page around it."""
+    _share_box(params, caveat)
+
+
+@st.fragment
+def _share_box(params: list[Param], caveat: str) -> None:
     box = opened("Copy link to this view", key=f"_share.{_page(params)}.open")
     if box is None:
         return
