@@ -3,6 +3,8 @@ students following a teacher (one process here; 2 replicas behind nginx in test_
 
 from __future__ import annotations
 
+import base64
+import re
 import statistics
 import time
 
@@ -126,6 +128,23 @@ def test_a_wrong_code_gets_a_clear_message(browser_page, base):
     page.get_by_text("A class code is six letters and digits").wait_for(timeout=20_000)
     join_by_code(page, base, "abc-def")
     page.get_by_text("There is no class with the code ABC-DEF").wait_for(timeout=20_000)
+
+
+def test_the_class_panel_shows_the_join_links_qr_code(browser_page, base):
+    from explorer.ui.lessons.classroom import qr_svg
+
+    page = browser_page
+    code = start_class(page, base)
+    img = page.locator('img[alt^="QR code of the join link"]').first
+    img.wait_for(timeout=20_000)
+    link = img.get_attribute("alt").removeprefix("QR code of the join link ")
+    assert link.endswith("/lessons?class=" + code.replace("-", ""))
+    kind, drawn = img.get_attribute("src").split(",", 1)
+    assert kind == "data:image/svg+xml;base64"  # inline: nothing more to fetch
+    modules = re.compile(r'class="qrline"[^>]* d="([^"]+)"')
+    assert modules.search(base64.b64decode(drawn).decode()).group(1) == modules.search(qr_svg(link, 300)).group(1)
+    assert img.bounding_box()["width"] >= 250  # classroom size: readable from the back
+    screenshot(page, "lessons-class-qr")
 
 
 def test_two_students_follow_the_teacher(browser, base):
