@@ -111,13 +111,17 @@ def race(f, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100,
         leaves = [params[name] for name in live]
         for p in leaves:
             p.grad = None  # what opt.zero_grad() does, without its overhead
-        batch = torch.stack(leaves)  # (racers, variables): the gradient flows back to each racer's own tensor
-        # one racer: scalar tensors, as descend's callers write f; several: one batch per variable
-        loss = _per_racer(f(*(batch[0].unbind() if len(leaves) == 1 else batch.unbind(1))), len(leaves))
+        if len(leaves) == 1:  # scalar tensors, as descend's callers write f: no batch to build, reshape and sum
+            loss = _per_racer(f(*leaves[0].unbind()), 1, reshape=False)
+            points, values = [leaves[0].tolist()], [loss.item()]
+        else:  # (racers, variables), one batch per variable: the gradient flows back to each racer's own tensor
+            batch = torch.stack(leaves)
+            losses = _per_racer(f(*batch.unbind(1)), len(leaves))
+            points, values, loss = batch.tolist(), losses.tolist(), losses.sum()
         if loss.requires_grad:  # a constant function has no gradient: leave p.grad None (no move)
-            loss.sum().backward()
+            loss.backward()
         still = []
-        for name, p, point, value in zip(live, leaves, batch.tolist(), loss.tolist()):
+        for name, p, point, value in zip(live, leaves, points, values):
             grad = p.grad.tolist() if p.grad is not None else [0.0] * len(point)
             why = _trouble(point, value, grad, bound)
             optimizer, lr, _ = racers[name]
@@ -153,11 +157,11 @@ def _start_tensor(f, start, bound: float) -> torch.Tensor:
     return torch.tensor(values, dtype=torch.float64, requires_grad=True)
 
 
-def _per_racer(loss, racers: int) -> torch.Tensor:
-    """The loss as one number per racer (a one-racer callable may return a 0-d tensor)."""
+def _per_racer(loss, racers: int, reshape: bool = True) -> torch.Tensor:
+    """The loss as one number per racer (a one-racer callable may return a 0-d tensor: kept as is unless ``reshape``)."""
     if not isinstance(loss, torch.Tensor) or loss.numel() != racers:
         raise ValueError("the function must return one number (a scalar tensor) per point")
-    return loss.reshape(racers)
+    return loss.reshape(racers) if reshape else loss
 
 
 def _trouble(point: list, loss: float, grad: list, bound: float) -> str:
