@@ -112,11 +112,11 @@ def race(f, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100,
         for p in leaves:
             p.grad = None  # what opt.zero_grad() does, without its overhead
         if len(leaves) == 1:  # scalar tensors, as descend's callers write f: no batch to build, reshape and sum
-            loss = _per_racer(f(*leaves[0].unbind()), 1, reshape=False)
+            loss = _per_racer(f(*leaves[0].unbind()), 1)
             points, values = [leaves[0].tolist()], [loss.item()]
         else:  # (racers, variables), one batch per variable: the gradient flows back to each racer's own tensor
             batch = torch.stack(leaves)
-            losses = _per_racer(f(*batch.unbind(1)), len(leaves))
+            losses = _per_racer(f(*batch.unbind(1)), len(leaves)).reshape(len(leaves))
             points, values, loss = batch.tolist(), losses.tolist(), losses.sum()
         if loss.requires_grad:  # a constant function has no gradient: leave p.grad None (no move)
             loss.backward()
@@ -157,11 +157,11 @@ def _start_tensor(f, start, bound: float) -> torch.Tensor:
     return torch.tensor(values, dtype=torch.float64, requires_grad=True)
 
 
-def _per_racer(loss, racers: int, reshape: bool = True) -> torch.Tensor:
-    """The loss as one number per racer (a one-racer callable may return a 0-d tensor: kept as is unless ``reshape``)."""
+def _per_racer(loss, racers: int) -> torch.Tensor:
+    """The loss, checked to hold one number per racer (a one-racer callable may return a 0-d tensor)."""
     if not isinstance(loss, torch.Tensor) or loss.numel() != racers:
         raise ValueError("the function must return one number (a scalar tensor) per point")
-    return loss.reshape(racers) if reshape else loss
+    return loss
 
 
 def _trouble(point: list, loss: float, grad: list, bound: float) -> str:
