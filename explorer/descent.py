@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explorer.expressions import Expression
+from explorer.expressions import Expression, parse
 
 OPTIMIZERS = {  # name -> (torch.optim class, default keyword arguments)
     "sgd": (torch.optim.SGD, {}),
@@ -50,6 +50,16 @@ class Trajectory:
         """How many steps were taken and kept."""
         return len(self.points) - 1
 
+    def first(self, steps: int) -> Trajectory:
+        """This run as a run of ``steps`` steps would have gone: the same path, cut there (a run that diverged
+        at or before ``steps`` is itself). ValueError for more steps than a run that did not diverge took."""
+        if not self.diverged and steps > self.steps_run:
+            raise ValueError(f"this run took {self.steps_run} steps, not {steps}")
+        if steps >= (self.diverged_at if self.diverged else self.steps_run):
+            return self
+        n = max(0, int(steps)) + 1
+        return Trajectory(self.points[:n], self.losses[:n], self.grads[:n], False, None, self.optimizer, self.lr)
+
 
 def make_optimizer(name: str, params, lr: float, **hyper) -> torch.optim.Optimizer:
     """The named torch.optim optimizer; ``hyper`` overrides its defaults. Bad names or keywords -> ValueError."""
@@ -82,6 +92,18 @@ def descend(f, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100,
     if isinstance(outcome, ValueError):
         raise outcome
     return outcome
+
+
+def descend_formula(formula: str, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100,
+                    **hyper) -> Trajectory:
+    """:func:`descend` on a formula's text, as a worker process is sent it (text travels; a parse tree need not)."""
+    return descend(parse(formula), start, optimizer, lr, steps, **hyper)
+
+
+def race_formula(formula: str, start, racers: dict[str, tuple[str, float, dict]],
+                 steps: int = 100) -> dict[str, Trajectory | ValueError]:
+    """:func:`race` on a formula's text, as a worker process is sent it."""
+    return race(parse(formula), start, racers, steps)
 
 
 def race(f, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100, *,

@@ -10,7 +10,7 @@ import streamlit as st
 from explorer.figures import words
 from explorer.fitline import TRUE_B, TRUE_W, celsius_data, exact_fit, mse, train
 from explorer.outcomes import fit_outcome
-from explorer.ui import url_state
+from explorer.ui import reference_pool, url_state
 from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
@@ -25,7 +25,7 @@ WIDGET = "fit.live"
 def fitted(optimizer: str, lr: float, steps: int, scale: bool, hyper: tuple):
     """Train the neuron once per distinct set of plain arguments."""
     c, f = celsius_data()
-    return train(c, f, optimizer, lr, steps, scale=scale, **dict(hyper))
+    return reference_pool.run(train, c, f, optimizer, lr, steps, scale=scale, **dict(hyper))  # in the worker process
 
 
 big = setup_page(

@@ -63,6 +63,13 @@ def body() -> None:
     point = {"x": st.session_state["tape.x"], "y": st.session_state["tape.y"]}
     point = {v: point[v] for v in expr.variables}
     tape, reference = recorded(expr.text, tuple(sorted(point.items())))
+    playback(expr, tape, reference)
+
+
+@st.fragment
+def playback(expr, tape, reference) -> None:
+    """The step controls and all they change (graph, tables, the link): a step reruns only this part,
+    not the formula row above it."""
     last = len(tape.steps)
     st.session_state["tape.step"] = min(st.session_state["tape.step"], last)  # a shorter formula
 

@@ -201,3 +201,23 @@ def test_a_racer_that_cannot_start_gets_its_error_and_the_others_still_run():
     assert isinstance(runs["c"], ValueError) and "unknown optimizer" in str(runs["c"])
     with pytest.raises(ValueError, match="at the start"):
         race(parse("log(x)"), (-1.0,), {"a": ("sgd", 0.1, {}), "b": ("adam", 0.1, {})}, 5)
+
+
+@pytest.mark.parametrize(("formula", "start", "optimizer", "lr", "hyper"), [
+    ("x^4 - 3*x^2 + x", (1.0,), "adam", 0.05, {}),
+    ("x^2", (2.0,), "sgd", 1.1, {}),  # diverges at step 72
+    ("log(x)", (2.0,), "sgd", 0.5, {}),  # leaves the domain at step 5
+    ("x^2 + 3*y^2", (1.0, -2.0), "momentum", 0.1, {"momentum": 0.8}),
+])
+def test_a_run_cut_after_n_steps_is_the_run_of_n_steps(formula, start, optimizer, lr, hyper):
+    from explorer.descent import descend_formula
+
+    whole = descend_formula(formula, start, optimizer, lr, 200, **hyper)
+    for n in (0, 1, 4, 5, 37, 71, 72, 199, 200):
+        alone, cut = descend_formula(formula, start, optimizer, lr, n, **hyper), whole.first(n)
+        for column in ("points", "losses", "grads"):
+            assert np.array_equal(getattr(alone, column), getattr(cut, column)), (n, column)
+        assert (alone.diverged, alone.diverged_at, alone.reason) == (cut.diverged, cut.diverged_at, cut.reason), n
+    if not whole.diverged:
+        with pytest.raises(ValueError, match="took 200 steps"):
+            whole.first(201)

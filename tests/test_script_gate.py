@@ -72,6 +72,57 @@ def test_a_run_that_raises_gives_its_turn_back():
         assert given and time.monotonic() - t0 < 0.05
 
 
+def test_a_run_waiting_aside_lets_the_next_run_go_and_comes_back_before_new_runs():
+    gate, order = Gate(1), []
+    waiting_aside, let_go, third_queued = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with gate.turn():
+            order.append("first starts")
+            with gate.aside():  # e.g. waiting on the reference worker: no GIL needed
+                waiting_aside.set()
+                let_go.wait(5)
+            order.append("first ends")
+
+    def second():
+        with gate.turn():
+            order.append("second runs")
+            threading.Thread(target=third).start()
+            while gate.waiting < 1:  # the third is in line
+                time.sleep(0.001)
+            let_go.set()
+            while gate.waiting < 2:  # the first is back in line too
+                time.sleep(0.001)
+            order.append("second ends")
+
+    def third():
+        with gate.turn():
+            order.append("third runs")
+        third_queued.set()
+
+    a = threading.Thread(target=first)
+    a.start()
+    waiting_aside.wait(5)
+    b = threading.Thread(target=second)
+    b.start()
+    for t in (a, b):
+        t.join(5)
+    third_queued.wait(5)
+    assert order == ["first starts", "second runs", "second ends", "first ends", "third runs"]
+    assert gate._running == 0 and gate.waiting == 0
+
+
+def test_aside_without_a_turn_changes_nothing():
+    gate = Gate(1)
+    with gate.aside():  # a thread that holds no turn (e.g. the warm-up thread) steps aside from nothing
+        pass
+    with gate.turn() as late, gate.aside():
+        assert late
+    assert gate._running == 0
+    with Gate(1, patience_s=0.05).turn() as held:
+        assert held
+
+
 # Each run notes when it starts and ends; time.sleep lets the GIL go, so without a gate two sessions' runs overlap.
 SLOW_PAGE = '''
 import os, time

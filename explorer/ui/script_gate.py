@@ -31,24 +31,48 @@ class Gate:
         self._lock = threading.Lock()
         self._running = 0
         self._queue: deque[threading.Event] = deque()
+        self._held = threading.local()  # .turns: per turn this thread is in, whether it holds its place now
 
     @contextlib.contextmanager
     def turn(self) -> Iterator[bool]:
         """Hold a turn for the block; yields whether the turn was given (False: ran beside after waiting too long)."""
-        given = self._wait()
+        place = [self._wait()]
+        turns = self._held.__dict__.setdefault("turns", [])
+        turns.append(place)
         try:
-            yield given
+            yield place[0]
         finally:
-            if given:
+            turns.pop()
+            if place[0]:
                 self._leave()
 
-    def _wait(self) -> bool:
+    @contextlib.contextmanager
+    def aside(self) -> Iterator[None]:
+        """Give this thread's turn up for the block (it waits on something else, e.g. another process), then take
+        the next free turn, ahead of runs that have not started: the others run meanwhile, and a run that had its
+        turn finishes before new ones begin."""
+        turns = getattr(self._held, "turns", None)
+        if not turns or not turns[-1][0]:
+            yield
+            return
+        place = turns[-1]
+        self._leave()
+        place[0] = False
+        try:
+            yield
+        finally:
+            place[0] = self._wait(first=True)
+
+    def _wait(self, first: bool = False) -> bool:
         with self._lock:
             if self._running < self.width and not self._queue:
                 self._running += 1
                 return True
             ticket = threading.Event()
-            self._queue.append(ticket)
+            if first:  # a run coming back from aside(): it had its turn already
+                self._queue.appendleft(ticket)
+            else:
+                self._queue.append(ticket)
         if ticket.wait(self.patience_s):
             return True  # _leave handed its place to this ticket
         with self._lock:
@@ -75,3 +99,8 @@ GATE = Gate(RUNS_AT_ONCE) if RUNS_AT_ONCE > 0 else None
 def turn() -> contextlib.AbstractContextManager:
     """This process's turn for one script run (no wait when the gate is off)."""
     return GATE.turn() if GATE is not None else contextlib.nullcontext(True)
+
+
+def aside() -> contextlib.AbstractContextManager:
+    """Step out of the line while this run waits without the GIL (no-op when the gate is off or not held)."""
+    return GATE.aside() if GATE is not None else contextlib.nullcontext()

@@ -1,0 +1,152 @@
+"""Reference runs in a worker process: the torch.optim loops behind the descent pages' and Fit a line's sentences.
+
+A release on a descent page runs real torch.optim for up to a few hundred steps (about 0.1–0.2 ms a
+step, most of it Python between tiny torch calls, all of it holding the GIL). In the server process
+that time is taken from every other session's script. :func:`run` sends the call to one worker
+process instead (the same function, the same torch, the same float64: the result is the one the
+server would have computed) and, while it waits, gives its turn at the script gate to the next run.
+
+The worker is started in the background by the first call; until it has imported torch, and
+whenever it cannot answer (it died, or it takes longer than :data:`TIMEOUT_S`), calls run here as
+before. ``EXPLORER_REFERENCE_WORKERS=0`` keeps every call in the server process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from explorer.ui import script_gate
+
+_LOG = logging.getLogger(__name__)
+WORKERS = int(os.environ.get("EXPLORER_REFERENCE_WORKERS", "1"))  # 0: every call in the server process
+TIMEOUT_S = 30.0  # a call the worker has not answered by then runs here instead
+START_TIMEOUT_S = 120.0  # spawning a worker imports torch: seconds on a busy machine
+RETRY_S = 60.0  # after a worker failed to start, how long calls run here before another try
+
+T = TypeVar("T")
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None  # set once the worker has answered its warm-up call
+_starting = False
+_failed_at = -RETRY_S  # monotonic time of the last failed start
+
+
+def run(fn: Callable[..., T], *args, **kwargs) -> T:
+    """``fn(*args, **kwargs)``, computed by the worker process when it is up (else here).
+
+    ``fn`` must be a module-level function and its arguments plain data (they travel pickled).
+    An exception ``fn`` raises reaches the caller as it is, from either place.
+    """
+    pool = _ready_pool()
+    if pool is None:
+        return fn(*args, **kwargs)
+    try:
+        future = pool.submit(fn, *args, **kwargs)
+    except (BrokenProcessPool, RuntimeError):  # the worker died (or the pool shut down): start another
+        _forget(pool)
+        return fn(*args, **kwargs)
+    with script_gate.aside():  # no GIL is needed to wait: the next session's run goes meanwhile
+        try:
+            return future.result(timeout=TIMEOUT_S)
+        except BrokenProcessPool:
+            broken = True
+        except TimeoutError:
+            future.cancel()
+            broken = False
+    if broken:
+        _forget(pool)
+    _LOG.warning("the reference worker did not answer %s; computing it in the server", getattr(fn, "__name__", fn))
+    return fn(*args, **kwargs)
+
+
+def worker_pid() -> int | None:
+    """The worker process's id once it is up (for tests and the bench), else None."""
+    pool = _pool
+    if pool is None:
+        return None
+    return pool.submit(os.getpid).result(timeout=TIMEOUT_S)
+
+
+def wait_ready(timeout_s: float = START_TIMEOUT_S) -> bool:
+    """Start the worker if needed and wait until it answers (tests, the bench); False if it is off or not up."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if _ready_pool() is not None:
+            return True
+        if WORKERS <= 0:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def _ready_pool() -> ProcessPoolExecutor | None:
+    """The worker pool if it is up; otherwise start it in the background (once) and return None."""
+    global _starting
+    if WORKERS <= 0:
+        return None
+    if _pool is not None:
+        return _pool
+    with _lock:
+        if not _starting and time.monotonic() - _failed_at >= RETRY_S:
+            _starting = True
+            threading.Thread(target=_start, name="explorer-reference-pool", daemon=True).start()
+    return None
+
+
+def _start() -> None:
+    global _pool, _starting, _failed_at
+    # spawn: a fresh interpreter, not a fork of a server with threads and torch state
+    pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(os.getpid(),))
+    try:
+        pool.submit(_warm).result(timeout=START_TIMEOUT_S)
+    except Exception as err:  # noqa: BLE001 — no worker then: every call runs in the server, as before
+        _LOG.warning("the reference worker did not start (%s); references run in the server", err)
+        pool.shutdown(wait=False, cancel_futures=True)
+        with _lock:
+            _starting, _failed_at = False, time.monotonic()
+        return
+    with _lock:
+        _pool, _starting = pool, False
+
+
+def _forget(pool: ProcessPoolExecutor) -> None:
+    """Drop a broken pool; the next call starts a new worker."""
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _init_worker(parent: int) -> None:
+    """In the worker: Ctrl-C is the server's to handle, one torch thread, and exit when the server is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _warm() -> int:
+    """In the worker: what the first reference would wait on (torch, the optimizers, the parser)."""
+    import torch
+
+    from explorer.descent import descend
+    from explorer.expressions import parse
+
+    torch.set_num_threads(1)
+    descend(parse("x^2"), (1.0,), "adam", 0.1, 2)
+    return os.getpid()

@@ -1,0 +1,85 @@
+"""The reference worker: the same results as the server's own torch, errors as they are, the gate's turn given up
+while waiting, and calls that still answer when the worker is gone."""
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from explorer.descent import descend_formula, race_formula
+from explorer.fitline import celsius_data, train
+from explorer.ui import reference_pool, script_gate
+
+RACERS = {"adam": ("adam", 0.1, {}), "momentum": ("momentum", 0.05, {"momentum": 0.8}), "sgd": ("sgd", 0.05, {})}
+
+
+@pytest.fixture(scope="module")
+def worker():
+    if reference_pool.WORKERS <= 0:
+        pytest.skip("EXPLORER_REFERENCE_WORKERS=0: no worker process")
+    assert reference_pool.wait_ready(), "the reference worker did not start"
+    return reference_pool.worker_pid()
+
+
+def test_the_worker_is_another_process(worker):
+    assert worker is not None and worker != os.getpid()
+    assert reference_pool.run(os.getpid) == worker
+
+
+def test_a_race_from_the_worker_is_the_servers_race_bit_for_bit(worker):
+    there = reference_pool.run(race_formula, "x^2 + 3*y^2 + sin(x*y)", (1.5, -2.0), RACERS, 300)
+    here = race_formula("x^2 + 3*y^2 + sin(x*y)", (1.5, -2.0), RACERS, 300)
+    assert list(there) == list(RACERS)
+    for name in RACERS:
+        for column in ("points", "losses", "grads"):
+            assert np.array_equal(getattr(there[name], column), getattr(here[name], column)), (name, column)
+        assert there[name].diverged == here[name].diverged
+
+
+def test_a_fit_from_the_worker_is_the_servers_fit(worker):
+    c, f = celsius_data()
+    there = reference_pool.run(train, c, f, "adam", 0.1, 120, scale=True, betas=(0.8, 0.99))
+    here = train(c, f, "adam", 0.1, 120, scale=True, betas=(0.8, 0.99))
+    assert np.array_equal(there.w, here.w) and np.array_equal(there.b, here.b)
+    assert np.array_equal(there.losses, here.losses)
+
+
+def test_an_error_in_the_worker_reaches_the_caller_as_it_is(worker):
+    with pytest.raises(ValueError, match="not defined .* at the start"):
+        reference_pool.run(descend_formula, "log(x)", (-1.0,), "sgd", 0.1, 5)
+    with pytest.raises(ValueError, match="nesterov"):
+        reference_pool.run(descend_formula, "x^2", (1.0,), "nesterov", 0.1, 5, momentum=0.0)
+
+
+def test_waiting_on_the_worker_gives_the_turn_to_the_next_run(worker):
+    gate = script_gate.GATE
+    if gate is None:
+        pytest.skip("EXPLORER_SCRIPT_RUNS=0: no gate")
+    waited, started = [], threading.Event()
+
+    def first():
+        with gate.turn():
+            started.set()
+            reference_pool.run(time.sleep, 0.6)  # a long reference, computed elsewhere
+
+    a = threading.Thread(target=first)
+    a.start()
+    started.wait(5)
+    time.sleep(0.1)  # the first is waiting on the worker by now
+    t0 = time.monotonic()
+    with gate.turn():
+        waited.append(time.monotonic() - t0)
+    a.join(5)
+    assert waited[0] < 0.3  # not the 0.6 s the first run's reference takes
+
+
+def test_calls_still_answer_after_the_worker_dies(worker):
+    os.kill(worker, signal.SIGKILL)
+    time.sleep(0.2)
+    assert descend_formula("x^2", (2.0,), "sgd", 0.1, 3).points.tolist() == \
+        reference_pool.run(descend_formula, "x^2", (2.0,), "sgd", 0.1, 3).points.tolist()  # computed here
+    assert reference_pool.wait_ready(), "no new worker after the old one died"
+    assert reference_pool.worker_pid() not in (None, worker)
