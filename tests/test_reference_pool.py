@@ -18,10 +18,19 @@ RACERS = {"adam": ("adam", 0.1, {}), "momentum": ("momentum", 0.05, {"momentum":
 
 @pytest.fixture(scope="module")
 def worker():
-    if reference_pool.WORKERS <= 0:
-        pytest.skip("EXPLORER_REFERENCE_WORKERS=0: no worker process")
+    """The worker turned on for these tests (it is off by default), as EXPLORER_REFERENCE_WORKERS=1 does."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(reference_pool, "WORKERS", 1)
     assert reference_pool.wait_ready(), "the reference worker did not start"
-    return reference_pool.worker_pid()
+    yield reference_pool.worker_pid()
+    patch.undo()
+
+
+def test_with_the_worker_off_calls_run_here():
+    assert reference_pool.WORKERS == 0 or "EXPLORER_REFERENCE_WORKERS" in __import__("os").environ
+    if reference_pool.WORKERS == 0:
+        assert reference_pool.run(os.getpid) == os.getpid()
+        assert not reference_pool.wait_ready(0.1)
 
 
 def test_the_worker_is_another_process(worker):

@@ -123,6 +123,31 @@ def test_aside_without_a_turn_changes_nothing():
         assert held
 
 
+def test_one_sessions_runs_never_overlap_and_other_sessions_do_not_wait():
+    from explorer.ui.script_gate import session_turn
+
+    lock, now, most, took = threading.Lock(), {"a": 0, "b": 0}, {"a": 0, "b": 0}, []
+
+    def run(session):
+        t0 = time.monotonic()
+        with session_turn(session):
+            with lock:
+                now[session] += 1
+                most[session] = max(most[session], now[session])
+            time.sleep(0.1)
+            with lock:
+                now[session] -= 1
+        took.append((session, time.monotonic() - t0))
+    threads = [threading.Thread(target=run, args=(s,)) for s in ("a", "a", "a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert most == {"a": 1, "b": 1}
+    assert max(t for s, t in took if s == "a") >= 0.29  # the third of session a waited for two runs
+    assert [t for s, t in took if s == "b"][0] < 0.2  # session b did not wait for session a
+
+
 # Each run notes when it starts and ends; time.sleep lets the GIL go, so without a gate two sessions' runs overlap.
 SLOW_PAGE = '''
 import os, time

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import weakref
 from collections import deque
 from collections.abc import Iterator
 
@@ -104,3 +105,33 @@ def turn() -> contextlib.AbstractContextManager:
 def aside() -> contextlib.AbstractContextManager:
     """Step out of the line while this run waits without the GIL (no-op when the gate is off or not held)."""
     return GATE.aside() if GATE is not None else contextlib.nullcontext()
+
+
+class _SessionLock:
+    """A lock that lives while some run of its session holds a reference to it."""
+
+    __slots__ = ("lock", "__weakref__")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+
+_sessions: weakref.WeakValueDictionary[str, _SessionLock] = weakref.WeakValueDictionary()
+_sessions_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def session_turn(session_id: str, patience_s: float = PATIENCE_S) -> Iterator[bool]:
+    """One run at a time per session, whatever the gate does: a run that stepped aside can still be finishing
+    (it stops at its next element) when Streamlit starts the session's next run, and the two runs' elements must
+    not interleave in the browser. Yields whether the turn was given (False after ``patience_s``, as the gate)."""
+    with _sessions_lock:
+        held = _sessions.get(session_id)
+        if held is None:
+            held = _sessions[session_id] = _SessionLock()
+    given = held.lock.acquire(timeout=patience_s)
+    try:
+        yield given
+    finally:
+        if given:
+            held.lock.release()

@@ -83,7 +83,7 @@ def _run_script_of_this_page(self: ScriptRunner, rerun_data: RerunData) -> None:
     ctx = get_script_run_ctx()  # the script thread's: its pages manager knows the page of the last run
     if ctx is not None and for_a_left_page(rerun_data, ctx.page_script_hash):
         return
-    with script_gate.turn():
+    with script_gate.session_turn(self._session_id), script_gate.turn():
         _RUN_ORIGINAL(self, rerun_data)
 
 
