@@ -94,15 +94,9 @@ def descend(f, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100,
     return outcome
 
 
-def descend_formula(formula: str, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100,
-                    **hyper) -> Trajectory:
-    """:func:`descend` on a formula's text, as a worker process is sent it (text travels; a parse tree need not)."""
-    return descend(parse(formula), start, optimizer, lr, steps, **hyper)
-
-
 def race_formula(formula: str, start, racers: dict[str, tuple[str, float, dict]],
                  steps: int = 100) -> dict[str, Trajectory | ValueError]:
-    """:func:`race` on a formula's text, as a worker process is sent it."""
+    """:func:`race` on a formula's text, as a worker process is sent it (text travels; a parse tree need not)."""
     return race(parse(formula), start, racers, steps)
 
 

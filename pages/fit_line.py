@@ -25,7 +25,7 @@ WIDGET = "fit.live"
 def fitted(optimizer: str, lr: float, steps: int, scale: bool, hyper: tuple):
     """Train the neuron once per distinct set of plain arguments."""
     c, f = celsius_data()
-    return reference_pool.run(train, c, f, optimizer, lr, steps, scale=scale, **dict(hyper))  # in the worker process
+    return reference_pool.run(train, c, f, optimizer, lr, steps, scale=scale, **dict(hyper))  # in the worker process when it is on
 
 
 big = setup_page(

@@ -210,11 +210,9 @@ def test_a_racer_that_cannot_start_gets_its_error_and_the_others_still_run():
     ("x^2 + 3*y^2", (1.0, -2.0), "momentum", 0.1, {"momentum": 0.8}),
 ])
 def test_a_run_cut_after_n_steps_is_the_run_of_n_steps(formula, start, optimizer, lr, hyper):
-    from explorer.descent import descend_formula
-
-    whole = descend_formula(formula, start, optimizer, lr, 200, **hyper)
+    whole = descend(parse(formula), start, optimizer, lr, 200, **hyper)
     for n in (0, 1, 4, 5, 37, 71, 72, 199, 200):
-        alone, cut = descend_formula(formula, start, optimizer, lr, n, **hyper), whole.first(n)
+        alone, cut = descend(parse(formula), start, optimizer, lr, n, **hyper), whole.first(n)
         for column in ("points", "losses", "grads"):
             assert np.array_equal(getattr(alone, column), getattr(cut, column)), (n, column)
         assert (alone.diverged, alone.diverged_at, alone.reason) == (cut.diverged, cut.diverged_at, cut.reason), n

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from explorer.descent import descend_formula, race_formula
+from explorer.descent import race_formula
 from explorer.fitline import celsius_data, train
 from explorer.ui import reference_pool, script_gate
 
@@ -58,9 +58,10 @@ def test_a_fit_from_the_worker_is_the_servers_fit(worker):
 
 def test_an_error_in_the_worker_reaches_the_caller_as_it_is(worker):
     with pytest.raises(ValueError, match="not defined .* at the start"):
-        reference_pool.run(descend_formula, "log(x)", (-1.0,), "sgd", 0.1, 5)
+        reference_pool.run(race_formula, "log(x)", (-1.0,), {"sgd": ("sgd", 0.1, {})}, 5)
+    racers = {"nesterov": ("nesterov", 0.1, {"momentum": 0.0})}
     with pytest.raises(ValueError, match="nesterov"):
-        reference_pool.run(descend_formula, "x^2", (1.0,), "nesterov", 0.1, 5, momentum=0.0)
+        raise reference_pool.run(race_formula, "x^2", (1.0,), racers, 5)["nesterov"]
 
 
 def test_waiting_on_the_worker_gives_the_turn_to_the_next_run(worker):
@@ -88,7 +89,8 @@ def test_waiting_on_the_worker_gives_the_turn_to_the_next_run(worker):
 def test_calls_still_answer_after_the_worker_dies(worker):
     os.kill(worker, signal.SIGKILL)
     time.sleep(0.2)
-    assert descend_formula("x^2", (2.0,), "sgd", 0.1, 3).points.tolist() == \
-        reference_pool.run(descend_formula, "x^2", (2.0,), "sgd", 0.1, 3).points.tolist()  # computed here
+    sgd = {"sgd": ("sgd", 0.1, {})}
+    assert race_formula("x^2", (2.0,), sgd, 3)["sgd"].points.tolist() == \
+        reference_pool.run(race_formula, "x^2", (2.0,), sgd, 3)["sgd"].points.tolist()  # computed here
     assert reference_pool.wait_ready(), "no new worker after the old one died"
     assert reference_pool.worker_pid() not in (None, worker)

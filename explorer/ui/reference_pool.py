@@ -130,9 +130,8 @@ def _forget(pool: ProcessPoolExecutor) -> None:
 
 
 def _init_worker(parent: int) -> None:
-    """In the worker: Ctrl-C is the server's to handle, one torch thread, and exit when the server is gone."""
+    """In the worker: Ctrl-C is the server's to handle, and exit when the server is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -1,5 +1,5 @@
-"""The runs behind the descent pages: real torch.optim on the chosen function, computed in the reference worker
-process (:mod:`explorer.ui.reference_pool`) and kept per racer, so a move that leaves a racer's path as it was
+"""The runs behind the descent pages: real torch.optim on the chosen function, computed through
+:mod:`explorer.ui.reference_pool` (in its worker process when that is on) and kept per racer, so a move that leaves a racer's path as it was
 (another racer's setting, fewer steps, a racer added to the race) does not run it again."""
 
 from __future__ import annotations
