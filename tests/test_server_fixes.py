@@ -8,7 +8,9 @@ import random
 
 import pytest
 from streamlit import config
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.script_data import ScriptData
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
@@ -82,6 +84,74 @@ def test_cached_theme_messages_equal_streamlits_own_and_are_built_once(monkeypat
     assert sorted(calls) == sorted(THEME_SECTIONS)  # each section built once, not once per rerun
 
 
+
+def _delta(path: tuple[int, ...], fragment: str, block: bool = False) -> ForwardMsg:
+    msg = ForwardMsg()
+    msg.metadata.delta_path.extend(path)
+    msg.delta.fragment_id = fragment
+    if block:
+        msg.delta.add_block.vertical.SetInParent()
+    else:
+        msg.delta.new_element.markdown.body = str(path)
+    return msg
+
+
+def _finished() -> ForwardMsg:
+    msg = ForwardMsg()
+    msg.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    return msg
+
+
+def _queue_only_session() -> AppSession:
+    session = AppSession.__new__(AppSession)  # only its browser queue: nothing else of a session is involved
+    session._browser_queue, session._message_enqueued_callback = ForwardMsgQueue(), None
+    return session
+
+
+def _apply(children: dict[tuple[int, ...], int], msgs) -> None:
+    """Apply deltas as the browser does: an element goes at an index from 0 to its block's child count."""
+    for msg in msgs:
+        if msg.WhichOneof("type") != "delta":
+            continue
+        *parent, index = msg.metadata.delta_path
+        count = children.setdefault(tuple(parent), 0)
+        if index > count:
+            raise IndexError(f"Bad delta path index {index} (should be between [0, {count}])")
+        children[tuple(parent)] = max(count, index + 1)
+
+
+def _full_run_tail_then_fragment_run(clear_queue) -> dict[tuple[int, ...], int]:
+    """A full run's last deltas still queued, in fragment "outer" at [0, 3] with "inner" nested at [0, 3, 7],
+    when a run of "outer" starts (``clear_queue`` is what Streamlit calls then); the browser's block sizes after."""
+    session = _queue_only_session()
+    browser = {(0,): 4, (0, 3): 4}  # what was sent before: [0, 3, 0..3]
+    for index in (4, 5, 6):
+        session._enqueue_forward_msg(_delta((0, 3, index), "outer"))
+    session._enqueue_forward_msg(_delta((0, 3, 7), "inner", block=True))
+    session._enqueue_forward_msg(_finished())
+    clear_queue(session, ["outer"])
+    _apply(browser, session._browser_queue.flush())
+    return browser
+
+
+def test_streamlit_itself_drops_part_of_a_full_runs_tail_when_a_fragment_run_starts():
+    with pytest.raises(IndexError, match="Bad delta path index 7"):
+        _full_run_tail_then_fragment_run(server_fixes._CLEAR_QUEUE_ORIGINAL)
+
+
+def test_with_the_fix_a_fragment_run_sends_the_full_runs_tail_whole():
+    server_fixes.keep_queued_deltas_for_fragment_runs()
+    assert _full_run_tail_then_fragment_run(AppSession._clear_queue)[(0, 3)] == 8
+
+
+def test_with_the_fix_a_full_run_still_drops_what_the_last_run_queued():
+    server_fixes.keep_queued_deltas_for_fragment_runs()
+    session = _queue_only_session()
+    session._enqueue_forward_msg(_delta((0, 5), ""))
+    session._enqueue_forward_msg(_finished())
+    session._clear_queue(None)
+    assert [m.WhichOneof("type") for m in session._browser_queue.flush()] == ["script_finished"]
+
 # Two pages, each with a fragment at the same place (so of the same id), as every page's lesson bar; page b
 # takes a moment, so a tick sent right behind the switch is queued behind its run. The test sends the ticks.
 TWO_PAGES = '''
@@ -109,8 +179,6 @@ st.navigation([st.Page(page("a", 0), title="A", url_path="a", default=True),
 async def _runs_after_a_switch(url: str, tick_during_the_switch: bool) -> list[tuple[str, tuple[str, ...]]]:
     """Open page a, switch to page b, and send a's fragment tick (with a's page hash) either right behind the
     switch or after b has finished; returns every run started after the switch: (page hash, fragment ids)."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
     from explorer.bench.loadtest import LoadResult, Session
 
     s = Session(url, "a", random.Random(0), LoadResult(url, "a", 1, 0.0), 30.0, None)

@@ -1,6 +1,6 @@
 """Fixes for Streamlit 1.67 itself: a reconnecting tab's file watcher, the theme message per rerun,
-a fragment run for a page the session has left, and the legacy pages/ mode; and script runs take
-turns (:mod:`explorer.ui.script_gate`).
+a fragment run for a page the session has left, a fragment run that cuts a full run's unsent tail,
+and the legacy pages/ mode; and script runs take turns (:mod:`explorer.ui.script_gate`).
 
 **File watcher.** Streamlit 1.67 gates its source-file watcher on ``server.fileWatcherType`` when a session starts,
 but not when a browser tab reconnects to its session (a Wi-Fi blip, a laptop lid):
@@ -20,6 +20,15 @@ then runs the fragment with the old page's hash. The browser, on a new page by t
 whole app for it and the fragment's elements land in an empty page: ``Bad delta path index``, a
 blank page. :func:`drop_fragment_runs_of_left_pages` skips such a run (the next tick comes from
 the new page).
+
+**A fragment run that cuts a full run's unsent tail.** When a fragment run starts, Streamlit drops
+the queued, not yet sent deltas of that fragment, but keeps those of a fragment nested in it. If
+a full run has just ended and its tail is still queued (a widget asks for a fragment rerun while
+the page's run is busy, and the run ends within one flush interval), the browser gets the nested
+fragment's block at, say, ``[0, 3, 7]`` without the outer fragment's ``[0, 3, 4..6]`` before it:
+``Bad delta path index 7``, a blank page. :func:`keep_queued_deltas_for_fragment_runs` keeps the
+queue whole for a fragment run, as if it had been flushed a moment earlier; the fragment run's
+own deltas replace the fragment's elements.
 
 **Legacy pages/ mode.** With a ``pages/`` folder, Streamlit runs a linked page bare (no entry
 script, no navigation) until ``st.navigation`` has run once in the process; see
@@ -71,6 +80,17 @@ def cache_theme_messages() -> None:
 
 
 _RUN_ORIGINAL = ScriptRunner._run_script
+_CLEAR_QUEUE_ORIGINAL = AppSession._clear_queue
+
+
+def _clear_queue_for_full_runs(self: AppSession, fragment_ids_this_run: list[str] | None = None) -> None:
+    if fragment_ids_this_run is None:  # a full run rewrites the whole page: what is queued can go
+        _CLEAR_QUEUE_ORIGINAL(self, fragment_ids_this_run)
+
+
+def keep_queued_deltas_for_fragment_runs() -> None:
+    """Send a fragment run's predecessors' queued deltas whole rather than dropping some of them (idempotent)."""
+    AppSession._clear_queue = _clear_queue_for_full_runs
 
 
 def for_a_left_page(rerun: RerunData, page_now: str) -> bool:
@@ -97,6 +117,7 @@ def install() -> None:
     """The fixes every server process of ours runs with (the app's entry script and the bench's floor page)."""
     keep_file_watchers_off()
     cache_theme_messages()
+    keep_queued_deltas_for_fragment_runs()
     drop_fragment_runs_of_left_pages()  # and one script run at a time (script_gate)
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ARTIFACTS, ROOT, start_streamlit, stop_streamlit  # tests/e2e/conftest.py
+from conftest import ARTIFACTS, ROOT, start_streamlit, stop_streamlit, wait_for_app  # tests/e2e/conftest.py
 from live_descent_helpers import RUNS, assert_same_path, closed, opened, reference, run
+from playwright.sync_api import expect
 
 from explorer.descent import descend
 from explorer.expression_json import tree
@@ -177,3 +178,14 @@ def test_numbers_for_one_step_read_as_update_rule_writes_them(browser):
                                  [tree(s.f), list(s.start), optimizer, s.lr, js_h, k])
             assert line.endswith(f"= {expected}"), (optimizer, k, line, expected)
     page.close()
+
+
+def test_a_picture_whose_answer_was_lost_is_asked_for_until_it_comes(browser, harness):
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{harness}/?mode=curve&lose=3")  # the first three runs withhold the curve samples
+    expect(page.get_by_role("status").filter(has_text="Loading the picture…")).to_be_visible(timeout=60_000)
+    page.wait_for_function("() => window.__liveDescent && window.__liveDescent.redraws > 0", timeout=60_000)
+    expect(page.locator(".ld-wait")).to_have_count(0)
+    wait_for_app(page)
+    assert page.evaluate(f"() => {RUNS}") == 4  # one run, then one per request until the answer came
+    page.context.close()

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import screenshot, start_streamlit, stop_streamlit, wait_for_app  # tests/e2e/conftest.py
+from playwright.sync_api import expect
 
 from explorer import zoo
 from explorer.data import digits
@@ -227,4 +228,15 @@ def test_screenshots_mid_sweep(browser, harness, centres, width, height, query):
         shown[name] = np.array(page.locator("canvas.lm-digit").evaluate(READ_DIGIT))
     # the sweeps end on a 7 and on a 0: the digit drawn at each end must be a different picture
     assert np.abs(shown["a"] - shown["b"]).mean() > 0.05
+    page.context.close()
+
+
+def test_a_decoder_whose_answer_was_lost_is_asked_for_until_it_comes(browser, harness):
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{harness}/?lose=3")  # the first three runs withhold the decoder
+    expect(page.get_by_role("status").filter(has_text="Loading the decoder…")).to_be_visible(timeout=60_000)
+    page.wait_for_function("() => window.__liveMap && window.__liveMap.ready", timeout=60_000)
+    expect(page.locator(".lm-wait")).to_have_count(0)
+    wait_for_app(page)
+    assert runs(page) == 4  # one run, then one per request until the answer came
     page.context.close()

@@ -352,15 +352,18 @@ function createWidget(root, data, firstSend) {
 
 function mountWidget(parentElement, data, setTriggerValue) {
   registerAsset(data.asset);
-  if (data.asset && !ASSETS.has(data.asset.id)) { // this page never got the picture: ask again
-    setTriggerValue("missing", data.asset.id);
+  if (data.asset && !ASSETS.has(data.asset.id)) { // this page never got the picture: ask until it comes
+    askFor(parentElement, data.asset.id, (id) => ASSETS.has(id), setTriggerValue, KIND);
     return null;
   }
+  stopAsking(parentElement);
   return mountInPlace(parentElement, data, setTriggerValue, KIND);
 }
 
 const KIND = { name: "live descent", shapeOf, create: createWidget, mount: mountWidget,
-               errorClass: "ld-warn", errorText: "The live picture could not start in this browser." };
+               errorClass: "ld-warn", errorText: "The live picture could not start in this browser.",
+               waitClass: "ld-wait", waitText: "Loading the picture…",
+               lostText: "The picture did not arrive. Reload the page to try again." };
 
 export default function mount(args) {
   return mountSafely(args, KIND);

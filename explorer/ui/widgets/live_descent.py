@@ -45,7 +45,7 @@ def _asset(name: str) -> str:
 
 
 _FILES = ("descent_exact.js", "descent_engine.js", "live_descent_draw.js", "live_descent_text.js", "live_descent_modes.js",
-          "widget_mount.js", "live_descent.js")
+          "widget_mount.js", "ask_again.js", "live_descent.js")
 _JS = "\n".join(_asset(n) for n in _FILES)  # plain files joined into one ES module: no bundler, nothing fetched
 _WIDGET = st.components.v2.component("explorer.live_descent", css=_asset("live_descent.css"), js=_JS)
 

@@ -387,22 +387,29 @@ function showError(root, err) {
   return () => box.remove();
 }
 
+const WEIGHTS_WAIT = { waitClass: "lm-wait", waitText: "Loading the decoder…",
+                       lostText: "The decoder did not arrive. Reload the page to try again." };
+const CODES_WAIT = { waitClass: "lm-wait", waitText: "Loading the map's points…",
+                     lostText: "The map's points did not arrive. Reload the page to try again." };
+
 export default function mount({ parentElement, data, setTriggerValue }) {
   if (data && data.layers) {
     registerWeights(data);
+    stopAsking(parentElement);
     return () => {};
   }
-  if (data && data.id && !data.points) {
-    if (!DECODERS.has(data.id)) setTriggerValue("missing", data.id); // this page never got it: ask again
+  if (data && data.id && !data.points) { // this page never got the decoder: ask until it comes
+    if (!DECODERS.has(data.id)) askFor(parentElement, data.id, (id) => DECODERS.has(id), setTriggerValue, WEIGHTS_WAIT);
     return () => {};
   }
   if (!data) return () => {};
   if (data.points) CODES.set(data.codes_id, { points: data.points, labels: data.labels });
   const codes = CODES.get(data.codes_id);
-  if (!codes) { // this page never got them (a run cut short): ask again and keep the map as it is
-    setTriggerValue("missing", data.codes_id);
+  if (!codes) { // this page never got them (a run cut short): ask until they come and keep the map as it is
+    askFor(parentElement, data.codes_id, (id) => CODES.has(id), setTriggerValue, CODES_WAIT);
     return () => {};
   }
+  stopAsking(parentElement);
   data = { ...data, points: codes.points, labels: codes.labels };
   let live = MAPS.get(parentElement);
   if (live) {

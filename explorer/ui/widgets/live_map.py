@@ -37,7 +37,7 @@ def _asset(name: str) -> str:
 
 
 # three plain files joined into one ES module: no bundler, nothing fetched at install or run time
-_JS = "\n".join(_asset(name) for name in ("live_decoder.js", "live_draw.js", "live_map.js"))
+_JS = "\n".join(_asset(name) for name in ("live_decoder.js", "live_draw.js", "ask_again.js", "live_map.js"))
 _MAP = st.components.v2.component("explorer.live_map", css=_asset("live_map.css"), js=_JS)
 _WEIGHTS = st.components.v2.component("explorer.live_map_weights", js=_JS, isolate_styles=False)
 _EXPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its export, built once
