@@ -18,7 +18,7 @@ RACERS = {"adam": ("adam", 0.1, {}), "momentum": ("momentum", 0.05, {"momentum":
 
 @pytest.fixture(scope="module")
 def worker():
-    """The worker turned on for these tests (it is off by default), as EXPLORER_REFERENCE_WORKERS=1 does."""
+    """The worker turned on for these tests, whatever EXPLORER_REFERENCE_WORKERS says."""
     patch = pytest.MonkeyPatch()
     patch.setattr(reference_pool, "WORKERS", 1)
     assert reference_pool.wait_ready(), "the reference worker did not start"
@@ -26,11 +26,14 @@ def worker():
     patch.undo()
 
 
-def test_with_the_worker_off_calls_run_here():
-    assert reference_pool.WORKERS == 0 or "EXPLORER_REFERENCE_WORKERS" in __import__("os").environ
-    if reference_pool.WORKERS == 0:
-        assert reference_pool.run(os.getpid) == os.getpid()
-        assert not reference_pool.wait_ready(0.1)
+def test_the_worker_is_on_unless_turned_off():
+    assert reference_pool.WORKERS == int(os.environ.get("EXPLORER_REFERENCE_WORKERS", "1"))
+
+
+def test_with_the_worker_off_calls_run_here(monkeypatch):
+    monkeypatch.setattr(reference_pool, "WORKERS", 0)  # as EXPLORER_REFERENCE_WORKERS=0 does
+    assert reference_pool.run(os.getpid) == os.getpid()
+    assert not reference_pool.wait_ready(0.1)
 
 
 def test_the_worker_is_another_process(worker):

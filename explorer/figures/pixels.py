@@ -1,19 +1,36 @@
-"""Digits as pictures: whole-pixel enlargement (a browser would smooth a small image) and tiling."""
+"""Digits as pictures: whole-pixel enlargement (a browser would smooth a small image), tiling, and a picture's
+own pixels as a PNG data URL."""
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
+from PIL import Image
+
+
+def as_uint8(img) -> np.ndarray:
+    """A (28, 28) grey image in [0, 1] (array or tensor, any leading 1s) or an (H, W, 3) uint8 picture -> uint8."""
+    a = np.asarray(img.detach().cpu() if hasattr(img, "detach") else img)
+    if a.ndim == 3 and a.shape[-1] == 3:  # an RGB picture (error map, hole outline): already uint8
+        return a.astype(np.uint8)
+    a = a.reshape(a.shape[-2], a.shape[-1]).astype(np.float32)
+    return (np.clip(a, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def png_data_url(img) -> str:
+    """The picture at its own size as a ``data:image/png`` URL: a few hundred bytes that travel with the page
+    (no file for the browser to fetch); shown large with CSS ``image-rendering: pixelated``, it stays crisp."""
+    buffer = io.BytesIO()
+    Image.fromarray(as_uint8(img)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def upscale(img, px: int) -> np.ndarray:
     """A (28, 28) grey image in [0, 1] (array or tensor) or an (H, W, 3) uint8 picture -> uint8,
     enlarged by the whole factor px // width (nearest neighbour)."""
-    a = np.asarray(img.detach().cpu() if hasattr(img, "detach") else img)
-    if a.ndim == 3 and a.shape[-1] == 3:  # an RGB picture (error map, hole outline): already uint8
-        rgb = a.astype(np.uint8)
-    else:
-        a = a.reshape(a.shape[-2], a.shape[-1]).astype(np.float32)
-        rgb = (np.clip(a, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    rgb = as_uint8(img)
     k = max(1, px // rgb.shape[1])
     return rgb.repeat(k, axis=0).repeat(k, axis=1)  # repeat on uint8: cheaper than kron on floats
 

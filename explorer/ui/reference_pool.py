@@ -8,9 +8,7 @@ server would have computed) and, while it waits, gives its turn at the script ga
 
 The worker is started in the background by the first call; until it has imported torch, and
 whenever it cannot answer (it died, or it takes longer than :data:`TIMEOUT_S`), calls run here as
-before. It is off unless ``EXPLORER_REFERENCE_WORKERS=1``: with it on, presenting the built-in lesson
-in Chromium sometimes blanks the page ("Bad delta path index" in Streamlit's frontend) on a step
-whose run waited on the worker, and that is not understood yet.
+before. ``EXPLORER_REFERENCE_WORKERS=0`` turns it off (every call runs here).
 """
 
 from __future__ import annotations
@@ -29,7 +27,7 @@ from typing import TypeVar
 from explorer.ui import script_gate
 
 _LOG = logging.getLogger(__name__)
-WORKERS = int(os.environ.get("EXPLORER_REFERENCE_WORKERS", "0"))  # 0 (the default): every call in the server
+WORKERS = int(os.environ.get("EXPLORER_REFERENCE_WORKERS", "1"))  # 0: every call in the server
 TIMEOUT_S = 30.0  # a call the worker has not answered by then runs here instead
 START_TIMEOUT_S = 120.0  # spawning a worker imports torch: seconds on a busy machine
 RETRY_S = 60.0  # after a worker failed to start, how long calls run here before another try

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from explorer.figures.pixels import upscale
+from explorer.figures.pixels import png_data_url
 from explorer.figures.style import sizes
 from explorer.ui.server_fixes import leave_legacy_pages_mode
 
@@ -42,6 +42,7 @@ details.explorer-idea summary { cursor: pointer; width: fit-content; }
 .explorer-caption, .explorer-describe { font-size: 0.95rem; margin-top: -0.4rem; margin-bottom: 0.9rem;
                                         opacity: 0.9; }
 [data-testid="stCaptionContainer"] { color: inherit !important; opacity: 0.85; }
+[data-testid="stImage"] img { image-rendering: pixelated; }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;
                            transition-duration: 0.01ms !important; scroll-behavior: auto !important; }
@@ -134,11 +135,15 @@ def caption(text: str) -> None:
 
 def digit_image(img, classroom: bool, caption_text: str | None = None, scale: float = 1.0,
                 alt: str | None = None) -> None:
-    """Show a digit large and crisp: whole-pixel upscaling and PNG (st.image would send JPEG).
+    """Show a digit large and crisp: its own 28 × 28 pixels as PNG, enlarged by the browser by a whole factor.
 
     ``alt`` is what a screen reader says for it, e.g. "Digit decoded from z = (0.40, −1.20)";
     without one the caption serves, else a plain "Handwritten digit".
     """
-    px = int(sizes(classroom)["digit_px"] * scale)
-    st.image(upscale(img, px), caption=caption_text, output_format="PNG", width=px,
+    st.image(png_data_url(img), caption=caption_text, width=whole_pixels(int(sizes(classroom)["digit_px"] * scale)),
              alt=alt or caption_text or "Handwritten digit, 28 × 28 pixels")
+
+
+def whole_pixels(px: int, side: int = 28) -> int:
+    """The largest width up to ``px`` that enlarges a ``side``-pixel picture by a whole factor (crisp pixels)."""
+    return max(1, px // side) * side

@@ -63,3 +63,19 @@ def test_projector_view_has_no_errors(app_server, browser_page):
     page.locator('[data-testid="stPlotlyChart"]').wait_for(timeout=120_000)
     assert not page.locator('[data-testid="stException"]').count()
     screenshot(page, "restore-classroom-1280x720")
+
+
+def test_the_digits_are_their_own_pixels_shown_large_and_crisp(app_server, browser_page):
+    """Each picture travels as its 28 × 28 pixels; the browser enlarges it by a whole factor, unsmoothed, and more
+    in classroom mode."""
+    page, widths = browser_page, {}
+    for mode in ("", "&classroom=1"):
+        page.goto(f"{app_server}/restore?restore.source=test{mode}")
+        wait_for_app(page)
+        page.get_by_text("clean: test digit 5 #0").wait_for(timeout=60_000)
+        shown = page.eval_on_selector_all('[data-testid="stImage"] img', """els => els.map(e =>
+            [e.naturalWidth, e.getBoundingClientRect().width, getComputedStyle(e).imageRendering])""")
+        assert len(shown) == 4 and all(natural == 28 and rendering == "pixelated" for natural, _, rendering in shown), shown
+        widths[mode] = {round(width) for _, width, _ in shown}
+        assert len(widths[mode]) == 1 and next(iter(widths[mode])) % 28 == 0, shown
+    assert min(widths["&classroom=1"]) > max(widths[""])

@@ -7,15 +7,14 @@ import math
 import numpy as np
 import streamlit as st
 
-from explorer.figures.pixels import upscale
+from explorer.figures.pixels import png_data_url
 from explorer.figures.style import sizes
-from explorer.ui.theme import digit_image
+from explorer.ui.theme import digit_image, whole_pixels
 
 # four big digits side by side can be wider than a narrow window: shrink them to their column
-# and keep the pixels square-edged (the browser would smooth them otherwise)
 FIT_CSS = """<style>
 [data-testid="stImageContainer"] { max-width: 100%; }
-[data-testid="stImage"] img { max-width: 100%; height: auto; image-rendering: pixelated; }
+[data-testid="stImage"] img { max-width: 100%; height: auto; }
 </style>"""
 
 
@@ -38,8 +37,7 @@ def fmt_mse(value: float | None) -> str:
 
 def rgb_image(rgb: np.ndarray, classroom: bool, label: str, alt: str) -> None:
     """An (28, 28, 3) uint8 picture enlarged by whole pixels, as PNG (the error map, the hole)."""
-    big = upscale(rgb, sizes(classroom)["digit_px"])
-    st.image(big, caption=label, output_format="PNG", width=big.shape[1], alt=alt)
+    st.image(png_data_url(rgb), caption=label, width=whole_pixels(sizes(classroom)["digit_px"], rgb.shape[1]), alt=alt)
 
 
 def image_row(items: list[tuple[str, np.ndarray, str]], classroom: bool) -> None:
