@@ -1,11 +1,15 @@
 """Whole-pixel enlargement and tiling of digits, against torchvision's make_grid."""
 
+import base64
+import io
+
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 from torchvision.utils import make_grid
 
-from explorer.figures.pixels import tile, upscale
+from explorer.figures.pixels import png_data_url, tile, upscale
 
 
 @pytest.mark.parametrize("n,nrow,px,padding", [(7, 3, 56, 1), (10, 10, 84, 1), (400, 20, 28, 0), (6, 3, 84, 2)])
@@ -27,3 +31,19 @@ def test_upscale_repeats_whole_pixels_of_grey_and_rgb():
     rgb[0, 0] = (255, 0, 0)
     big = upscale(rgb, 56)
     assert big.shape == (56, 56, 3) and (big[:2, :2, 0] == 255).all() and big[2:, :, 0].sum() == 0
+
+
+def _pixels(url: str) -> np.ndarray:
+    head, _, body = url.partition(",")
+    assert head == "data:image/png;base64"
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(body))))
+
+
+def test_a_data_url_carries_the_pictures_own_pixels():
+    grey = np.random.default_rng(0).random((28, 28)).astype(np.float32)
+    np.testing.assert_array_equal(_pixels(png_data_url(torch.as_tensor(grey)[None, None])),
+                                  (grey * 255 + 0.5).astype(np.uint8))  # the same rounding as upscale
+    tiles = tile(np.stack([grey, 1 - grey]), nrow=2, padding=1)  # a uint8 picture goes as it is
+    np.testing.assert_array_equal(_pixels(png_data_url(tiles)), tiles)
+    rgb = np.random.default_rng(1).integers(0, 256, (28, 28, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(_pixels(png_data_url(rgb)), rgb)

@@ -11,9 +11,9 @@ from PIL import Image
 
 
 def as_uint8(img) -> np.ndarray:
-    """A (28, 28) grey image in [0, 1] (array or tensor, any leading 1s) or an (H, W, 3) uint8 picture -> uint8."""
+    """A grey image in [0, 1] (array or tensor, any leading 1s), or a uint8 picture (grey, or RGB as (H, W, 3)) -> uint8."""
     a = np.asarray(img.detach().cpu() if hasattr(img, "detach") else img)
-    if a.ndim == 3 and a.shape[-1] == 3:  # an RGB picture (error map, hole outline): already uint8
+    if a.dtype == np.uint8 or a.ndim == 3 and a.shape[-1] == 3:  # a picture (a tiling, the error map): already uint8
         return a.astype(np.uint8)
     a = a.reshape(a.shape[-2], a.shape[-1]).astype(np.float32)
     return (np.clip(a, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)

@@ -107,7 +107,8 @@ def _start() -> None:
     pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(os.getpid(),))
     try:
-        pool.submit(_warm).result(timeout=START_TIMEOUT_S)
+        for warming in [pool.submit(_warm) for _ in range(WORKERS)]:  # each submit spawns a worker: all start now
+            warming.result(timeout=START_TIMEOUT_S)
     except Exception as err:  # noqa: BLE001 — no worker then: every call runs in the server, as before
         _LOG.warning("the reference worker did not start (%s); references run in the server", err)
         pool.shutdown(wait=False, cancel_futures=True)

@@ -26,6 +26,7 @@ h1 {{ font-size: 1.9rem !important; padding: 0 !important; margin: 0 !important;
 [data-testid="stMainBlockContainer"] {{ padding-top: 2.9rem !important; }}
 </style>
 """
+# Pictures are small PNGs the browser enlarges: unsmoothed, and shrunk to a narrow column rather than cut.
 # Captions inherit the text colour (Streamlit's grey caption is 3.9:1 on white, under AA's 4.5:1);
 # opacity keeps them quieter and still above 7:1 in both themes. Motion stops for prefers-reduced-motion:
 # CSS transitions, and the ▶ play button of animated figures (the step slider still scrubs them).
@@ -42,7 +43,8 @@ details.explorer-idea summary { cursor: pointer; width: fit-content; }
 .explorer-caption, .explorer-describe { font-size: 0.95rem; margin-top: -0.4rem; margin-bottom: 0.9rem;
                                         opacity: 0.9; }
 [data-testid="stCaptionContainer"] { color: inherit !important; opacity: 0.85; }
-[data-testid="stImage"] img { image-rendering: pixelated; }
+[data-testid="stImageContainer"] { max-width: 100%; }
+[data-testid="stImage"] img { max-width: 100%; height: auto; image-rendering: pixelated; }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;
                            transition-duration: 0.01ms !important; scroll-behavior: auto !important; }

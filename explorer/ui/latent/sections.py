@@ -15,7 +15,7 @@ from torch import nn
 from explorer import latent
 from explorer.data import class_example, digits
 from explorer.figures import latent as figs
-from explorer.figures.pixels import tile
+from explorer.figures.pixels import png_data_url, tile
 from explorer.ui.digit_pick import randomise
 from explorer.ui.latent import state
 from explorer.ui.theme import caption, digit_image
@@ -42,10 +42,11 @@ class Ctx:
 
 
 def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int | None = None) -> None:
-    """Digits in a row (or rows of ``per_row``), whole-pixel enlarged, as one PNG."""
+    """Digits in a row (or rows of ``per_row``) as one PNG of their own pixels, enlarged by a whole factor."""
     per_row = per_row or len(images)
     k = int(np.clip(30 // per_row, 2, 4 if big else 3))  # a row of 10 fits a 1280-px projector
-    st.image(tile(images, nrow=per_row, px=28 * k, padding=1), caption=label, output_format="PNG",
+    picture = tile(images, nrow=per_row, padding=1)
+    st.image(png_data_url(picture), caption=label, width=picture.shape[1] * k,
              alt=label or f"{len(images)} decoded digits in a row")
 
 

@@ -11,12 +11,6 @@ from explorer.figures.pixels import png_data_url
 from explorer.figures.style import sizes
 from explorer.ui.theme import digit_image, whole_pixels
 
-# four big digits side by side can be wider than a narrow window: shrink them to their column
-FIT_CSS = """<style>
-[data-testid="stImageContainer"] { max-width: 100%; }
-[data-testid="stImage"] img { max-width: 100%; height: auto; }
-</style>"""
-
 
 def psnr_metric(column, label: str, value: float, reference: float | None = None) -> None:
     """A PSNR as a big number; identical images have infinite PSNR, shown as ∞ with "identical" under it.
@@ -42,7 +36,6 @@ def rgb_image(rgb: np.ndarray, classroom: bool, label: str, alt: str) -> None:
 
 def image_row(items: list[tuple[str, np.ndarray, str]], classroom: bool) -> None:
     """Pictures side by side, each with its label and alt text: grey (28, 28) digits or (28, 28, 3) RGB maps."""
-    st.html(FIT_CSS)
     for col, (label, img, alt) in zip(st.columns(len(items)), items):
         with col:
             if img.ndim == 3:
