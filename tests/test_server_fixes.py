@@ -9,7 +9,7 @@ import random
 import pytest
 from streamlit import config
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.app_session import AppSession, AppSessionState
 from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.script_data import ScriptData
@@ -105,6 +105,7 @@ def _finished() -> ForwardMsg:
 def _queue_only_session() -> AppSession:
     session = AppSession.__new__(AppSession)  # only its browser queue: nothing else of a session is involved
     session._browser_queue, session._message_enqueued_callback = ForwardMsgQueue(), None
+    session._state = AppSessionState.SHUTDOWN_REQUESTED  # nothing to shut down when it is collected
     return session
 
 
