@@ -12,11 +12,16 @@ from explorer.data import digits
 pytestmark = pytest.mark.e2e
 WINDOW = "(window.__slidingWindows && window.__slidingWindows['tensors.window'])"
 # counts the script runs that start from now on (stApp's data-test-script-state turns "running")
+# A run counts when it is seen running or seen ending: a short one can start and end within one batch of mutations.
 WATCH_RUNS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
+  let started = 0, ended = 0;
   window.__runs = 0;
-  new MutationObserver(() => { if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1; })
-    .observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
+  new MutationObserver((records) => {
+    if (app.getAttribute('data-test-script-state') === 'running') started += 1;
+    ended += records.filter((r) => r.oldValue === 'running').length;
+    window.__runs = Math.max(started, ended);
+  }).observe(app, { attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true });
 }"""
 
 # the link carries the window position (a value equal to its default, row 10 or column 12, is left out)
