@@ -7,6 +7,7 @@ import base64
 import re
 import statistics
 import time
+from pathlib import Path
 
 import pytest
 from conftest import screenshot, start_streamlit, stop_streamlit, wait_for_app
@@ -23,6 +24,8 @@ from lessons_helpers import (
     teacher_menu,
     wait_step,
 )
+
+from explorer.ui.lessons.session import load
 
 pytestmark = pytest.mark.e2e
 FOLLOW_STEPS = 5  # the teacher presses Next this many times
@@ -120,6 +123,12 @@ def test_an_uploaded_lesson_is_checked(browser_page, base, tmp_path):
     page.get_by_text("Loaded “Two fits” (2 steps) into your lesson.").wait_for(timeout=20_000)
     page.locator(".st-key-lesson-down0 button").first.click()
     page.get_by_text("1. Fit again").wait_for(timeout=10_000)
+    with page.expect_download() as download:  # the file is written when the button is pressed
+        page.get_by_role("button", name="Download the lesson file").click()
+    assert download.value.suggested_filename == "lesson.yaml"
+    lesson = load(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert lesson.title == "Two fits" and [(s.title, s.state) for s in lesson.steps] == [
+        ("Fit again", {}), ("Fit", {"fit.steps": "90"})]
 
 
 def test_a_wrong_code_gets_a_clear_message(browser_page, base):

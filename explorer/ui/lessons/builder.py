@@ -115,7 +115,7 @@ def builder() -> None:
         delete.button("", key=f"lesson-del{i}", icon=":material/delete:", on_click=_delete, args=(i,), help="Delete")
     lesson = my_lesson()
     down, up = st.columns(2, gap="large")
-    down.download_button("Download the lesson file", data=dump(lesson, tables()) if lesson else "",
+    down.download_button("Download the lesson file", data=lambda: dump(lesson, tables()),  # written on a click only
                          file_name="lesson.yaml", mime="application/x-yaml", disabled=lesson is None,
                          icon=":material/download:")
     up.file_uploader(f"Upload a lesson file (YAML or JSON, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml", "json"],
