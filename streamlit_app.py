@@ -7,7 +7,7 @@ import streamlit as st
 
 from explorer import ROOT
 from explorer.ui import warm
-from explorer.ui.pages import PAGES
+from explorer.ui.pages import PAGES, icon_url
 from explorer.ui.server_fixes import entry_script, install
 from explorer.ui.theme import classroom, classroom_toggle
 
@@ -21,7 +21,7 @@ warm.start()  # once per process: torch, the digits and the shipped models load 
 # a projector needs the width: classroom mode opens with the sidebar folded (its arrow brings it back); fixed
 # for the session, so a later run (a lesson's page switch, the toggle) never sends the browser another page config
 sidebar = st.session_state.setdefault("_sidebar_at_open", "collapsed" if classroom() else "auto")
-st.set_page_config(page_title="Explorer", page_icon=ROOT / "explorer/ui/static/icon.png", layout="wide",
+st.set_page_config(page_title="Explorer", page_icon=icon_url(), layout="wide",
                    initial_sidebar_state=sidebar)
 pages = [st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
 page = st.navigation(pages)

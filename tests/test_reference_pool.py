@@ -11,6 +11,7 @@ import pytest
 
 from explorer.descent import race_formula
 from explorer.fitline import celsius_data, train
+from explorer.lessons.qr import join_qr_svg
 from explorer.ui import reference_pool, script_gate
 
 RACERS = {"adam": ("adam", 0.1, {}), "momentum": ("momentum", 0.05, {"momentum": 0.8}), "sgd": ("sgd", 0.05, {})}
@@ -57,6 +58,11 @@ def test_a_fit_from_the_worker_is_the_servers_fit(worker):
     here = train(c, f, "adam", 0.1, 120, scale=True, betas=(0.8, 0.99))
     assert np.array_equal(there.w, here.w) and np.array_equal(there.b, here.b)
     assert np.array_equal(there.losses, here.losses)
+
+
+def test_a_join_qr_code_from_the_worker_is_the_servers(worker):
+    link = "http://192.168.1.20:8501/lessons?class=K7MQ2P"
+    assert reference_pool.run(join_qr_svg, link, 300) == join_qr_svg(link, 300)
 
 
 def test_an_error_in_the_worker_reaches_the_caller_as_it_is(worker):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 from dataclasses import dataclass
+
+from explorer import ROOT
 
 
 @dataclass(frozen=True)
@@ -34,3 +38,11 @@ PAGES = (
     PageInfo("pages/lessons.py", "Lessons", ":material/co_present:",
              "Present a guided sequence of views, or start a class that follows your steps on every laptop."),
 )
+
+
+@functools.cache
+def icon_url() -> str:
+    """The app's icon as a data URL, read once per process (given a path, Streamlit reads and stores the file
+    again on every full run)."""
+    png = (ROOT / "explorer/ui/static/icon.png").read_bytes()
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

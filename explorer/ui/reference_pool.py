@@ -24,10 +24,11 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from explorer.settings import env_number
 from explorer.ui import script_gate
 
 _LOG = logging.getLogger(__name__)
-WORKERS = int(os.environ.get("EXPLORER_REFERENCE_WORKERS", "1"))  # 0: every call in the server
+WORKERS = env_number("EXPLORER_REFERENCE_WORKERS", 1, whole=True)  # 0: every call in the server
 TIMEOUT_S = 30.0  # a call the worker has not answered by then runs here instead
 START_TIMEOUT_S = 120.0  # spawning a worker imports torch: seconds on a busy machine
 RETRY_S = 60.0  # after a worker failed to start, how long calls run here before another try

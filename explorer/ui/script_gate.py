@@ -13,14 +13,15 @@ the others wait: they run beside it, as Streamlit would without the gate.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import weakref
 from collections import deque
 from collections.abc import Iterator
 
+from explorer.settings import env_number
+
 PATIENCE_S = 5.0  # how long a queued run waits for its turn before running beside the one ahead
-RUNS_AT_ONCE = int(os.environ.get("EXPLORER_SCRIPT_RUNS", "1"))  # 0: no gate (every run at once)
+RUNS_AT_ONCE = env_number("EXPLORER_SCRIPT_RUNS", 1, whole=True)  # 0: no gate (every run at once)
 
 
 class Gate:

@@ -12,7 +12,7 @@ import pytest
 from conftest import ARTIFACTS, screenshot, start_streamlit, wait_for_app
 
 from explorer import ROOT
-from explorer.ui.pages import PAGES
+from explorer.ui.pages import PAGES, icon_url
 from explorer.ui.theme import CLASSROOM_ROOT_PX
 
 pytestmark = pytest.mark.e2e
@@ -104,6 +104,8 @@ def test_page_fits_a_projector(app_server, browser_page, info):
     title = "Explorer" if info is PAGES[0] else info.title  # the home page is titled by the app
     assert page.get_by_role("heading", name=title).count(), f"{title} did not open"
     assert problems == [], f"{info.title} at {WIDTH}×{HEIGHT}, classroom mode:\n" + "\n".join(problems)
+    icons = page.evaluate("[...document.querySelectorAll('link[rel~=\"icon\"]')].map((l) => l.href)")
+    assert icons and all(href == icon_url() for href in icons), icons  # the app's own icon in the tab
     if stem(info) not in ("home", "lessons"):  # a page with a figure shows it in the first screen
         # a Plotly chart, an image, a live widget's canvas or its named SVG (softmax's bars)
         figure = page.locator('[data-testid="stPlotlyChart"], [data-testid="stImage"], canvas, svg[role="img"]').first

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from explorer.settings import env_number
+
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off a projector without mistakes
 CODE_LENGTH = 6  # 31⁶ ≈ 890 million codes
 TTL = 4 * 3600.0  # seconds a class lives after the teacher's last change: a double period and then some
@@ -117,7 +119,7 @@ def open_store(url: str | None = None, ttl: float | None = None) -> ClassStore:
     """The store named by ``url`` or EXPLORER_CLASS_STORE: ``redis://…`` (or ``rediss://``, ``unix://``)
     for Redis; empty or ``sqlite`` for SQLite in :func:`default_dir`."""
     url = os.environ.get(STORE_ENV, "") if url is None else url
-    ttl = float(os.environ.get(TTL_ENV) or TTL) if ttl is None else ttl
+    ttl = env_number(TTL_ENV, TTL, minimum=1) if ttl is None else ttl
     if url.startswith(("redis://", "rediss://", "unix://")):
         from explorer.lessons.store.redis_store import RedisStore
 

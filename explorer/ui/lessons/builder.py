@@ -119,7 +119,7 @@ def builder() -> None:
                          file_name="lesson.yaml", mime="application/x-yaml", disabled=lesson is None,
                          icon=":material/download:")
     up.file_uploader(f"Upload a lesson file (YAML or JSON, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml", "json"],
-                     key=UPLOAD, on_change=_take_upload)
+                     key=UPLOAD, on_change=_take_upload, max_upload_size=1)  # the browser refuses over 1 MB
     note = st.session_state.pop(UPLOAD_NOTE, None)
     if note:
         (st.error if note[0] == "error" else st.success)(note[1])

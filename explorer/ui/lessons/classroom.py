@@ -7,11 +7,12 @@ import html
 import secrets
 import time
 
-import segno
 import streamlit as st
 
 from explorer.lessons import Lesson, LessonError, dump
+from explorer.lessons.qr import join_qr_svg
 from explorer.lessons.store import normalise_code, pretty_code
+from explorer.ui import reference_pool
 from explorer.ui.lessons.session import KEY, Presenting, begin, class_store, load, now, page_link_base, stop, tables
 
 ENDED = "_lesson.ended"  # session_state: the code of a class this student was in when it ended
@@ -101,12 +102,9 @@ def notices() -> None:
 
 @functools.lru_cache(maxsize=64)
 def qr_svg(link: str, px: int) -> str:
-    """The join link as a QR code about ``px`` wide, inline SVG with whole-pixel modules (segno, made here: no
-    network; SVG rather than PNG: segno writes PNG in pure Python, ~7× slower)."""
-    code = segno.make(link, error="m")
-    border = 2
-    scale = max(1, px // (code.symbol_size(scale=1, border=border)[0]))
-    return code.svg_inline(scale=scale, border=border, dark="#000000", light="#ffffff")
+    """The join link's QR code (made once per class; segno's mask search is ~4 ms of pure Python, so the
+    reference worker makes it, off this process's GIL)."""
+    return reference_pool.run(join_qr_svg, link, px)
 
 
 def join_link(p: Presenting) -> str:

@@ -80,7 +80,10 @@ def page_names() -> set[str]:
 
 
 def page_title(stem: str) -> str:
-    return next((p.title for p in PAGES if Path(p.path).stem == stem), stem)
+    return _TITLES.get(stem, stem)
+
+
+_TITLES = {Path(p.path).stem: p.title for p in PAGES}  # a step's page -> its title (every card, every run)
 
 
 def load(text: str | bytes) -> Lesson:
