@@ -201,3 +201,21 @@ def test_the_environment_picks_the_store(tmp_path, monkeypatch, redis_url):
     monkeypatch.setenv("EXPLORER_CLASS_STORE", "mysql://x")
     with pytest.raises(ValueError, match="EXPLORER_CLASS_STORE"):
         open_store()
+
+
+def test_sqlite_starting_classes_sweeps_at_most_once_a_minute(tmp_path):
+    now = [1000.0]
+    store = SqliteStore(tmp_path / "c.sqlite3", ttl=60.0, clock=lambda: now[0])
+
+    def rows() -> set:
+        return {code for (code,) in store._db().execute("SELECT code FROM classes")}
+
+    a = store.create(LESSON, steps=2)  # sweeps (the first time)
+    now[0] = 1059.5
+    b = store.create(LESSON, steps=2)  # 59.5 s after the last sweep: none
+    now[0] = 1061.0
+    c = store.create(LESSON, steps=2)  # a minute on: sweeps a, which has expired
+    assert rows() == {b.code, c.code} and a.code not in rows()
+    now[0] = 1120.5
+    d = store.create(LESSON, steps=2)  # b has expired, but the last sweep was 59.5 s ago: it stays a while
+    assert rows() == {b.code, c.code, d.code} and store.peek(b.code) is None  # ...gone for everyone already

@@ -27,7 +27,7 @@ from explorer.lessons.store import (
     new_secret,
 )
 
-SWEEP_EVERY = 60.0  # seconds between sweeps of expired classes (each create also sweeps)
+SWEEP_EVERY = 60.0  # seconds between sweeps of expired classes
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (
     code TEXT PRIMARY KEY, secret TEXT NOT NULL, lesson TEXT NOT NULL, steps INTEGER NOT NULL,
@@ -61,7 +61,7 @@ class SqliteStore:
 
     def create(self, lesson: str, steps: int) -> NewClass:
         check_new(lesson, steps)
-        self.sweep(force=True)
+        self.sweep()  # at most once a minute: not a scan of every student for each class started
         secret = new_secret()
         for _ in range(20):  # a clash among 890 million codes is rare; try again on one
             code = new_code()
