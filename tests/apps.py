@@ -1,6 +1,7 @@
 """AppTest by repository path (AppTest resolves relative paths against the calling file)."""
 
 import base64
+import html
 import json
 import re
 
@@ -78,3 +79,13 @@ def tables(at: AppTest) -> list[dict[str, list[str]]]:
         head, rows = cells[0], cells[2:]
         found.append({h: [r[i] for r in rows] for i, h in enumerate(head)})
     return found
+
+
+_PICTURE = re.compile(r'<img src="([^"]+)"[^>]*alt="([^"]*)"><figcaption>([^<]*)</figcaption>')
+
+
+def pictures(at: AppTest) -> dict[str, tuple[str, str]]:
+    """A row of digit pictures drawn as one HTML element (``.explorer-digits``): caption -> (PNG data URL, alt)."""
+    return {html.unescape(caption): (src, html.unescape(alt)) for element in at.get("html")
+            if element.proto.body.startswith('<div class="explorer-digits">')
+            for src, alt, caption in _PICTURE.findall(element.proto.body)}

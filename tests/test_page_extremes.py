@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 import pytest
-from apps import app_test, page_text
+from apps import app_test, page_text, pictures
 
 from explorer.descent import OPTIMIZERS
 from explorer.surfaces import CURVES, SURFACES
@@ -74,7 +74,7 @@ def image_has(at, word: str) -> bool:
     """The restore page's pictures (images, not charts) are painted by hole_overlay and error_map: check their colours."""
     from explorer.figures.restore import error_map, hole_overlay
 
-    captions = " ".join(c or "" for img in at.get("image") for c in [i.caption for i in img.proto.imgs])
+    captions = " ".join(pictures(at))
     painted = set()
     if "with the hole" in captions:
         painted |= _hexes(hole_overlay(np.zeros((28, 28)), np.pad(np.zeros((4, 4)), 12, constant_values=1)))

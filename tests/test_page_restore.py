@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from apps import app_test
+from apps import app_test, pictures
 from PIL import Image
 
 from explorer.ui.canvas import decode_upload, to_mnist
@@ -15,8 +15,8 @@ PAGE = "pages/restore.py"
 
 
 def images(at) -> dict[str, str]:
-    """Caption -> URL of every picture: its own pixels as a PNG data URL."""
-    return {img.captions[0]: img.value[0] for img in at.get("image")}
+    """Caption -> URL of every picture in the row: its own pixels as a PNG data URL."""
+    return {caption: src for caption, (src, _) in pictures(at).items()}
 
 
 def metrics(at) -> dict[str, str]:
@@ -55,6 +55,8 @@ def test_renders_the_denoise_tab(at):
     assert not at.exception
     assert at.title[0].value == "Denoise and inpaint"
     assert list(images(at)) == ["clean: test digit 5 #0", "noisy", "network's output", "error map"]
+    alts = [alt for _, alt in pictures(at).values()]  # what a screen reader says for each picture
+    assert len(set(alts)) == 4 and all(len(alt) > 20 for alt in alts), alts
     values = metrics(at)
     assert all(v.endswith(" dB") for v in values.values())
     # the network gains on the noisy input, and the gain is printed under its PSNR

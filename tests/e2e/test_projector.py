@@ -22,7 +22,7 @@ CONTROLS = ", ".join(f'[data-testid="{t}"]' for t in (
     "stWidgetLabel", "stSlider", "stSelectbox", "stMultiSelect", "stNumberInput", "stTextInput",
     "stTextArea", "stButton", "stDownloadButton", "stRadio", "stCheckbox", "stToggle", "stPills",
     "stSegmentedControl", "stMetric", "stPageLink", "stExpander", "stTabs", "stPlotlyChart", "stImage",
-))
+)) + ", .explorer-digits figure"
 # Returns one line per problem: outside the viewport, text cut short, or two labels overlapping.
 PROBLEMS_JS = """
 ([controls, width]) => {
@@ -37,7 +37,7 @@ PROBLEMS_JS = """
     const r = el.getBoundingClientRect();
     if (r.left < -1 || r.right > width + 1)
       out.push(`outside the viewport (${Math.round(r.left)}..${Math.round(r.right)} px): ${name(el)}`);
-    if (el.matches('[data-testid="stPlotlyChart"], [data-testid="stImage"]')) continue;
+    if (el.matches('[data-testid="stPlotlyChart"], [data-testid="stImage"], .explorer-digits figure')) continue;
     for (const t of [el, ...el.querySelectorAll('*')]) {
       const cs = getComputedStyle(t);
       const text = (t.innerText || '').trim();
@@ -108,7 +108,8 @@ def test_page_fits_a_projector(app_server, browser_page, info):
     assert icons and all(href == icon_url() for href in icons), icons  # the app's own icon in the tab
     if stem(info) not in ("home", "lessons"):  # a page with a figure shows it in the first screen
         # a Plotly chart, an image, a live widget's canvas or its named SVG (softmax's bars)
-        figure = page.locator('[data-testid="stPlotlyChart"], [data-testid="stImage"], canvas, svg[role="img"]').first
+        figure = page.locator('[data-testid="stPlotlyChart"], [data-testid="stImage"], .explorer-digits, canvas, '
+                              'svg[role="img"]').first
         top = figure.bounding_box()["y"]
         assert top < HEIGHT - FIRST_SCREEN_PX, f"{info.title}: the first figure starts at {top:.0f} px of {HEIGHT}"
 

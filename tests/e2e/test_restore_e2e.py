@@ -6,8 +6,11 @@ from conftest import screenshot, wait_for_app
 pytestmark = pytest.mark.e2e
 
 
+PICTURES = ".explorer-digits img"  # the row of digits and maps over the controls
+
+
 def image_sources(page) -> list[str]:
-    return page.eval_on_selector_all('[data-testid="stImage"] img', "els => els.map(e => e.src)")
+    return page.eval_on_selector_all(PICTURES, "els => els.map(e => e.src)")
 
 
 def draw_stroke(page, points) -> None:
@@ -73,9 +76,11 @@ def test_the_digits_are_their_own_pixels_shown_large_and_crisp(app_server, brows
         page.goto(f"{app_server}/restore?restore.source=test{mode}")
         wait_for_app(page)
         page.get_by_text("clean: test digit 5 #0").wait_for(timeout=60_000)
-        shown = page.eval_on_selector_all('[data-testid="stImage"] img', """els => els.map(e =>
-            [e.naturalWidth, e.getBoundingClientRect().width, getComputedStyle(e).imageRendering])""")
-        assert len(shown) == 4 and all(natural == 28 and rendering == "pixelated" for natural, _, rendering in shown), shown
-        widths[mode] = {round(width) for _, width, _ in shown}
+        shown = page.eval_on_selector_all(PICTURES, """els => els.map(e =>
+            [e.naturalWidth, e.getBoundingClientRect().width, getComputedStyle(e).imageRendering,
+             Math.round(e.getBoundingClientRect().top)])""")
+        assert len(shown) == 4 and all(natural == 28 and rendering == "pixelated" for natural, _, rendering, _ in shown), shown
+        assert len({top for *_, top in shown}) == 1, shown  # side by side on one row at 1280 px
+        widths[mode] = {round(width) for _, width, _, _ in shown}
         assert len(widths[mode]) == 1 and next(iter(widths[mode])) % 28 == 0, shown
     assert min(widths["&classroom=1"]) > max(widths[""])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -9,7 +10,7 @@ import streamlit as st
 
 from explorer.figures.pixels import png_data_url
 from explorer.figures.style import sizes
-from explorer.ui.theme import digit_image, whole_pixels
+from explorer.ui.theme import whole_pixels
 
 
 def psnr_metric(column, label: str, value: float, reference: float | None = None) -> None:
@@ -29,16 +30,12 @@ def fmt_mse(value: float | None) -> str:
     return "no hole" if value is None else f"{value:.4f}"
 
 
-def rgb_image(rgb: np.ndarray, classroom: bool, label: str, alt: str) -> None:
-    """An (28, 28, 3) uint8 picture enlarged by whole pixels, as PNG (the error map, the hole)."""
-    st.image(png_data_url(rgb), caption=label, width=whole_pixels(sizes(classroom)["digit_px"], rgb.shape[1]), alt=alt)
-
-
 def image_row(items: list[tuple[str, np.ndarray, str]], classroom: bool) -> None:
-    """Pictures side by side, each with its label and alt text: grey (28, 28) digits or (28, 28, 3) RGB maps."""
-    for col, (label, img, alt) in zip(st.columns(len(items)), items):
-        with col:
-            if img.ndim == 3:
-                rgb_image(img, classroom, label, alt)
-            else:
-                digit_image(img, classroom, caption_text=label, alt=alt)
+    """Pictures side by side, each with its label and alt text: grey (28, 28) digits or (28, 28, 3) RGB maps.
+    One HTML element for the row (each picture its own 28 × 28 PNG, enlarged by a whole factor): a move of
+    a control sends one element, not four images in four columns."""
+    width = whole_pixels(sizes(classroom)["digit_px"])
+    figures = "".join(
+        f'<figure style="width: {width}px"><img src="{png_data_url(img)}" width="{width}" height="{width}" '
+        f'alt="{html.escape(alt)}"><figcaption>{html.escape(label)}</figcaption></figure>' for label, img, alt in items)
+    st.html(f'<div class="explorer-digits">{figures}</div>')
