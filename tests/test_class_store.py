@@ -219,3 +219,9 @@ def test_sqlite_starting_classes_sweeps_at_most_once_a_minute(tmp_path):
     now[0] = 1120.5
     d = store.create(LESSON, steps=2)  # b has expired, but the last sweep was 59.5 s ago: it stays a while
     assert rows() == {b.code, c.code, d.code} and store.peek(b.code) is None  # ...gone for everyone already
+
+
+def test_sqlite_the_sweep_finds_expired_classes_by_an_index(tmp_path):
+    store = SqliteStore(tmp_path / "c.sqlite3", ttl=60.0)
+    plan = " ".join(row[-1] for row in store._db().execute("EXPLAIN QUERY PLAN DELETE FROM classes WHERE expires <= 1"))
+    assert "classes_by_expiry" in plan, plan  # not a scan of every class and its lesson text

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS classes (
     expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS students (
     code TEXT NOT NULL, student TEXT NOT NULL, seen REAL NOT NULL, PRIMARY KEY (code, student));
-"""
+CREATE INDEX IF NOT EXISTS classes_by_expiry ON classes (expires);
+"""  # the sweep finds expired classes by the index, not by reading every lesson stored
 
 
 class SqliteStore:
