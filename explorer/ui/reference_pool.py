@@ -9,6 +9,9 @@ server would have computed) and, while it waits, gives its turn at the script ga
 The worker is started in the background by the first call; until it has imported torch, and
 whenever it cannot answer (it died, or it takes longer than :data:`TIMEOUT_S`), calls run here as
 before. ``EXPLORER_REFERENCE_WORKERS=0`` turns it off (every call runs here).
+
+Other pure-Python work a run must wait for goes the same way: a new class's join QR code (segno's
+mask search, about 4 ms).
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ class SqliteStore:
 
     def create(self, lesson: str, steps: int) -> NewClass:
         check_new(lesson, steps)
-        self.sweep()  # at most once a minute: not a scan of every student for each class started
+        self.sweep()  # at most once a minute, as every other call: starting a class need not wait for it
         secret = new_secret()
         for _ in range(20):  # a clash among 890 million codes is rare; try again on one
             code = new_code()
