@@ -44,10 +44,10 @@ details.explorer-idea summary { cursor: pointer; width: fit-content; }
                                         opacity: 0.9; }
 [data-testid="stCaptionContainer"] { color: inherit !important; opacity: 0.85; }
 [data-testid="stImageContainer"] { max-width: 100%; }
-[data-testid="stImage"] img { max-width: 100%; height: auto; image-rendering: pixelated; }
+[data-testid="stImage"] img, .explorer-digits img { max-width: 100%; height: auto; image-rendering: pixelated; }
 .explorer-digits { display: flex; flex-wrap: wrap; gap: 0.6rem 12px; margin-bottom: 0.8rem; }
 .explorer-digits figure { margin: 0; max-width: 100%; }
-.explorer-digits img { display: block; max-width: 100%; height: auto; image-rendering: pixelated; }
+.explorer-digits img { display: block; }
 .explorer-digits figcaption { font-size: 0.875rem; text-align: center; opacity: 0.85; margin-top: 0.3rem; }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;

@@ -79,11 +79,11 @@ def page_names() -> set[str]:
     return {Path(p.path).stem for p in PAGES} - {LESSONS_PAGE}
 
 
+_TITLES = {Path(p.path).stem: p.title for p in PAGES}  # a step's page -> its title (every card, every run)
+
+
 def page_title(stem: str) -> str:
     return _TITLES.get(stem, stem)
-
-
-_TITLES = {Path(p.path).stem: p.title for p in PAGES}  # a step's page -> its title (every card, every run)
 
 
 def load(text: str | bytes) -> Lesson:
