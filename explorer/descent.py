@@ -109,45 +109,48 @@ def race(f, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100,
     one racer ``f`` gets a batch per variable, so it must work element-wise (an :class:`Expression` does).
     Raises ValueError for a bad start or step count, or when ``f`` is not finite at the start.
     """
-    params = {name: _start_tensor(f, start, bound) for name in racers}
+    origin = _start_tensor(f, start, bound)
     if not isinstance(steps, numbers.Integral) or not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
+    dim, batch = len(origin), len(racers) > 1
+    # every racer's point is a column of one tensor, and so is its gradient: one call of f and one backward serve all,
+    # and each optimizer steps its own column in place (a view: a leaf, as torch.optim wants)
+    points = origin.detach().reshape(dim, 1).repeat(1, len(racers))
+    grads = torch.zeros_like(points)
+    inputs = [(row if batch else row[0]).detach().requires_grad_() for row in points]  # what f sees, sharing points' memory
+    seed = torch.ones(len(racers), dtype=torch.float64) if batch else None  # d loss_i / d loss_i, one per racer
     results: dict[str, Trajectory | ValueError] = {}
-    steppers = {}
-    for name, (optimizer, lr, hyper) in racers.items():
+    steppers, column = {}, {}
+    for i, (name, (optimizer, lr, hyper)) in enumerate(racers.items()):
+        param = points[:, i]
+        param.grad = grads[:, i]
         try:
-            steppers[name] = _stepper(make_optimizer(optimizer, [params[name]], lr, **hyper))
+            steppers[name] = _stepper(make_optimizer(optimizer, [param], lr, **hyper))
         except ValueError as err:
             results[name] = err
+        column[name] = i
     paths = {name: ([], [], []) for name in steppers}  # points, losses, grads
     live = list(steppers)
     for k in range(int(steps) + 1):
         if not live:
             break
-        leaves = [params[name] for name in live]
-        for p in leaves:
-            p.grad = None  # what opt.zero_grad() does, without its overhead
-        if len(leaves) == 1:  # scalar tensors, as descend's callers write f: no batch to build, reshape and sum
-            loss = _per_racer(f(*leaves[0].unbind()), 1)
-            points, values = [leaves[0].tolist()], [loss.item()]
-        else:  # (racers, variables), one batch per variable: the gradient flows back to each racer's own tensor
-            batch = torch.stack(leaves)
-            losses = _per_racer(f(*batch.unbind(1)), len(leaves)).reshape(len(leaves))
-            points, values, loss = batch.tolist(), losses.tolist(), losses.sum()
-        if loss.requires_grad:  # a constant function has no gradient: leave p.grad None (no move)
-            loss.backward()
+        losses = _per_racer(f(*inputs), len(racers))
+        if losses.requires_grad:  # a constant function has no gradient: nothing moves
+            found = torch.autograd.grad(losses, inputs, seed, allow_unused=True, materialize_grads=True)
+            torch.stack(found, out=grads if batch else grads.view(dim))
+        at, values, slopes = points.tolist(), losses.reshape(-1).tolist(), grads.tolist()
         still = []
-        for name, p, point, value in zip(live, leaves, points, values):
-            grad = p.grad.tolist() if p.grad is not None else [0.0] * len(point)
+        for name in live:
+            i = column[name]
+            point, value, grad = [row[i] for row in at], values[i], [row[i] for row in slopes]
             why = _trouble(point, value, grad, bound)
-            optimizer, lr, _ = racers[name]
             if why:
                 if k == 0:
                     raise ValueError(f"the function is {why} at the start {tuple(point)}: pick another start")
-                results[name] = _result(*paths[name], optimizer, lr, k, _reason(why, k, paths[name][1]))
+                results[name] = _result(*paths[name], racers[name][0], racers[name][1], k, _reason(why, k, paths[name][1]))
                 continue
-            for column, v in zip(paths[name], (point, value, grad)):
-                column.append(v)
+            for kept, v in zip(paths[name], (point, value, grad)):
+                kept.append(v)
             still.append(name)
         live = still
         if k < steps:

@@ -98,6 +98,18 @@ class Fit:
     def diverged(self) -> bool:
         return self.trajectory.diverged
 
+    @property
+    def steps_run(self) -> int:
+        return self.trajectory.steps_run
+
+    def first(self, steps: int) -> Fit:
+        """This fit as a fit of ``steps`` steps would have gone (see :meth:`Trajectory.first`)."""
+        cut = self.trajectory.first(steps)
+        if cut is self.trajectory:
+            return self
+        n = len(cut.points)
+        return Fit(self.w[:n], self.b[:n], self.losses[:n], cut, self.scaling)
+
 
 def train(c: np.ndarray, f: np.ndarray, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100,
           start: tuple[float, float] = (0.0, 0.0), scale: bool = True, **hyper) -> Fit:

@@ -8,10 +8,11 @@ import numpy as np
 import streamlit as st
 
 from explorer.figures import words
-from explorer.fitline import TRUE_B, TRUE_W, celsius_data, exact_fit, mse, train
+from explorer.fitline import TRUE_B, TRUE_W, celsius_data, exact_fit, mse
 from explorer.outcomes import fit_outcome
-from explorer.ui import reference_pool, url_state
+from explorer.ui import url_state
 from explorer.ui.descent import optimizer_box as obox
+from explorer.ui.descent import runs
 from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, page_body, plain, setup_page
@@ -19,13 +20,6 @@ from explorer.ui.widgets import live_descent
 
 PARAMS = TABLES["fit_line"]
 WIDGET = "fit.live"
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def fitted(optimizer: str, lr: float, steps: int, scale: bool, hyper: tuple):
-    """Train the neuron once per distinct set of plain arguments."""
-    c, f = celsius_data()
-    return reference_pool.run(train, c, f, optimizer, lr, steps, scale=scale, **dict(hyper))  # in the worker process when it is on
 
 
 big = setup_page(
@@ -55,7 +49,7 @@ def body() -> None:
 
     hyper = obox.torch_settings([optimizer], values)[optimizer]
     try:
-        fit = fitted(optimizer, float(values["lr"]), int(values["steps"]), bool(scale), tuple(sorted(hyper.items())))
+        fit = runs.fit(optimizer, float(values["lr"]), int(values["steps"]), bool(scale), tuple(sorted(hyper.items())))
     except ValueError as err:  # e.g. Nesterov without momentum
         st.error(plain(f"Can't train: {err}"))
         url_state.publish(PARAMS)

@@ -1,10 +1,11 @@
-"""The descent pages' runs are kept per racer: a move that leaves a racer's path as it was reuses it, and every
-answer is the race torch.optim runs for exactly those arguments."""
+"""The descent pages' runs are kept per racer and Fit a line's per setting: a move that leaves a run as it was reuses
+it, every answer is the run torch.optim makes for exactly those arguments, and a kept run cannot be written to."""
 
 import numpy as np
 import pytest
 
 from explorer.descent import race_formula
+from explorer.fitline import celsius_data, train
 from explorer.ui.descent import runs
 
 FORMULA, START = "x^2 + 3*y^2 + sin(x*y)", (1.5, -2.0)
@@ -25,9 +26,11 @@ def direct(optimizers, lr, steps, hyper=HYPER):
 
 @pytest.fixture(autouse=True)
 def nothing_kept():
-    runs._paths.clear()
+    runs.PATHS.clear()
+    runs.FITS.clear()
     yield
-    runs._paths.clear()
+    runs.PATHS.clear()
+    runs.FITS.clear()
 
 
 def test_every_answer_is_the_race_for_those_arguments():
@@ -42,18 +45,44 @@ def test_every_answer_is_the_race_for_those_arguments():
 def test_a_racer_whose_path_is_kept_is_not_run_again():
     runs.paths(FORMULA, START, ("sgd", "adam"), 0.05, 200, HYPER)
     key = lambda name, hyper=HYPER: runs._key(FORMULA, START, name, 0.05, hyper[name])  # noqa: E731
-    assert runs.known(key("sgd"), 150) is not None  # fewer steps: the same path, cut
-    assert runs.known(key("adam"), 200) is not None
-    assert runs.known(key("adam"), 201) is None  # more steps than were run
-    assert runs.known(key("momentum"), 10) is None  # a racer that never ran
+    assert runs.PATHS.get(key("sgd"), 150) is not None  # fewer steps: the same path, cut
+    assert runs.PATHS.get(key("adam"), 200) is not None
+    assert runs.PATHS.get(key("adam"), 201) is None  # more steps than were run
+    assert runs.PATHS.get(key("momentum"), 10) is None  # a racer that never ran
     other = {**HYPER, "adam": {"betas": (0.8, 0.999)}}
-    assert runs.known(key("adam", other), 10) is None  # another setting is another path
-    assert runs.known(runs._key(FORMULA, START, "sgd", 0.06, {}), 10) is None  # another learning rate too
+    assert runs.PATHS.get(key("adam", other), 10) is None  # another setting is another path
+    assert runs.PATHS.get(runs._key(FORMULA, START, "sgd", 0.06, {}), 10) is None  # another learning rate too
 
 
 def test_the_kept_paths_stay_within_their_limit(monkeypatch):
-    monkeypatch.setattr(runs, "MAX_PATHS", 3)
+    monkeypatch.setattr(runs.PATHS, "limit", 3)
     for lr in (0.01, 0.02, 0.03, 0.04, 0.05):
         runs.paths(FORMULA, START, ("sgd",), lr, 5, HYPER)
-    assert len(runs._paths) == 3
-    assert runs.known(runs._key(FORMULA, START, "sgd", 0.01, {}), 5) is None  # the oldest went first
+    assert len(runs.PATHS) == 3
+    assert runs.PATHS.get(runs._key(FORMULA, START, "sgd", 0.01, {}), 5) is None  # the oldest went first
+
+
+def test_a_fit_is_kept_and_a_shorter_one_is_cut_from_it():
+    c, f = celsius_data()
+    long = runs.fit("adam", 0.1, 200, True, (("betas", (0.8, 0.99)),))
+    for steps in (0, 1, 37, 200):
+        short, alone = runs.fit("adam", 0.1, steps, True, (("betas", (0.8, 0.99)),)), train(c, f, "adam", 0.1, steps,
+                                                                                              scale=True, betas=(0.8, 0.99))
+        assert all(np.array_equal(getattr(short, k), getattr(alone, k)) for k in ("w", "b", "losses")), steps
+        assert short.steps_run == steps
+    assert runs.fit("adam", 0.1, 150, True, (("betas", (0.8, 0.99)),)).w.base is long.w  # cut, not trained again
+    other = runs.fit("adam", 0.1, 150, False, (("betas", (0.8, 0.99)),))
+    assert not np.array_equal(other.w, long.w[:151])  # unscaled is another fit
+
+
+def test_a_fit_that_cannot_run_says_why():
+    with pytest.raises(ValueError, match="Nesterov momentum requires a momentum"):
+        runs.fit("nesterov", 0.1, 10, True, (("momentum", 0.0),))
+
+
+def test_kept_runs_are_read_only():
+    path = runs.run(FORMULA, START, "sgd", 0.05, 20, {})
+    fit = runs.fit("sgd", 0.05, 20, True, ())
+    for array in (path.points, path.losses, path.grads, fit.w, fit.b, fit.losses, fit.trajectory.points):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 0.0

@@ -13,6 +13,7 @@ from explorer.descent import race_formula
 from explorer.fitline import celsius_data, train
 from explorer.lessons.qr import join_qr_svg
 from explorer.ui import reference_pool, script_gate
+from explorer.ui.descent import runs
 
 RACERS = {"adam": ("adam", 0.1, {}), "momentum": ("momentum", 0.05, {"momentum": 0.8}), "sgd": ("sgd", 0.05, {})}
 
@@ -103,3 +104,29 @@ def test_calls_still_answer_after_the_worker_dies(worker):
         reference_pool.run(race_formula, "x^2", (2.0,), sgd, 3)["sgd"].points.tolist()  # computed here
     assert reference_pool.wait_ready(), "no new worker after the old one died"
     assert reference_pool.worker_pid() not in (None, worker)
+
+
+def test_two_runs_asking_for_the_same_reference_at_once_do_not_stall(worker):
+    """A run waiting aside on the worker must hold no lock a same-question run would wait on with its turn: that run
+    would keep the gate while the first waits for it, and both would stand still for the gate's patience (5 s)."""
+    gate = script_gate.GATE
+    if gate is None:
+        pytest.skip("EXPLORER_SCRIPT_RUNS=0: no gate")
+    runs.PATHS.clear()
+    question = ("x^2 + 3*y^2", (1.0, -1.5), ("adam",), 1e-4, 6000, {"adam": {}})  # about half a second of steps
+    took, asked = {}, threading.Event()
+
+    def ask(who: str) -> None:
+        t0 = time.monotonic()
+        with gate.turn():
+            asked.set()
+            runs.run_race(*question)
+        took[who] = time.monotonic() - t0
+
+    first = threading.Thread(target=ask, args=("first",))
+    first.start()
+    asked.wait(5)
+    time.sleep(0.1)  # the first is waiting aside on the worker by now
+    ask("second")
+    first.join(10)
+    assert max(took.values()) < 3.0, took

@@ -1,23 +1,69 @@
-"""The runs behind the descent pages: real torch.optim on the chosen function, computed through
-:mod:`explorer.ui.reference_pool` (in its worker process when that is on) and kept per racer, so a move that leaves a racer's path as it was
-(another racer's setting, fewer steps, a racer added to the race) does not run it again."""
+"""The runs behind the descent pages and Fit a line: real torch.optim, computed through
+:mod:`explorer.ui.reference_pool` (in its worker process when that is on) and kept for the whole process, the
+longest run per question, so a move that leaves a run as it was (another racer's setting, fewer steps, a racer added
+to the race) does not run it again.
+
+Not ``st.cache_data``: it holds a per-question lock while it computes, and a run waiting aside on the worker with
+that lock held would make the next run asking the same question wait for it while holding the script gate, so both
+would stand still for the gate's patience (:data:`explorer.ui.script_gate.PATIENCE_S`). Two runs asking at once
+both ask the worker instead. Kept runs are shared by every session, so their arrays are read-only.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 
-import streamlit as st
+import numpy as np
 
 from explorer.descent import Trajectory, race_formula
+from explorer.fitline import Fit, celsius_data, train
 from explorer.ui import reference_pool
 
 MAX_PATHS = 512  # racers' paths kept per process (a 500-step path is ~20 KB)
-_paths: OrderedDict[tuple, Trajectory] = OrderedDict()  # (formula, start, optimizer, lr, settings) -> longest run
-_lock = threading.Lock()
+MAX_FITS = 256
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+class Longest:
+    """The longest run kept per key (the least recently used go past ``limit``), any shorter run cut from it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._runs: OrderedDict[tuple, Trajectory | Fit] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, steps: int):
+        """The kept run for ``key`` cut to ``steps`` steps, or None when none is kept that long."""
+        with self._lock:
+            run = self._runs.get(key)
+            if run is not None:
+                self._runs.move_to_end(key)
+        if run is None or not run.diverged and run.steps_run < steps:
+            return None
+        return run.first(steps)
+
+    def keep(self, key: tuple, run) -> None:
+        _read_only(run)
+        with self._lock:
+            old = self._runs.get(key)
+            if old is None or not old.diverged and (run.diverged or run.steps_run > old.steps_run):
+                self._runs[key] = run
+            self._runs.move_to_end(key)
+            while len(self._runs) > self.limit:
+                self._runs.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._runs.clear()
+
+
+PATHS = Longest(MAX_PATHS)  # (formula, start, optimizer, lr, settings) -> that racer's longest path
+FITS = Longest(MAX_FITS)  # (optimizer, lr, scale, settings) -> the longest fit
+
+
 def run(formula: str, start: tuple[float, ...], optimizer: str, lr: float, steps: int, hyper: dict) -> Trajectory:
     """One optimizer's path from ``start``; ValueError when it cannot run (e.g. undefined at the start)."""
     outcome = paths(formula, start, (optimizer,), lr, steps, {optimizer: hyper})[optimizer]
@@ -26,7 +72,6 @@ def run(formula: str, start: tuple[float, ...], optimizer: str, lr: float, steps
     return outcome
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def run_race(formula: str, start: tuple[float, ...], optimizers: tuple[str, ...], lr: float, steps: int,
              hyper: dict) -> dict[str, Trajectory | ValueError]:
     """Each optimizer's path from one ``start``, stepped together (one backward per step for all of them);
@@ -39,37 +84,37 @@ def paths(formula: str, start: tuple[float, ...], optimizers, lr: float, steps: 
     """Each racer's path: from the kept paths where one covers ``steps``, the others raced together in the worker
     (each racer's path in a race is the one it takes alone, bit for bit)."""
     keys = {name: _key(formula, start, name, lr, hyper[name]) for name in optimizers}
-    found = {name: known(keys[name], steps) for name in optimizers}
+    found = {name: PATHS.get(keys[name], steps) for name in optimizers}
     missing = [name for name in optimizers if found[name] is None]
     if missing:
         racers = {name: (name, float(lr), hyper[name]) for name in missing}
         for name, outcome in reference_pool.run(race_formula, formula, start, racers, int(steps)).items():
             if isinstance(outcome, Trajectory):
-                _keep(keys[name], outcome)
+                PATHS.keep(keys[name], outcome)
             found[name] = outcome
     return {name: found[name] for name in optimizers}
 
 
-def known(key: tuple, steps: int) -> Trajectory | None:
-    """The kept path for ``key`` cut to ``steps`` steps, or None when none is kept that long."""
-    with _lock:
-        path = _paths.get(key)
-        if path is not None:
-            _paths.move_to_end(key)
-    if path is None or not path.diverged and path.steps_run < steps:
-        return None
-    return path.first(steps)
-
-
-def _keep(key: tuple, path: Trajectory) -> None:
-    with _lock:
-        old = _paths.get(key)
-        if old is None or not old.diverged and (path.diverged or path.steps_run > old.steps_run):
-            _paths[key] = path
-        _paths.move_to_end(key)
-        while len(_paths) > MAX_PATHS:
-            _paths.popitem(last=False)
+def fit(optimizer: str, lr: float, steps: int, scale: bool, hyper: tuple) -> Fit:
+    """Fit a line's neuron trained on the bundled points (``hyper``: sorted (setting, value) pairs); ValueError
+    when the optimizer cannot be made with them."""
+    key = (optimizer, float(lr), bool(scale), tuple(hyper))
+    kept = FITS.get(key, steps)
+    if kept is not None:
+        return kept
+    c, f = celsius_data()
+    trained = reference_pool.run(train, c, f, optimizer, lr, int(steps), scale=scale, **dict(hyper))
+    FITS.keep(key, trained)
+    return trained
 
 
 def _key(formula: str, start, optimizer: str, lr: float, settings: dict) -> tuple:
     return formula, tuple(float(v) for v in start), optimizer, float(lr), tuple(sorted(settings.items()))
+
+
+def _read_only(run) -> None:
+    """Every array of a kept run (and of the trajectory inside a fit) made read-only: sessions share it."""
+    for part in (run, getattr(run, "trajectory", None)):
+        for value in vars(part).values() if part is not None else ():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
