@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image
@@ -22,8 +23,16 @@ def as_uint8(img) -> np.ndarray:
 def png_data_url(img) -> str:
     """The picture at its own size as a ``data:image/png`` URL: a few hundred bytes that travel with the page
     (no file for the browser to fetch); shown large with CSS ``image-rendering: pixelated``, it stays crisp."""
+    pixels = np.ascontiguousarray(as_uint8(img))
+    return _png_data_url(pixels.tobytes(), pixels.shape)
+
+
+@lru_cache(maxsize=2048)
+def _png_data_url(pixels: bytes, shape: tuple[int, ...]) -> str:
+    """Encoded once per distinct picture (a digit is under 3 KB of pixels): a rerun that shows the same digits again
+    costs a dictionary lookup, not a PNG encoder."""
     buffer = io.BytesIO()
-    Image.fromarray(as_uint8(img)).save(buffer, format="PNG")
+    Image.fromarray(np.frombuffer(pixels, dtype=np.uint8).reshape(shape)).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

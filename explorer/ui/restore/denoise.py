@@ -13,13 +13,13 @@ from explorer.restoration import (
     Curve,
     choose_filter,
     curve_digits,
-    denoise,
     psnr_curve,
     tuning_digits,
 )
 from explorer.ui import model_card, url_state
 from explorer.ui.describe import describe
 from explorer.ui.models import load_model
+from explorer.ui.restore import kept
 from explorer.ui.restore.view import image_row, psnr_metric
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption
@@ -67,7 +67,7 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
     if denoiser is None:  # load_model has said why; the card says which model it waits for
         model_card.show("denoiser")
         return
-    r = denoise(denoiser, clean, kind, level, best_filter_for(kind, level), seed)
+    r = kept.denoised(denoiser, clean, kind, level, best_filter_for(kind, level), seed)
     alts = words.denoise_images(r, name, f"{KIND_LABELS[kind]} noise at {level:.2f}")
     with pictures:
         image_row(list(zip((f"clean: {name}", "noisy", "network's output", "error map"),

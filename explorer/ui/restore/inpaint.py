@@ -8,10 +8,11 @@ from torch import Tensor
 
 from explorer.figures import words
 from explorer.figures.restore import hole_overlay
-from explorer.restoration import inpaint, make_mask
+from explorer.restoration import make_mask
 from explorer.ui import model_card
 from explorer.ui.canvas import draw_mask, instructions
 from explorer.ui.models import load_model
+from explorer.ui.restore import kept
 from explorer.ui.restore.choices import DRAWN, SHAPES, SIDES
 from explorer.ui.restore.denoise import new_noise
 from explorer.ui.restore.view import fmt_mse, image_row
@@ -59,7 +60,7 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
     if inpainter is None:  # load_model has said why; the card says which model it waits for
         model_card.show("inpainter")
         return
-    r = inpaint(inpainter, clean, mask)
+    r = kept.inpainted(inpainter, clean, mask)
     with pictures:
         image_row(list(zip(("with the hole (blue)", "network's fill", "mean-fill", f"truth: {name}"),
                            (hole_overlay(r.masked[0, 0].numpy(), r.mask[0, 0].numpy()), r.inpainted[0, 0],
