@@ -47,7 +47,9 @@ def run(fn: Callable[..., T], *args, **kwargs) -> T:
     """``fn(*args, **kwargs)``, computed by the worker process when it is up (else here).
 
     ``fn`` must be a module-level function and its arguments plain data (they travel pickled).
-    An exception ``fn`` raises reaches the caller as it is, from either place.
+    An exception ``fn`` raises reaches the caller as it is, from either place. Never call it inside
+    ``st.cache_data``/``st.cache_resource``: their per-key lock, held while this run waits aside, would make
+    a run asking the same question hold the gate while it waits (see :mod:`explorer.ui.descent.runs`).
     """
     pool = _ready_pool()
     if pool is None:
