@@ -47,3 +47,17 @@ def test_a_data_url_carries_the_pictures_own_pixels():
     np.testing.assert_array_equal(_pixels(png_data_url(tiles)), tiles)
     rgb = np.random.default_rng(1).integers(0, 256, (28, 28, 3), dtype=np.uint8)
     np.testing.assert_array_equal(_pixels(png_data_url(rgb)), rgb)
+
+
+def test_a_digits_url_is_encoded_once_and_a_grid_each_time():
+    from explorer.figures import pixels
+
+    digit = np.random.default_rng(2).random((28, 28)).astype(np.float32)
+    grid = tile(np.stack([digit] * 20), nrow=10, padding=1)
+    assert grid.nbytes > pixels.KEPT_PICTURE_BYTES
+    first = png_data_url(digit)
+    kept = pixels._kept_encoded.cache_info()
+    assert png_data_url(digit.copy()) is first  # the same pixels: the kept URL, not a new encoding
+    assert pixels._kept_encoded.cache_info().hits == kept.hits + 1
+    assert _pixels(png_data_url(grid)).shape == grid.shape
+    assert pixels._kept_encoded.cache_info().currsize == kept.currsize  # the grid was not kept

@@ -20,20 +20,26 @@ def as_uint8(img) -> np.ndarray:
     return (np.clip(a, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
+KEPT_PICTURE_BYTES = 28 * 28 * 3  # a digit, grey or in colour (an error map): its URL is kept once encoded
+
+
 def png_data_url(img) -> str:
     """The picture at its own size as a ``data:image/png`` URL: a few hundred bytes that travel with the page
     (no file for the browser to fetch); shown large with CSS ``image-rendering: pixelated``, it stays crisp."""
     pixels = np.ascontiguousarray(as_uint8(img))
-    return _png_data_url(pixels.tobytes(), pixels.shape)
+    if pixels.nbytes > KEPT_PICTURE_BYTES:  # a strip or grid of digits: encoded each time (a class's grids would pile up)
+        return _encoded(pixels.tobytes(), pixels.shape)
+    return _kept_encoded(pixels.tobytes(), pixels.shape)
 
 
-@lru_cache(maxsize=2048)
-def _png_data_url(pixels: bytes, shape: tuple[int, ...]) -> str:
-    """Encoded once per distinct picture (a digit is under 3 KB of pixels): a rerun that shows the same digits again
-    costs a dictionary lookup, not a PNG encoder."""
+def _encoded(pixels: bytes, shape: tuple[int, ...]) -> str:
     buffer = io.BytesIO()
     Image.fromarray(np.frombuffer(pixels, dtype=np.uint8).reshape(shape)).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# a rerun that shows the same digits again costs a dictionary lookup, not a PNG encoder (2,048 digits: ~7 MB)
+_kept_encoded = lru_cache(maxsize=2048)(_encoded)
 
 
 def upscale(img, px: int) -> np.ndarray:

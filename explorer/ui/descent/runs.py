@@ -21,7 +21,7 @@ from explorer.fitline import Fit, celsius_data, train
 from explorer.ui import reference_pool
 
 MAX_PATHS = 512  # racers' paths kept per process (a 500-step path is ~20 KB)
-MAX_FITS = 256
+MAX_FITS = 256  # fits kept per process (a 500-step fit is ~24 KB)
 
 
 class Longest:
