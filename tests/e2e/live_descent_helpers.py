@@ -116,8 +116,9 @@ class Widget:
 
     async def follow(self, points) -> list[dict]:
         """Move the held mouse to each point in turn, awaiting the move and the frame after it; the widget's
-        values after each move. Fails naming the move not drawn by then, or one that left the values as they were."""
-        shown = []
+        values after each move. Fails naming the move not drawn by then, if one left the values as they were,
+        or if the browser sent the server anything meanwhile."""
+        shown, sent = [], len(self.sent)
         for x, y in points:
             redraws = await self.hook("redraws")
             await self.mouse("mouseMoved", x, y)
@@ -125,6 +126,7 @@ class Widget:
             assert await self.hook("redraws") > redraws, f"the move to ({x:.0f}, {y:.0f}) was not drawn by the next frame"
             shown.append(await self.hook("values"))
         assert all(a != b for a, b in zip(shown, shown[1:])), f"a move of the hand left the values as they were: {shown}"
+        assert len(self.sent) == sent, "the browser talked to the server while the widget followed the hand"
         return shown
 
     async def let_go(self, runs_before: int) -> int:
