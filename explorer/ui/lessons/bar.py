@@ -51,8 +51,8 @@ def _teacher_call(p: Presenting, change) -> None:
 
 
 def step_by(p: Presenting, delta: int) -> None:
-    """Previous / Next callback, relative to the step at the time of the press (two quick presses of a
-    clicker reach the server before the page is redrawn, and both count)."""
+    """Previous / Next callback, relative to the step the server is on. Streamlit merges two presses that arrive
+    while a run is pending into one trigger of the button, so they move one step."""
     step_to(p, p.k + delta)
 
 
