@@ -3,6 +3,7 @@
 import asyncio
 import json
 import random
+import statistics
 
 import numpy as np
 import plotly.graph_objects as go
@@ -12,7 +13,7 @@ from apps import app_test
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from explorer.bench.load import pages_with_controls, warm
+from explorer.bench.load import pages_with_controls, paired_ratios, warm
 from explorer.bench.loadtest import LoadResult, Session, run_load, run_sync
 from explorer.bench.loadtest_http import check_loopback
 from explorer.bench.loadtest_widgets import Widget, _array, click_selection, widget_from_element
@@ -164,6 +165,15 @@ def test_floor_page_under_three_sessions():
     assert res.actions["slider"] == len(res.latencies_ms)
     assert res.images > 3  # every slider move brought a new image: the server saw the new value
     assert 0 < res.pct(50) <= res.pct(95)
+
+
+@pytest.mark.load
+def test_a_pages_ratio_is_the_median_of_its_floor_then_page_pairs():
+    (row,) = paired_ratios(["softmax"], n=3, duration=3.0, pairs=3, log=lambda *_: None)
+    assert row["target"] == "softmax" and row["n"] == 3 and row["errors"] == 0
+    assert len(row["floor_p95_ms"]) == len(row["p95_ms"]) == 3 and all(row["floor_p95_ms"]) and all(row["p95_ms"])
+    assert row["ratios"] == pytest.approx([p / f for p, f in zip(row["p95_ms"], row["floor_p95_ms"], strict=True)])
+    assert row["ratio"] == statistics.median(row["ratios"])
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,14 @@
-"""Load figures: p50/p95 rerun latency at N = 1, 10, 30 for the floor page and every page, one run.
+"""Load figures: p50/p95 rerun latency at N = 1, 10, 30 for the floor page and every page, one run;
+and each page's p95 over the floor's at N = 30 as the median of floor-then-page pairs.
 
 The floor page gets its own server, the app another (one `streamlit run`, or N replicas behind
 nginx via deploy/run_replicas.sh); the pages are loaded one after the other, never at once, so
 all see the same machine. Every session moves any control of its page to fresh values.
+
+One 10-s run's p95 swings by half between runs of the same code (the floor's from 31 to 85 ms on
+this 2-core machine), so a ratio of two runs minutes apart says little. :func:`paired_ratios` keeps
+both servers up and loads the floor and then the page, ``PAIRS`` times, each pair with sessions of
+its own seed (values nobody sent before): the median of the pairs' ratios is the page's figure.
 """
 
 from __future__ import annotations
@@ -150,7 +156,8 @@ def _load_one(srv: Server, label: str, page: str, ns, duration: float, n_replica
         rows.append({"target": label, "replicas": 1, "n": 0, "server_cpu_ms": cpu, "wall_ms": wall})
         log(f"  {label}: server CPU {cpu:.1f} ms per rerun, {wall:.0f} ms wall (one session, back to back)")
     for n in ns:
-        res = run_load(srv.url, n, duration=duration, page=page, resume_midway=n_replicas > 1)
+        # sessions of their own seed: a smaller N's sessions would otherwise send the same values again (cached)
+        res = run_load(srv.url, n, duration=duration, page=page, seed=SEED + 100 + n, resume_midway=n_replicas > 1)
         row = {"target": label, "replicas": n_replicas, **res.summary()}
         if n_replicas > 1:
             row["sessions_per_replica"] = spread(res.upstreams)
@@ -162,6 +169,41 @@ def _load_one(srv: Server, label: str, page: str, ns, duration: float, n_replica
     return rows
 
 
+PAIRS = 3  # floor-then-page runs per page for its ratio
+
+
+def paired_ratios(pages: list[str], n: int = 30, duration: float = 10.0, n_replicas: int = 1,
+                  pairs: int = PAIRS, log=print) -> list[dict]:
+    """Per page: ``pairs`` runs of the floor then the page at ``n`` sessions, both servers up throughout;
+    one dict per page with each pair's p95s and ratio, their median, and the errors of all runs."""
+    rows = []
+    with server(FLOOR_SCRIPT, n_replicas) as floor, server(APP_SCRIPT, n_replicas) as app:
+        warm(floor.url, "", n_replicas)
+        for page in pages:
+            warm(app.url, page, n_replicas)
+            floor_p95, page_p95, errors = [], [], 0
+            for k in range(pairs):
+                for srv, path, into in ((floor, "", floor_p95), (app, page, page_p95)):
+                    settle(srv)
+                    res = run_load(srv.url, n, duration=duration, page=path, seed=SEED + k + 1,
+                                   resume_midway=n_replicas > 1)
+                    into.append(res.pct(95))
+                    errors += sum(res.errors.values())
+            ratios = [p / f if p and f else None for p, f in zip(page_p95, floor_p95)]
+            known = [r for r in ratios if r is not None]
+            row = {"measure": "pairs", "target": page, "replicas": n_replicas, "n": n, "floor_p95_ms": floor_p95,
+                   "p95_ms": page_p95, "ratios": ratios, "ratio": statistics.median(known) if known else None,
+                   "errors": errors}
+            rows.append(row)
+            log(f"  pairs {page} N={n} x{n_replicas}: ratios {', '.join(f'{r:.2f}' if r else '?' for r in ratios)} "
+                f"-> median {_ratio(row['ratio'])}, errors {errors}")
+    return rows
+
+
+def _ratio(r: float | None) -> str:
+    return "?" if r is None else f"{r:.2f}×"
+
+
 def spread(upstreams: list[list[str]]) -> dict[str, int]:
     """How many sessions each replica served (by the first upstream a session saw)."""
     counts: dict[str, int] = {}
@@ -169,14 +211,6 @@ def spread(upstreams: list[list[str]]) -> dict[str, int]:
         first = next((u for u in seen if u), "?")
         counts[first] = counts.get(first, 0) + 1
     return counts
-
-
-def ratio_at(rows: list[dict], target: str, n: int, replicas_: int = 1) -> float | None:
-    """p95(target) / p95(floor) at N = n."""
-    p95 = {r["target"]: r["p95_ms"] for r in rows if r["n"] == n and r["replicas"] == replicas_ and n}
-    if p95.get(target) and p95.get(FLOOR):
-        return p95[target] / p95[FLOOR]
-    return None
 
 
 def _ms(v) -> str:
