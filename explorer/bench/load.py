@@ -5,8 +5,8 @@ The floor page gets its own server, the app another (one `streamlit run`, or N r
 nginx via deploy/run_replicas.sh); the pages are loaded one after the other, never at once, so
 all see the same machine. Every session moves any control of its page to fresh values.
 
-One 10-s run's p95 swings by half between runs of the same code (the floor's from 31 to 85 ms on
-this 2-core machine), so a ratio of two runs minutes apart says little. :func:`paired_ratios` keeps
+One 10-s run's p95 swings by half between runs of the same code (the floor's from 31 to 128 ms on
+this shared 2-core machine), so a ratio of two runs minutes apart says little. :func:`paired_ratios` keeps
 both servers up and loads the floor and then the page, ``PAIRS`` times, each pair with sessions of
 its own seed (values nobody sent before): the median of the pairs' ratios is the page's figure.
 """
@@ -179,13 +179,14 @@ def paired_ratios(pages: list[str], n: int = 30, duration: float = 10.0, n_repli
     rows = []
     with server(FLOOR_SCRIPT, n_replicas) as floor, server(APP_SCRIPT, n_replicas) as app:
         warm(floor.url, "", n_replicas)
-        for page in pages:
+        for i, page in enumerate(pages):
             warm(app.url, page, n_replicas)
             floor_p95, page_p95, errors = [], [], 0
             for k in range(pairs):
                 for srv, path, into in ((floor, "", floor_p95), (app, page, page_p95)):
                     settle(srv)
-                    res = run_load(srv.url, n, duration=duration, page=path, seed=SEED + k + 1,
+                    # a seed no other run uses: a lesson's sessions visit the other pages, which keep what they ran
+                    res = run_load(srv.url, n, duration=duration, page=path, seed=SEED + 1 + i * pairs + k,
                                    resume_midway=n_replicas > 1)
                     into.append(res.pct(95))
                     errors += sum(res.errors.values())
