@@ -30,11 +30,17 @@ def body() -> None:
     denoise_tab, inpaint_tab = st.tabs(list(TABS), key="restore.mode", on_change="rerun")
     if denoise_tab.open:
         with denoise_tab:
-            show_denoise(clean, name, big)
+            open_tab(show_denoise, clean, name)
     if inpaint_tab.open:
         with inpaint_tab:
-            show_inpaint(clean, name, big)
+            open_tab(show_inpaint, clean, name)
 
+
+@st.fragment
+def open_tab(show, clean, name: str) -> None:
+    """The open tab, its URL and its link as a fragment of their own: a tab's control redraws the tab,
+    not the digit picker above it (a new digit reruns the page's body, and with it this)."""
+    show(clean, name, big)
     url_state.publish(PARAMS)
     own = st.session_state["restore.source"] != "test set"  # a drawing or an upload stays in this browser
     url_state.share_link(PARAMS, caveat="Your drawn or uploaded digit is not in the link: it opens on a test digit "

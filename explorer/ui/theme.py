@@ -48,6 +48,9 @@ details.explorer-idea summary { cursor: pointer; width: fit-content; }
 .explorer-digits { display: flex; flex-wrap: wrap; gap: 0.6rem 12px; margin-bottom: 0.8rem; }
 .explorer-digits figure { margin: 0; max-width: 100%; }
 .explorer-digits img { display: block; }
+.explorer-rows { display: grid; grid-template-columns: minmax(9rem, 1fr) 4fr; align-items: center;
+                 gap: 0.6rem 1rem; margin-bottom: 0.8rem; }
+.explorer-rows img { max-width: 100%; height: auto; image-rendering: pixelated; }
 .explorer-digits figcaption { font-size: 0.875rem; text-align: center; opacity: 0.85; margin-top: 0.3rem; }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;

@@ -11,7 +11,7 @@ from explorer.data import class_example, digits
 from explorer.figures import latent as figs
 from explorer.ui import model_card
 from explorer.ui.latent import state
-from explorer.ui.latent.sections import STATIC, Ctx, strip
+from explorer.ui.latent.sections import STATIC, Ctx, labelled_strips
 from explorer.ui.models import load_model
 from explorer.ui.theme import caption, digit_image
 
@@ -72,11 +72,7 @@ def more_latents(ctx: Ctx) -> None:
             continue
         rec = _reconstruct(name, state.DATASET, idx, model)
         rows.append((f"{d} latents · error {np.mean((rec - originals) ** 2):.3f}", rec))
-    for label, row in rows:
-        left, right = st.columns([1, 4], vertical_alignment="center")
-        left.markdown(f"**{label}**")
-        with right:
-            strip(row, ctx.big)
+    labelled_strips(rows, ctx.big)
     caption("Top: real test digits. Below: what comes back through 2, 8 and 16 numbers — more latent "
             "variables can keep more detail; the error beside each row (mean squared, per pixel) says how "
             "close each one came.")

@@ -6,6 +6,7 @@ they add to the live map above (small data: points, colours, labels), which the 
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,13 +42,30 @@ class Ctx:
         return state.decode("vae", self.vae, codes)
 
 
-def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int | None = None) -> None:
-    """Digits in a row (or rows of ``per_row``) as one PNG of their own pixels, enlarged by a whole factor."""
+def _tiled(images: np.ndarray, big: bool, per_row: int | None = None) -> tuple[np.ndarray, int]:
+    """The digits as one picture of their own pixels and the whole factor it is enlarged by."""
     per_row = per_row or len(images)
     k = int(np.clip(30 // per_row, 2, 4 if big else 3))  # a row of 10 fits a 1280-px projector
-    picture = tile(images, nrow=per_row, padding=1)
+    return tile(images, nrow=per_row, padding=1), k
+
+
+def strip(images: np.ndarray, big: bool, label: str | None = None, per_row: int | None = None) -> None:
+    """Digits in a row (or rows of ``per_row``) as one PNG of their own pixels, enlarged by a whole factor."""
+    picture, k = _tiled(images, big, per_row)
     st.image(png_data_url(picture), caption=label, width=picture.shape[1] * k,
              alt=label or f"{len(images)} decoded digits in a row")
+
+
+def labelled_strips(rows: list[tuple[str, np.ndarray]], big: bool) -> None:
+    """Rows of digits, each after its bold label, as one HTML element: a move of a control sends one
+    element, not a label, a picture and three layout blocks per row."""
+    cells = []
+    for label, images in rows:
+        picture, k = _tiled(images, big)
+        cells.append(f'<div><b>{html.escape(label)}</b></div><img src="{png_data_url(picture)}" '
+                     f'width="{picture.shape[1] * k}" height="{picture.shape[0] * k}" '
+                     f'alt="{html.escape(f"{label}: {len(images)} digits in a row")}">')
+    st.html(f'<div class="explorer-rows">{"".join(cells)}</div>')
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -15,7 +15,7 @@ from explorer.ui.models import load_model
 from explorer.ui.restore import kept
 from explorer.ui.restore.choices import DRAWN, SHAPES, SIDES
 from explorer.ui.restore.denoise import new_noise
-from explorer.ui.restore.view import fmt_mse, image_row
+from explorer.ui.restore.view import fmt_mse, image_row, metric_row
 from explorer.ui.theme import caption
 
 
@@ -67,10 +67,10 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
                             r.filled[0, 0], r.truth[0, 0]), words.inpaint_images(r, name))), classroom)
         caption("The network sees only the pixels outside the blue hole and draws the rest from the "
                 "digits it was trained on; mean-fill paints the whole hole with the average of the visible pixels.")
-    count_col, net_col, fill_col = st.columns(3)
-    count_col.metric("Hidden pixels", f"{r.missing} of 784")
-    net_col.metric("Hole MSE: network", fmt_mse(r.mse_inpainted))
-    fill_col.metric("Hole MSE: mean-fill", fmt_mse(r.mse_mean_fill))
+    numbers = metric_row()
+    numbers.metric("Hidden pixels", f"{r.missing} of 784")
+    numbers.metric("Hole MSE: network", fmt_mse(r.mse_inpainted))
+    numbers.metric("Hole MSE: mean-fill", fmt_mse(r.mse_mean_fill))
     if r.missing == 0:
         st.info("The mask hides nothing yet: there is no hole to fill.")
     caption("Mean squared error over the hidden pixels only (0 = perfect, 1 = every pixel fully wrong); "

@@ -20,9 +20,9 @@ def pick_digit() -> tuple[Tensor, str]:
     digit, index = st.session_state["restore.digit"], st.session_state["restore.index"]
     with control_col:
         if source == "test set":
-            a, b = st.columns(2)
-            digit = a.slider("Class", 0, 9, key="restore.digit")
-            index = b.slider("Which of its 100 test digits", 0, 99, key="restore.index")
+            sliders = st.container(horizontal=True, gap="medium")  # one flex block for the pair
+            digit = sliders.slider("Class", 0, 9, key="restore.digit")
+            index = sliders.slider("Which of its 100 test digits", 0, 99, key="restore.index")
             st.button("Random digit", on_click=randomise, args=("restore.digit", "restore.index"), icon=":material/casino:")
             return test_digit(digit, index)[1], f"test digit {digit} #{index}"
         if source == "draw":

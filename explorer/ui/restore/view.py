@@ -13,16 +13,21 @@ from explorer.figures.style import sizes
 from explorer.ui.theme import whole_pixels
 
 
-def psnr_metric(column, label: str, value: float, reference: float | None = None) -> None:
+def psnr_metric(box, label: str, value: float, reference: float | None = None) -> None:
     """A PSNR as a big number; identical images have infinite PSNR, shown as ∞ with "identical" under it.
 
     With a ``reference`` the small line under it is the gain over it, e.g. "+3.2 dB".
     """
     if math.isinf(value):
-        column.metric(label, "∞", "identical", delta_color="off", delta_arrow="off")
+        box.metric(label, "∞", "identical", delta_color="off", delta_arrow="off")
         return
     delta = None if reference is None or math.isinf(reference) else f"{value - reference:+.1f} dB"
-    column.metric(label, f"{value:.1f} dB", delta)
+    box.metric(label, f"{value:.1f} dB", delta)
+
+
+def metric_row():
+    """Three numbers side by side in equal shares: one flex block, not a block per column."""
+    return st.container(horizontal=True, gap="medium")
 
 
 def fmt_mse(value: float | None) -> str:
