@@ -168,7 +168,8 @@ def _training_rows(name: str, record: dict, note: str) -> list[Figure]:
 
 
 def load_figures(replicas: int, duration: float, log, pages: list[str] | None = None) -> tuple[list[Figure], list[dict]]:
-    """p50/p95 at N = 1, 10, 30 for the floor page and every page; each page's N=30 ratio (goal ≤ 1.5×, 0 errors)."""
+    """p50/p95 at N = 1, 10, 30 for the floor page and every page; each page's N=30 ratio to the floor (goal ≤ 1.5×,
+    0 errors) as the median of its floor-then-page pairs (:func:`explorer.bench.load.paired_ratios`)."""
     from explorer.bench.load import FLOOR, load_matrix, pages_with_controls, paired_ratios
 
     try:
