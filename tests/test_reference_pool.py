@@ -1,14 +1,19 @@
 """The reference worker: the same results as the server's own torch, errors as they are, the gate's turn given up
 while waiting, and calls that still answer when the worker is gone."""
 
+import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
+import types
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
 
+from explorer import ROOT
 from explorer.descent import race_formula
 from explorer.fitline import celsius_data, train
 from explorer.lessons.qr import join_qr_svg
@@ -36,6 +41,22 @@ def test_with_the_worker_off_calls_run_here(monkeypatch):
     monkeypatch.setattr(reference_pool, "WORKERS", 0)  # as EXPLORER_REFERENCE_WORKERS=0 does
     assert reference_pool.run(os.getpid) == os.getpid()
     assert not reference_pool.wait_ready(0.1)
+
+
+def _threads_in_a_spawned_process() -> int:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(threading.active_count).result(timeout=120)
+
+
+def test_a_worker_spawned_while_the_entry_script_runs_starts_no_second_app(monkeypatch):
+    """A spawned process imports the parent's __main__ as __mp_main__; while a run goes, Streamlit's __main__ is
+    the entry script. Its warm-up thread (models, scores: a core for seconds) must not start in the worker."""
+    bare = _threads_in_a_spawned_process()
+    entry = types.ModuleType("__main__")
+    entry.__file__ = str(ROOT / "streamlit_app.py")
+    monkeypatch.setitem(sys.modules, "__main__", entry)  # as Streamlit's script runner sets it for each run
+    monkeypatch.delenv("EXPLORER_WARM", raising=False)  # the worker inherits it: the app's own default
+    assert _threads_in_a_spawned_process() == bare
 
 
 def test_the_worker_is_another_process(worker):

