@@ -43,8 +43,9 @@ st.write(f"returned {got}")
 
 
 def payloads(at: AppTest) -> dict:
-    """Each component mount's key -> its JSON data."""
-    return {e.key: json.loads(e.proto.json) for e in at.get("bidi_component")}
+    """Each component mount's key -> its data: JSON, or JSON sent as bytes (the decoder export)."""
+    return {e.key: json.loads(e.proto.bytes if e.proto.WhichOneof("data") == "bytes" else e.proto.json)
+            for e in at.get("bidi_component")}
 
 
 def script(**state) -> AppTest:

@@ -39,6 +39,26 @@ def test_the_denoise_scores_are_ready_before_a_student_picks_a_noise(monkeypatch
         assert denoise.test_split_curve(kind, id(denoiser), denoiser).levels is not None
 
 
+def test_the_manifold_grids_are_ready_before_a_student_picks_a_spacing(monkeypatch):
+    from explorer import latent
+    from explorer.ui.latent import sections, state
+
+    sections._manifold.clear()  # a fresh server's cache
+    thread = threading.Thread(target=warm._latent_figures)  # as the server's warm-up: no script run
+    thread.start()
+    thread.join()
+    vae = models.preload("vae", state.DATASET)
+    half = latent.extent(state.codes("vae", state.DATASET, vae)[0])
+
+    def decoded_again(*args, **kwargs):
+        raise AssertionError("the page decoded the grid itself")
+
+    monkeypatch.setattr(latent, "decode", decoded_again)
+    for big in (False, True):  # what the page asks for, in both modes: a cache hit
+        for spacing in latent.SPACINGS:
+            assert sections.manifold_base(vae, spacing, half, big)["data"]
+
+
 def test_shipped_models_come_in_the_pages_order():
     names = [name for name, _ in warm.shipped_models()]
     assert names[:2] == ["vae", "classifier"]

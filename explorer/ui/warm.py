@@ -85,7 +85,7 @@ def shipped_models() -> list[tuple[str, str]]:
 
 
 def _models() -> dict[tuple[str, str], object]:
-    """Every shipped model into the pages' model cache (and the VAE's codes); returns what it loaded."""
+    """Every shipped model into the pages' model cache (and the VAE's and the AE's codes); returns what it loaded."""
     from explorer.ui.latent import state
     from explorer.ui.models import preload
 
@@ -97,9 +97,20 @@ def _models() -> dict[tuple[str, str], object]:
             _LOG.warning("warm-up: model %s (%s) not loaded: %s", name, dataset, err)
             continue
         loaded[name, dataset] = model
-        if name == "vae" and dataset == state.DATASET:
-            state.codes(name, dataset, model)  # the latent map's first draw needs every test digit's code
+        if name in ("vae", "ae") and dataset == state.DATASET:
+            state.codes(name, dataset, model)  # the latent map (and AE vs VAE) needs every test digit's code
     return loaded
+
+
+def _latent_figures() -> None:
+    """The latent page's manifold grids: the same few figures for every class, ~0.1 s each to build."""
+    from explorer import latent
+    from explorer.ui.latent import sections, state
+    from explorer.ui.models import preload
+
+    vae = preload("vae", state.DATASET)
+    mu, _, _ = state.codes("vae", state.DATASET, vae)
+    sections.warm_manifolds(vae, latent.extent(mu))
 
 
 def _scores() -> None:
@@ -132,13 +143,14 @@ def _freeze() -> None:
 
 
 STEPS = (("first run", _after_first_run), ("torch", _torch), ("modules", _modules), ("digits", _digits),
-         ("models", _models), ("scores", _scores),
+         ("models", _models),
+         ("latent figures", _latent_figures), ("scores", _scores),
          ("reference worker", _reference_worker), ("freeze", _freeze))
 
 
 def _run() -> None:
     # the test suite's short-lived servers: not the ~10 s of scores, nor a worker process each
-    skip = ("scores", "reference worker") if os.environ.get("EXPLORER_WARM") == "models" else ()
+    skip = ("latent figures", "scores", "reference worker") if os.environ.get("EXPLORER_WARM") == "models" else ()
     for name, step in STEPS:
         if name in skip:
             continue

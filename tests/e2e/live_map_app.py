@@ -61,7 +61,7 @@ if st.query_params.get("overlay") == "1":
                 point_overlay((2.0, -2.0), "#D55E00", "a marked point")]
 z = (st.session_state["h.z1"], st.session_state["h.z2"])
 if st.session_state.runs <= int(st.query_params.get("lose", "0")):
-    st.session_state["h.live.decoder_sent"] = live_map._export(model)["id"]
+    st.session_state["h.live.decoder_sent"] = live_map._export(model)[0]["id"]
 picked = live_map.show(model, mu, labels, z, r, classroom, set_z, key="h.live", overlays=overlays)
 st.html(f'<p id="h-z">z = {z[0]:.2f}, {z[1]:.2f}</p><p id="h-runs">script runs: {st.session_state.runs}</p>'
         f'<p id="h-picked">picked this run: {picked}</p>')

@@ -75,13 +75,25 @@ def _manifold(name: str, spacing: str, half_width: float, big: bool, height: int
     return figs.manifold_figure(images, latent.grid_ticks(20, spacing, half_width), big, height).to_dict()
 
 
+def manifold_base(vae: nn.Module, spacing: str, half_width: float, big: bool) -> dict:
+    """The VAE's manifold figure for this spacing and mode, built once per process."""
+    return _manifold("vae", spacing, half_width, big, 640 if big else 560, vae)
+
+
+def warm_manifolds(vae: nn.Module, half_width: float) -> None:
+    """Every spacing in both modes (~0.1 s each): a first click on the other spacing never makes the class wait."""
+    for big in (False, True):
+        for spacing in latent.SPACINGS:
+            manifold_base(vae, spacing, half_width, big)
+
+
 def manifold(ctx: Ctx) -> None:
     """The decoder's digit at every point of a 20×20 grid, decoded in one batch."""
     spacing = st.segmented_control("Grid spacing", latent.SPACINGS, key="latent.spacing", required=True,
                                    format_func=SPACING_LABELS.get)
     st.markdown("**Even steps** cover the map's square evenly; **equal probability** gives each row and "
                 "column an equal slice of the prior N(0, 1) — dense near 0, where most codes are.")
-    base = _manifold("vae", spacing, ctx.half_width, ctx.big, 640 if ctx.big else 560, ctx.vae)
+    base = manifold_base(ctx.vae, spacing, ctx.half_width, ctx.big)
     st.plotly_chart(figs.assemble(base, []), config=STATIC)
     caption("Every square is what the decoder draws at the z under it: walk across the grid and "
             "one digit morphs into the next — there are no holes.")

@@ -2,7 +2,7 @@
 // digit follows the mouse, a drag, the z1/z2 range inputs and the arrow keys on every animation frame.
 // Only a release (click, end of a drag, a range's `change`, Enter) sends z to Python: setTriggerValue("pick").
 // live_map.py prepends live_decoder.js (compileDecoder) and live_draw.js (draw*) to this file.
-// Two mounts share this module: "explorer.live_map_weights" (data = the decoder export on the
+// Two mounts share this module: "explorer.live_map_weights" (data = the decoder export as JSON bytes on the
 // session's first run, then only its id) and "explorer.live_map" (extent, z, overlays, sizes; the codes
 // and labels on a page's first run, then only their id).
 
@@ -393,6 +393,7 @@ const CODES_WAIT = { waitClass: "lm-wait", waitText: "Loading the map's pointsâ€
                      lostText: "The map's points did not arrive. Reload the page to try again." };
 
 export default function mount({ parentElement, data, setTriggerValue }) {
+  if (data instanceof Uint8Array) data = JSON.parse(new TextDecoder().decode(data)); // the export, sent as JSON bytes
   if (data && data.layers) {
     registerWeights(data);
     stopAsking(parentElement);

@@ -2,7 +2,7 @@
 
 Built on Streamlit's Components v2 (``st.components.v2.component``: no iframe; the JS module's
 default export gets ``parentElement``, ``data``, ``setStateValue``, ``setTriggerValue``).
-Two mounts share one JS module: ``explorer.live_map_weights`` carries the decoder export (a
+Two mounts share one JS module: ``explorer.live_map_weights`` carries the decoder export as JSON bytes (a
 few MB: sent on the session's first run only, later runs send its id, and the browser asks
 again through the ``missing`` trigger if it lacks it) and ``explorer.live_map`` carries the
 small per-run data (extent, z, the server's picture of z, overlays, sizes). The codes (1,000 points and
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import weakref
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -40,13 +41,16 @@ def _asset(name: str) -> str:
 _JS = "\n".join(_asset(name) for name in ("live_decoder.js", "live_draw.js", "ask_again.js", "live_map.js"))
 _MAP = st.components.v2.component("explorer.live_map", css=_asset("live_map.css"), js=_JS)
 _WEIGHTS = st.components.v2.component("explorer.live_map_weights", js=_JS, isolate_styles=False)
-_EXPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its export, built once
+_EXPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its export and JSON, built once
 
 
-def _export(vae: nn.Module) -> dict:
-    """The decoder export of this model object (models come from st.cache_resource, so it lives on)."""
+def _export(vae: nn.Module) -> tuple[dict, bytes]:
+    """The decoder export of this model object and its JSON as bytes, built once (models come from
+    st.cache_resource, so it lives on). Sent as bytes, the few MB go out as they are: a dict would be
+    JSON-encoded twice for every session that opens the page."""
     if vae not in _EXPORTS:
-        _EXPORTS[vae] = decoder_weights(vae)
+        export = decoder_weights(vae)
+        _EXPORTS[vae] = export, json.dumps(export).encode()
     return _EXPORTS[vae]
 
 
@@ -127,7 +131,7 @@ def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callab
         st.session_state.pop(codes_sent, None)
 
     try:
-        export = _export(vae)
+        export, export_json = _export(vae)
         if export["latent"] != 2:
             raise ValueError(f"it has {export['latent']} latent variables, the map shows 2")
     except ValueError as err:  # e.g. a decoder layer the browser cannot run: the server draws each pick
@@ -138,7 +142,7 @@ def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callab
         if export is not None:
             fresh = st.session_state.get(sent) != export["id"]
             st.session_state[sent] = export["id"]
-            _WEIGHTS(data=export if fresh else {"id": export["id"]}, key=f"{key}.weights",
+            _WEIGHTS(data=export_json if fresh else {"id": export["id"]}, key=f"{key}.weights",
                      on_missing_change=resend)
         data = map_data(export and export["id"], mu, labels, z, extent, classroom, key, overlays,
                         picture(vae, z, image), codes_held=st.session_state.get(codes_sent))
