@@ -143,8 +143,7 @@ def _freeze() -> None:
 
 
 STEPS = (("first run", _after_first_run), ("torch", _torch), ("modules", _modules), ("digits", _digits),
-         ("models", _models),
-         ("latent figures", _latent_figures), ("scores", _scores),
+         ("models", _models), ("latent figures", _latent_figures), ("scores", _scores),
          ("reference worker", _reference_worker), ("freeze", _freeze))
 
 

@@ -20,7 +20,7 @@ from explorer.ui import model_card, url_state
 from explorer.ui.describe import describe
 from explorer.ui.models import load_model
 from explorer.ui.restore import kept
-from explorer.ui.restore.view import image_row, metric_row, psnr_metric
+from explorer.ui.restore.view import image_row, psnr_metric, side_by_side
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption
 
@@ -75,7 +75,7 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
                   classroom)
         caption("The network was trained to turn noisy digits back into clean ones; the error map shows "
                 "|output − clean| per pixel: black is exact, yellow a full step (0 ↔ 1) off.")
-    numbers = metric_row()
+    numbers = side_by_side()
     psnr_metric(numbers, "PSNR of the noisy input", r.psnr_noisy)
     psnr_metric(numbers, "PSNR of the network", r.psnr_denoised, r.psnr_noisy)
     psnr_metric(numbers, "PSNR of the best filter", r.psnr_baseline, r.psnr_noisy)

@@ -15,7 +15,7 @@ from explorer.ui.models import load_model
 from explorer.ui.restore import kept
 from explorer.ui.restore.choices import DRAWN, SHAPES, SIDES
 from explorer.ui.restore.denoise import new_noise
-from explorer.ui.restore.view import fmt_mse, image_row, metric_row
+from explorer.ui.restore.view import fmt_mse, image_row, side_by_side
 from explorer.ui.theme import caption
 
 
@@ -67,7 +67,7 @@ def show_inpaint(clean: Tensor, name: str, classroom: bool) -> None:
                             r.filled[0, 0], r.truth[0, 0]), words.inpaint_images(r, name))), classroom)
         caption("The network sees only the pixels outside the blue hole and draws the rest from the "
                 "digits it was trained on; mean-fill paints the whole hole with the average of the visible pixels.")
-    numbers = metric_row()
+    numbers = side_by_side()
     numbers.metric("Hidden pixels", f"{r.missing} of 784")
     numbers.metric("Hole MSE: network", fmt_mse(r.mse_inpainted))
     numbers.metric("Hole MSE: mean-fill", fmt_mse(r.mse_mean_fill))

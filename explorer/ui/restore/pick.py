@@ -9,6 +9,7 @@ from torch import Tensor
 from explorer.ui.canvas import draw_digit, instructions, upload_digit
 from explorer.ui.digit_pick import randomise, test_digit
 from explorer.ui.restore.choices import SOURCES
+from explorer.ui.restore.view import side_by_side
 
 LABELS = {"test set": "a test digit", "draw": "draw one", "upload": "upload one"}
 
@@ -20,7 +21,7 @@ def pick_digit() -> tuple[Tensor, str]:
     digit, index = st.session_state["restore.digit"], st.session_state["restore.index"]
     with control_col:
         if source == "test set":
-            sliders = st.container(horizontal=True, gap="medium")  # one flex block for the pair
+            sliders = side_by_side()
             digit = sliders.slider("Class", 0, 9, key="restore.digit")
             index = sliders.slider("Which of its 100 test digits", 0, 99, key="restore.index")
             st.button("Random digit", on_click=randomise, args=("restore.digit", "restore.index"), icon=":material/casino:")

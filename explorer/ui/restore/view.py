@@ -25,8 +25,8 @@ def psnr_metric(box, label: str, value: float, reference: float | None = None) -
     box.metric(label, f"{value:.1f} dB", delta)
 
 
-def metric_row():
-    """Three numbers side by side in equal shares: one flex block, not a block per column."""
+def side_by_side():
+    """A row of controls or numbers, each as wide as its content: one flex block, not a block per column."""
     return st.container(horizontal=True, gap="medium")
 
 
