@@ -91,8 +91,7 @@ def body() -> None:
         st.markdown("  \n".join(f"**{LABELS[n]}** stopped. {plain(stopped_sentence(t))}" if t.diverged else
                                  f"**{LABELS[n]}** ({plural(t.steps_run, 'step')}) {plain(outcomes[n].text)}."
                                  for n, t in runs.items()))
-        caption(standings(runs, LABELS))
-        describe(WIDGET, None, words.race(runs)[1])
+        describe(WIDGET, None, words.race(runs)[1], note=standings(runs, LABELS))
     if names and chosen.preset is not None and lesson_holds(chosen.preset.facts, outcomes):
         st.info(chosen.preset.note, icon=":material/lightbulb:")
     elif chosen.preset is not None:

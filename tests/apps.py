@@ -89,3 +89,14 @@ def pictures(at: AppTest) -> dict[str, tuple[str, str]]:
     return {html.unescape(caption): (src, html.unescape(alt)) for element in at.get("html")
             if element.proto.body.startswith('<div class="explorer-digits">')
             for src, alt, caption in _PICTURE.findall(element.proto.body)}
+
+
+_NUMBER = re.compile(r'<div><dt>([^<]*)</dt><dd>([^<]*)</dd>(?:<dd class="explorer-change">(?:<span[^>]*>[^<]*</span> )?'
+                     r'([^<]*)</dd>)?</div>')
+
+
+def numbers(at: AppTest) -> dict[str, tuple[str, str]]:
+    """The numbers under a row of pictures (``.explorer-numbers``): label -> (value, the small line under it)."""
+    return {html.unescape(label): (html.unescape(value), html.unescape(change)) for element in at.get("html")
+            if 'class="explorer-numbers"' in element.proto.body
+            for label, value, change in _NUMBER.findall(element.proto.body)}

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from apps import app_test, pictures
+from apps import app_test, numbers, pictures
 from PIL import Image
 
 from explorer.ui.canvas import decode_upload, to_mnist
@@ -20,7 +20,7 @@ def images(at) -> dict[str, str]:
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {label: value for label, (value, _) in numbers(at).items()}
 
 
 def figure(at) -> dict:
@@ -60,12 +60,12 @@ def test_renders_the_denoise_tab(at):
     values = metrics(at)
     assert all(v.endswith(" dB") for v in values.values())
     # the network gains on the noisy input, and the gain is printed under its PSNR
-    net = next(m for m in at.metric if m.label == "PSNR of the network")
+    net = numbers(at)["PSNR of the network"][1]
     gain = float(values["PSNR of the network"][:-3]) - float(values["PSNR of the noisy input"][:-3])
-    assert net.delta.endswith(" dB") and abs(float(net.delta[:-3]) - gain) <= 0.11  # values shown rounded
+    assert net.endswith(" dB") and abs(float(net[:-3]) - gain) <= 0.11  # values shown rounded
     assert len(figure(at)["data"]) == 4  # network, filter, noisy, and the current-level markers
-    captions = [h.proto.body for h in at.get("html") if "explorer-caption" in h.proto.body]
-    assert len(captions) >= 3
+    captions = sum(h.proto.body.count('class="explorer-caption"') for h in at.get("html"))
+    assert captions >= 3  # the pictures', the numbers' and the curve's
 
 
 def test_noise_slider_changes_noisy_and_denoised_images(at):
@@ -102,8 +102,7 @@ def test_zero_and_maximum_noise_raise_nothing(at, kind):
     at.radio(key="restore.kind").set_value(kind)
     at.slider(key="restore.noise").set_value(0.0).run()
     assert not at.exception
-    noisy = next(m for m in at.metric if m.label == "PSNR of the noisy input")
-    assert (noisy.value, noisy.delta) == ("∞", "identical")  # not a crash, not "inf dB"
+    assert numbers(at)["PSNR of the noisy input"] == ("∞", "identical")  # not a crash, not "inf dB"
     at.slider(key="restore.noise").set_value(1.0).run()
     assert not at.exception
     assert "∞" not in metrics(at)["PSNR of the noisy input"]
@@ -249,3 +248,15 @@ def test_decode_upload_checks_size_type_and_polarity():
     buf = io.BytesIO()
     Image.new("L", (10, 10), 255).save(buf, format="PNG")  # white paper: flipped to black
     assert decode_upload(buf.getvalue()).max() == 0
+
+
+def test_the_numbers_say_a_loss_as_plainly_as_a_gain():
+    """A filter worse than the noisy input shows its change with a minus sign and a down arrow; labels are text."""
+    from explorer.ui.restore.view import _numbers, psnr_number
+
+    worse, better = psnr_number("PSNR of <b>x</b>", 10.0, 12.0), psnr_number("PSNR of y", 14.0, 12.0)
+    assert (worse.value, worse.change) == ("10.0 dB", "-2.0 dB") and better.change == "+2.0 dB"
+    body = _numbers([worse, better])
+    assert "&lt;b&gt;x&lt;/b&gt;" in body and "<b>x</b>" not in body
+    assert body.index("explorer-down") < body.index("-2.0 dB") < body.index("explorer-up") < body.index("+2.0 dB")
+    assert psnr_number("first", 20.0).change is None and psnr_number("same", float("inf"), 9.0).change == "identical"

@@ -24,13 +24,18 @@ def key_class(key: str) -> str:
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
-def describe(key: str, name: str | None, text: str) -> None:
+def describe(key: str, name: str | None, text: str, note: str = "") -> None:
     """Name the chart drawn with ``key`` and show its one-sentence description under it.
 
     ``name=None`` only shows the line: for a widget whose own canvas and inputs already carry their names
-    (role="img" would hide its inputs from a screen reader)."""
+    (role="img" would hide its inputs from a screen reader). ``note``: the figure's caption, sent in the
+    same element as the line."""
     line_id = "describe-" + key_class(key).removeprefix("st-key-")
+    line = (f'<div class="explorer-describe" id="{line_id}"><b>In words:</b> {html.escape(text)}</div>'
+            + (f'<div class="explorer-caption">{html.escape(note, quote=False)}</div>' if note else ""))
+    if name is None:  # the line alone: no labeller, so no block to hold the two together
+        st.html(line)
+        return
     with st.container(gap=None):  # the labeller is 0 px tall: no gap between it and the line
-        if name is not None:
-            _LABELLER(data={"target": key_class(key), "name": name, "described_by": line_id}, key=f"{key}._name")
-        st.html(f'<div class="explorer-describe" id="{line_id}"><b>In words:</b> {html.escape(text)}</div>')
+        _LABELLER(data={"target": key_class(key), "name": name, "described_by": line_id}, key=f"{key}._name")
+        st.html(line)

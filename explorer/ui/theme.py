@@ -52,6 +52,11 @@ details.explorer-idea summary { cursor: pointer; width: fit-content; }
                  gap: 0.6rem 1rem; margin-bottom: 0.8rem; }
 .explorer-rows img { max-width: 100%; height: auto; image-rendering: pixelated; }
 .explorer-digits figcaption { font-size: 0.875rem; text-align: center; opacity: 0.85; margin-top: 0.3rem; }
+.explorer-numbers { display: flex; flex-wrap: wrap; gap: 0.4rem 3rem; margin: 0 0 0.9rem 0 !important; padding: 0 !important; }
+.explorer-numbers dt { font-size: 0.875rem; opacity: 0.85; margin: 0; }
+.explorer-numbers dd { margin: 0 !important; font-size: 1.8rem; line-height: 1.25; }
+.explorer-numbers dd.explorer-change { font-size: 0.95rem; line-height: 1.3; }
+.explorer-up { color: #009E73; } .explorer-down { color: #D55E00; }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;
                            transition-duration: 0.01ms !important; scroll-behavior: auto !important; }
@@ -137,9 +142,10 @@ def text_table(columns: dict[str, list[str]]) -> None:
     st.markdown("\n".join(lines))
 
 
-def caption(text: str) -> None:
-    """The one sentence under a figure saying what you see (plain text: it is escaped for HTML)."""
-    st.html(f'<div class="explorer-caption">{html.escape(text, quote=False)}</div>')
+def caption(*texts: str) -> None:
+    """The one sentence under a figure saying what you see (plain text: it is escaped for HTML); several
+    sentences go out as one element, a paragraph each."""
+    st.html("".join(f'<div class="explorer-caption">{html.escape(text, quote=False)}</div>' for text in texts))
 
 
 def digit_image(img, classroom: bool, caption_text: str | None = None, scale: float = 1.0,

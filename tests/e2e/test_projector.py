@@ -22,7 +22,7 @@ CONTROLS = ", ".join(f'[data-testid="{t}"]' for t in (
     "stWidgetLabel", "stSlider", "stSelectbox", "stMultiSelect", "stNumberInput", "stTextInput",
     "stTextArea", "stButton", "stDownloadButton", "stRadio", "stCheckbox", "stToggle", "stPills",
     "stSegmentedControl", "stMetric", "stPageLink", "stExpander", "stTabs", "stPlotlyChart", "stImage",
-)) + ", .explorer-digits figure"
+)) + ", .explorer-digits figure, .explorer-numbers > div"
 # Returns one line per problem: outside the viewport, text cut short, or two labels overlapping.
 PROBLEMS_JS = """
 ([controls, width]) => {

@@ -50,9 +50,9 @@ def test_painting_a_mask_hides_those_pixels(app_server, browser_page):
     page.get_by_text("0 of 784").wait_for(timeout=60_000)
     draw_stroke(page, [(0.15, 0.5), (0.5, 0.52), (0.85, 0.5)])  # a bar across the middle
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
+        "() => [...document.querySelectorAll('.explorer-numbers dd')]"
         ".some(e => / of 784$/.test(e.innerText) && !e.innerText.startsWith('0 '))", timeout=60_000)
-    hidden = int(page.locator('[data-testid="stMetricValue"]').first.inner_text().split()[0])
+    hidden = int(page.locator(".explorer-numbers dd").first.inner_text().split()[0])
     assert 28 <= hidden <= 8 * 28  # a 24-px pen across the canvas: two to eight rows of pixels
     assert not page.locator('[data-testid="stException"]').count()
     screenshot(page, "restore-painted-mask")

@@ -119,15 +119,15 @@ def interpolate_overlay(ctx: Ctx) -> list[dict]:
 
 def interpolate(ctx: Ctx) -> None:
     """The straight path A → B (drawn on the map above) and the digits decoded along it."""
-    left, right = st.columns([3, 2])
-    left.segmented_control("Ends", ("digits", "clicks"), key="latent.path", required=True,
-                           format_func={"digits": "two digits", "clicks": "last two clicks"}.get)
-    right.slider("Steps", 3, 16, key="latent.steps")
+    row = st.container(horizontal=True, gap="large")  # a flex row: one block, not a block per column
+    row.segmented_control("Ends", ("digits", "clicks"), key="latent.path", required=True,
+                          format_func={"digits": "two digits", "clicks": "last two clicks"}.get)
+    row.slider("Steps", 3, 16, key="latent.steps")
     if st.session_state["latent.path"] == "digits":
-        cols = st.columns([1, 1, 3])
-        cols[0].selectbox("From digit", range(10), key="latent.from")
-        cols[1].selectbox("To digit", range(10), key="latent.to")
-        cols[2].slider("Example", 0, 99, key="latent.example")
+        row = st.container(horizontal=True, gap="medium")
+        row.selectbox("From digit", range(10), key="latent.from", width=150)
+        row.selectbox("To digit", range(10), key="latent.to", width=150)
+        row.slider("Example", 0, 99, key="latent.example")
     ends = _ends(ctx)
     if ends is None:
         st.info("Pick two places on the map (click, or slide z₁ / z₂ and let go): the path runs from the "
@@ -142,9 +142,9 @@ def interpolate(ctx: Ctx) -> None:
 def pick(ctx: Ctx) -> int:
     """Choose a test digit by class and example (or at random); returns its test-set index."""
     st.segmented_control("Digit", range(10), key="latent.digit", required=True)
-    left, right = st.columns([5, 1], vertical_alignment="bottom")
-    left.slider("Example", 0, 99, key="latent.example")
-    right.button("Random", on_click=randomise, args=("latent.digit", "latent.example"), width="stretch")
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    row.slider("Example", 0, 99, key="latent.example")
+    row.button("Random", on_click=randomise, args=("latent.digit", "latent.example"), width=130)
     return class_example(ctx.labels, st.session_state["latent.digit"], st.session_state["latent.example"])
 
 
@@ -157,10 +157,10 @@ def chosen_overlay(ctx: Ctx) -> list[dict]:
 def sampling(ctx: Ctx) -> None:
     """The reparameterisation trick: the same digit, many codes z = mu + σ·ε."""
     i = pick(ctx)
-    cols = st.columns([3, 1], vertical_alignment="bottom")
-    cols[0].slider("Samples", 10, 1000, step=10, key="latent.samples")
-    cols[1].button("Draw again", width="stretch",
-                   on_click=lambda: st.session_state.update({"latent.seed": st.session_state["latent.seed"] + 1}))
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    row.slider("Samples", 10, 1000, step=10, key="latent.samples")
+    row.button("Draw again", width=130,
+               on_click=lambda: st.session_state.update({"latent.seed": st.session_state["latent.seed"] + 1}))
     mu, logvar = ctx.mu[i], ctx.logvar[i]
     z = latent.sample(mu, logvar, st.session_state["latent.samples"], seed=st.session_state["latent.seed"])
     rings = {k: latent.ellipse(mu, logvar, k) for k in (1, 2)}

@@ -86,6 +86,12 @@ def _heading(p: Presenting) -> None:
             width="stretch")
 
 
+@st.fragment
+def _asked(p: Presenting) -> None:
+    """The teacher's question with its reveal button: revealing redraws the question, not the page."""
+    _question(p, controls=True)
+
+
 def _question(p: Presenting, controls: bool) -> None:
     s = p.step
     if not s.question:
@@ -114,13 +120,19 @@ def _nav(p: Presenting) -> None:
         st.button("Reset this step", key="lesson.reset", on_click=_reset, args=(p,), icon=":material/restart_alt:",
                   help="Bring back this step's view after changing its controls.")
         if p.role == "teacher":
-            st.button("Resume the class" if p.paused else "Pause the class (eyes on the teacher)",
-                      key="lesson.pause", on_click=_pause, args=(p,), icon=":material/front_hand:")
-            if st.button("Show the join code", key="lesson.code", icon=":material/qr_code_2:"):
-                classroom.code_dialog(p)
+            _pause_or_code(p)
             st.button("End the class", key="lesson.end", on_click=classroom.end_class, args=(p,),
                       icon=":material/logout:")
         st.button("Stop presenting", key="lesson.stop", on_click=stop, icon=":material/close:")
+
+
+@st.fragment
+def _pause_or_code(p: Presenting) -> None:
+    """Pausing the class and showing its code change nothing on the teacher's page: they redraw these two."""
+    st.button("Resume the class" if p.paused else "Pause the class (eyes on the teacher)",
+              key="lesson.pause", on_click=_pause, args=(p,), icon=":material/front_hand:")
+    if st.button("Show the join code", key="lesson.code", icon=":material/qr_code_2:"):
+        classroom.code_dialog(p)
 
 
 @st.fragment(run_every=COUNT_SECONDS)
@@ -186,5 +198,5 @@ def show(p: Presenting, arrived: bool) -> None:
         if current_page() != p.step.page:
             st.button(f"Back to step {p.k + 1} on “{page_title(p.step.page)}”", key="lesson.return",
                       on_click=_reset, args=(p,), icon=":material/undo:")
-        _question(p, controls=True)
+        _asked(p)
         _clicker(p)

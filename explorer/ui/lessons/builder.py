@@ -106,20 +106,20 @@ def builder() -> None:
         st.info("No steps yet. On any page, set the controls, then press **Add this view to a lesson** in the "
                 "sidebar; or upload a lesson file below.", icon=":material/playlist_add:")
     for i, s in enumerate(steps):
-        text, up, down, delete = st.columns([10, 1, 1, 1], vertical_alignment="center")
-        text.markdown(f"**{i + 1}. {s.title}** — {page_title(s.page)}" + (" · asks a question" if s.question else ""))
-        up.button("", key=f"lesson-up{i}", icon=":material/arrow_upward:", on_click=_swap, args=(i, i - 1),
-                  disabled=i == 0, help="Move up")
-        down.button("", key=f"lesson-down{i}", icon=":material/arrow_downward:", on_click=_swap, args=(i, i + 1),
-                    disabled=i == len(steps) - 1, help="Move down")
-        delete.button("", key=f"lesson-del{i}", icon=":material/delete:", on_click=_delete, args=(i,), help="Delete")
+        row = st.container(horizontal=True, vertical_alignment="center")  # one flex block per step, not four columns
+        row.markdown(f"**{i + 1}. {s.title}** — {page_title(s.page)}" + (" · asks a question" if s.question else ""))
+        row.button("", key=f"lesson-up{i}", icon=":material/arrow_upward:", on_click=_swap, args=(i, i - 1),
+                   disabled=i == 0, help="Move up")
+        row.button("", key=f"lesson-down{i}", icon=":material/arrow_downward:", on_click=_swap, args=(i, i + 1),
+                   disabled=i == len(steps) - 1, help="Move down")
+        row.button("", key=f"lesson-del{i}", icon=":material/delete:", on_click=_delete, args=(i,), help="Delete")
     lesson = my_lesson()
-    down, up = st.columns(2, gap="large")
-    down.download_button("Download the lesson file", data=lambda: dump(lesson, tables()),  # written on a click only
-                         file_name="lesson.yaml", mime="application/x-yaml", disabled=lesson is None,
-                         icon=":material/download:")
-    up.file_uploader(f"Upload a lesson file (YAML or JSON, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml", "json"],
-                     key=UPLOAD, on_change=_take_upload, max_upload_size=1)  # the browser refuses over 1 MB
+    files = st.container(horizontal=True, gap="large")
+    files.download_button("Download the lesson file", data=lambda: dump(lesson, tables()),  # written on a click only
+                          file_name="lesson.yaml", mime="application/x-yaml", disabled=lesson is None,
+                          icon=":material/download:")
+    files.file_uploader(f"Upload a lesson file (YAML or JSON, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml", "json"],
+                        key=UPLOAD, on_change=_take_upload, max_upload_size=1)  # the browser refuses over 1 MB
     note = st.session_state.pop(UPLOAD_NOTE, None)
     if note:
         (st.error if note[0] == "error" else st.success)(note[1])

@@ -38,10 +38,10 @@ def join_box() -> None:
     if p is not None and p.role == "teacher":
         return  # the teacher's class panel stands here instead
     with st.form("lesson.join", border=True, enter_to_submit=True):
-        box, go = st.columns([3, 1], vertical_alignment="bottom")
-        box.text_input("Join a class: type the code your teacher shows", key=classroom.CODE_BOX,
+        row = st.container(horizontal=True, vertical_alignment="bottom")  # one flex block, not two columns
+        row.text_input("Join a class: type the code your teacher shows", key=classroom.CODE_BOX,
                        placeholder="K7M-Q2P", max_chars=12)
-        go.form_submit_button("Join", on_click=classroom.join_from_box, width="stretch")
+        row.form_submit_button("Join", on_click=classroom.join_from_box, width=160)
     error = st.session_state.pop(classroom.JOIN_ERROR, None)
     if error:
         st.error(error, icon=":material/error:")
@@ -55,10 +55,10 @@ def class_panel() -> None:
     with st.container(border=True, key="lesson-class"):
         st.markdown(f"**Your class is open:** “{p.lesson.title}” · {p.n} steps")
         classroom.code_panel(p)
-        go, end = st.columns([2, 1])
-        go.button(f"Go to step {p.k + 1}: {p.step.title}", key="lesson.begin", icon=":material/play_arrow:",
-                  on_click=lambda: setattr(p, "pending", True), width="stretch")
-        end.button("End the class", key="lesson.end_panel", on_click=classroom.end_class, args=(p,), width="stretch")
+        row = st.container(horizontal=True)
+        row.button(f"Go to step {p.k + 1}: {p.step.title}", key="lesson.begin", icon=":material/play_arrow:",
+                   on_click=lambda: setattr(p, "pending", True), width="stretch")
+        row.button("End the class", key="lesson.end_panel", on_click=classroom.end_class, args=(p,))
 
 
 def _card(name: str, lesson: Lesson, badge: str, text: str | None) -> None:
@@ -68,12 +68,12 @@ def _card(name: str, lesson: Lesson, badge: str, text: str | None) -> None:
             st.caption(lesson.about)
         with st.expander("The steps"):
             st.markdown("\n".join(f"{i}. **{s.title}** — {page_title(s.page)}" for i, s in enumerate(lesson.steps, 1)))
-        present, teach = st.columns(2)
-        present.button("Present", key=f"lesson.present.{name}", on_click=_present, args=(lesson,),
-                       icon=":material/slideshow:", width="stretch", help="Step through it on this screen.")
-        teach.button("Start a class", key=f"lesson.class.{name}", on_click=classroom.start_class, args=(lesson, text),
-                     icon=":material/groups:", width="stretch",
-                     help="Students join with a code and follow your steps on their own laptops.")
+        row = st.container(horizontal=True)
+        row.button("Present", key=f"lesson.present.{name}", on_click=_present, args=(lesson,),
+                   icon=":material/slideshow:", width="stretch", help="Step through it on this screen.")
+        row.button("Start a class", key=f"lesson.class.{name}", on_click=classroom.start_class, args=(lesson, text),
+                   icon=":material/groups:", width="stretch",
+                   help="Students join with a code and follow your steps on their own laptops.")
 
 
 def library(big: bool) -> None:

@@ -20,9 +20,8 @@ from explorer.ui import model_card, url_state
 from explorer.ui.describe import describe
 from explorer.ui.models import load_model
 from explorer.ui.restore import kept
-from explorer.ui.restore.view import image_row, psnr_metric, side_by_side
+from explorer.ui.restore.view import image_row, psnr_number, scores, side_by_side
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption
 
 KIND_LABELS = {"gaussian": "Gaussian", "salt-and-pepper": "salt and pepper"}
 
@@ -56,12 +55,12 @@ def new_noise() -> None:
 def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
     """Noise the digit, clean it with the network and the best filter, and compare them."""
     pictures = st.container()  # the digits above their controls: in a projector's first screen
-    kind_col, level_col, seed_col = st.columns([1.2, 2, 1.2])
-    kind = kind_col.radio("Noise", NOISES, key="restore.kind", format_func=KIND_LABELS.get)
-    level = level_col.slider(LEVEL_NAMES[kind], 0.0, 1.0, step=0.05, key="restore.noise")
-    seed = url_state.number_box(url_state.find(TABLES["restore"], "restore.seed"), "Noise seed", seed_col,
-                                help="The same seed always gives the same noise.")
-    seed_col.button("New noise", on_click=new_noise, icon=":material/refresh:", key="restore.new_noise")
+    controls = side_by_side()
+    kind = controls.radio("Noise", NOISES, key="restore.kind", format_func=KIND_LABELS.get)
+    level = controls.slider(LEVEL_NAMES[kind], 0.0, 1.0, step=0.05, key="restore.noise")
+    seed = url_state.number_box(url_state.find(TABLES["restore"], "restore.seed"), "Noise seed", controls,
+                                help="The same seed always gives the same noise.", width=170)
+    controls.button("New noise", on_click=new_noise, icon=":material/refresh:", key="restore.new_noise")
 
     denoiser = load_model("denoiser")
     if denoiser is None:  # load_model has said why; the card says which model it waits for
@@ -73,20 +72,19 @@ def show_denoise(clean: Tensor, name: str, classroom: bool) -> None:
         image_row(list(zip((f"clean: {name}", "noisy", "network's output", "error map"),
                            (r.clean[0, 0], r.noisy[0, 0], r.denoised[0, 0], error_map(r.error.numpy())), alts)),
                   classroom)
-        caption("The network was trained to turn noisy digits back into clean ones; the error map shows "
-                "|output − clean| per pixel: black is exact, yellow a full step (0 ↔ 1) off.")
-    numbers = side_by_side()
-    psnr_metric(numbers, "PSNR of the noisy input", r.psnr_noisy)
-    psnr_metric(numbers, "PSNR of the network", r.psnr_denoised, r.psnr_noisy)
-    psnr_metric(numbers, "PSNR of the best filter", r.psnr_baseline, r.psnr_noisy)
-    caption(f"PSNR = 10·log₁₀(1 / mean squared error) against the clean digit: higher is closer, +3 dB halves "
-            f"the error. The filter is {r.filter_name}, the best Gaussian blur or median filter for this "
-            "noise on training digits.")
+    scores([psnr_number("PSNR of the noisy input", r.psnr_noisy),
+            psnr_number("PSNR of the network", r.psnr_denoised, r.psnr_noisy),
+            psnr_number("PSNR of the best filter", r.psnr_baseline, r.psnr_noisy)],
+           "The network was trained to turn noisy digits back into clean ones; the error map shows "
+           "|output − clean| per pixel: black is exact, yellow a full step (0 ↔ 1) off.",
+           f"PSNR = 10·log₁₀(1 / mean squared error) against the clean digit: higher is closer, +3 dB halves "
+           f"the error. The filter is {r.filter_name}, the best Gaussian blur or median filter for this "
+           "noise on training digits.")
     model_card.show("denoiser")
 
     curve = test_split_curve(kind, id(denoiser), denoiser)
     st.plotly_chart(psnr_curve_figure(curve, level, classroom), key="restore.curve")
-    describe("restore.curve", *words.psnr_curve(curve, level, LEVEL_NAMES[kind]))
-    caption(f"The same comparison over 200 test digits (20 per class) with {KIND_LABELS[kind]} noise: "
-            "the network (solid) against the best classical filter (dashed) and doing nothing (dotted); "
-            "the dashed grey line is the slider.")
+    describe("restore.curve", *words.psnr_curve(curve, level, LEVEL_NAMES[kind]),
+             note=f"The same comparison over 200 test digits (20 per class) with {KIND_LABELS[kind]} noise: "
+                  "the network (solid) against the best classical filter (dashed) and doing nothing (dotted); "
+                  "the dashed grey line is the slider.")

@@ -16,16 +16,15 @@ LABELS = {"test set": "a test digit", "draw": "draw one", "upload": "upload one"
 
 def pick_digit() -> tuple[Tensor, str]:
     """The chosen digit (1, 1, 28, 28) in [0, 1] and a few words naming it."""
-    source_col, control_col = st.columns([1, 3])
-    source = source_col.radio("Digit", SOURCES, key="restore.source", format_func=LABELS.get)
+    row = side_by_side()
+    source = row.radio("Digit", SOURCES, key="restore.source", format_func=LABELS.get)
     digit, index = st.session_state["restore.digit"], st.session_state["restore.index"]
-    with control_col:
-        if source == "test set":
-            sliders = side_by_side()
-            digit = sliders.slider("Class", 0, 9, key="restore.digit")
-            index = sliders.slider("Which of its 100 test digits", 0, 99, key="restore.index")
-            st.button("Random digit", on_click=randomise, args=("restore.digit", "restore.index"), icon=":material/casino:")
-            return test_digit(digit, index)[1], f"test digit {digit} #{index}"
+    if source == "test set":
+        digit = row.slider("Class", 0, 9, key="restore.digit")
+        index = row.slider("Which of its 100 test digits", 0, 99, key="restore.index")
+        row.button("Random digit", on_click=randomise, args=("restore.digit", "restore.index"), icon=":material/casino:")
+        return test_digit(digit, index)[1], f"test digit {digit} #{index}"
+    with row, st.container():  # the instructions above their canvas, beside the choice
         if source == "draw":
             instructions("<b>Draw one digit</b> with the mouse, big and in the middle; the page frames it "
                          "like MNIST (20×20 box, centred by mass). The bin icon clears it.")

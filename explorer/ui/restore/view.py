@@ -1,9 +1,11 @@
-"""Small view pieces shared by the denoise and inpaint tabs: number formats and a row of big images."""
+"""Small view pieces shared by the denoise and inpaint tabs: the numbers' formats and the panel of big images
+with the numbers under them."""
 
 from __future__ import annotations
 
 import html
 import math
+from typing import NamedTuple
 
 import numpy as np
 import streamlit as st
@@ -13,26 +15,50 @@ from explorer.figures.style import sizes
 from explorer.ui.theme import whole_pixels
 
 
-def psnr_metric(box, label: str, value: float, reference: float | None = None) -> None:
-    """A PSNR as a big number; identical images have infinite PSNR, shown as ∞ with "identical" under it.
+class Number(NamedTuple):
+    """One number under the pictures: its label, its value as shown, and the small line under it."""
+
+    label: str
+    value: str
+    change: str | None = None
+
+
+def psnr_number(label: str, value: float, reference: float | None = None) -> Number:
+    """A PSNR; identical images have infinite PSNR, shown as ∞ with "identical" under it.
 
     With a ``reference`` the small line under it is the gain over it, e.g. "+3.2 dB".
     """
     if math.isinf(value):
-        box.metric(label, "∞", "identical", delta_color="off", delta_arrow="off")
-        return
+        return Number(label, "∞", "identical")
     delta = None if reference is None or math.isinf(reference) else f"{value - reference:+.1f} dB"
-    box.metric(label, f"{value:.1f} dB", delta)
+    return Number(label, f"{value:.1f} dB", delta)
 
 
 def side_by_side():
-    """A row of controls or numbers, each as wide as its content: one flex block, not a block per column."""
-    return st.container(horizontal=True, gap="medium")
+    """A row of controls, each as wide as its content: one flex block, not a block per column."""
+    return st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
 
 
 def fmt_mse(value: float | None) -> str:
     """MSE over the hole, or a plain word when the mask hides nothing."""
     return "no hole" if value is None else f"{value:.4f}"
+
+
+def _arrow(change: str) -> str:
+    # the sign in the text carries the meaning; the coloured arrow only repeats it
+    if change.startswith("+"):
+        return '<span class="explorer-up" aria-hidden="true">▲</span> '
+    if change.startswith(("-", "−")):
+        return '<span class="explorer-down" aria-hidden="true">▼</span> '
+    return ""
+
+
+def _numbers(numbers: list[Number]) -> str:
+    items = "".join(
+        f"<div><dt>{html.escape(n.label)}</dt><dd>{html.escape(n.value)}</dd>"
+        + (f'<dd class="explorer-change">{_arrow(n.change)}{html.escape(n.change)}</dd>' if n.change else "")
+        + "</div>" for n in numbers)
+    return f'<dl class="explorer-numbers">{items}</dl>'
 
 
 def image_row(items: list[tuple[str, np.ndarray, str]], classroom: bool) -> None:
@@ -44,3 +70,10 @@ def image_row(items: list[tuple[str, np.ndarray, str]], classroom: bool) -> None
         f'<figure style="width: {width}px"><img src="{png_data_url(img)}" width="{width}" height="{width}" '
         f'alt="{html.escape(alt)}"><figcaption>{html.escape(label)}</figcaption></figure>' for label, img, alt in items)
     st.html(f'<div class="explorer-digits">{figures}</div>')
+
+
+def scores(numbers: list[Number], *notes: str) -> None:
+    """The numbers that score the pictures, then the sentences that say what they mean: one HTML element,
+    not a block, a metric per number and a caption per sentence."""
+    st.html(_numbers(numbers) + "".join(f'<div class="explorer-caption">{html.escape(note, quote=False)}</div>'
+                                        for note in notes))
