@@ -1,5 +1,5 @@
-"""Small view pieces shared by the denoise and inpaint tabs: the numbers' formats and the panel of big images
-with the numbers under them."""
+"""Small view pieces shared by the denoise and inpaint tabs: a row of big images, a row of controls, and the
+numbers that score the images with the sentences that explain them."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def psnr_number(label: str, value: float, reference: float | None = None) -> Num
 
 
 def side_by_side():
-    """A row of controls, each as wide as its content: one flex block, not a block per column."""
+    """A row of controls on one baseline: one flex block, not a block per column (sliders share the width the
+    others leave)."""
     return st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
 
 
