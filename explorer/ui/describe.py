@@ -15,6 +15,8 @@ from importlib import resources
 
 import streamlit as st
 
+from explorer.ui.theme import caption_html
+
 _LABELLER = st.components.v2.component(
     "explorer.figure_name", js=resources.files(__package__).joinpath("describe.js").read_text(encoding="utf-8"))
 
@@ -32,7 +34,7 @@ def describe(key: str, name: str | None, text: str, note: str = "") -> None:
     same element as the line."""
     line_id = "describe-" + key_class(key).removeprefix("st-key-")
     line = (f'<div class="explorer-describe" id="{line_id}"><b>In words:</b> {html.escape(text)}</div>'
-            + (f'<div class="explorer-caption">{html.escape(note, quote=False)}</div>' if note else ""))
+            + (caption_html(note) if note else ""))
     if name is None:  # the line alone: no labeller, so no block to hold the two together
         st.html(line)
         return

@@ -142,10 +142,14 @@ def text_table(columns: dict[str, list[str]]) -> None:
     st.markdown("\n".join(lines))
 
 
-def caption(*texts: str) -> None:
-    """The one sentence under a figure saying what you see (plain text: it is escaped for HTML); several
-    sentences go out as one element, a paragraph each."""
-    st.html("".join(f'<div class="explorer-caption">{html.escape(text, quote=False)}</div>' for text in texts))
+def caption(text: str) -> None:
+    """The one sentence under a figure saying what you see (plain text: it is escaped for HTML)."""
+    st.html(caption_html(text))
+
+
+def caption_html(text: str) -> str:
+    """A caption's HTML, for an element that sends it together with what it explains."""
+    return f'<div class="explorer-caption">{html.escape(text, quote=False)}</div>'
 
 
 def digit_image(img, classroom: bool, caption_text: str | None = None, scale: float = 1.0,

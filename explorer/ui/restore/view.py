@@ -12,7 +12,7 @@ import streamlit as st
 
 from explorer.figures.pixels import png_data_url
 from explorer.figures.style import sizes
-from explorer.ui.theme import whole_pixels
+from explorer.ui.theme import caption_html, whole_pixels
 
 
 class Number(NamedTuple):
@@ -49,7 +49,7 @@ def _arrow(change: str) -> str:
     # the sign in the text carries the meaning; the coloured arrow only repeats it
     if change.startswith("+"):
         return '<span class="explorer-up" aria-hidden="true">▲</span> '
-    if change.startswith(("-", "−")):
+    if change.startswith("-"):
         return '<span class="explorer-down" aria-hidden="true">▼</span> '
     return ""
 
@@ -76,5 +76,4 @@ def image_row(items: list[tuple[str, np.ndarray, str]], classroom: bool) -> None
 def scores(numbers: list[Number], *notes: str) -> None:
     """The numbers that score the pictures, then the sentences that say what they mean: one HTML element,
     not a block, a metric per number and a caption per sentence."""
-    st.html(_numbers(numbers) + "".join(f'<div class="explorer-caption">{html.escape(note, quote=False)}</div>'
-                                        for note in notes))
+    st.html(_numbers(numbers) + "".join(caption_html(note) for note in notes))
