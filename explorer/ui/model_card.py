@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 import streamlit as st
 
@@ -20,7 +21,7 @@ def stamp(path: os.PathLike) -> tuple:
     return (info.st_mtime_ns, info.st_size)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@lru_cache(maxsize=64)  # a Card is frozen: every session may share one
 def card(name: str, dataset: str, folder: str, stamps: tuple) -> model_card.Card:
     """The card of ``name`` as the folder's manifest and checkpoint say now; ``stamps`` key the cache to their versions."""
     try:

@@ -1,0 +1,88 @@
+"""Work Streamlit 1.67 redoes on every rerun that need not be redone (fixes; every server process installs them).
+
+**A fragment's snapshot.** Every call of an ``st.fragment`` function deep-copies the run's cursors
+and its stack of open containers, so that a later run of that fragment alone draws in the same
+place. ``DeltaGenerator.__deepcopy__`` ignores the memo: each container on the stack copies its
+whole parent chain again (a stack of depth d makes d(d+1)/2 copies), and each cursor goes through
+``copy``'s generic reduce path. On a page of nested fragments that was a sixth of a rerun's time.
+With the memo passed on, each container is copied once per snapshot, and a parent the stack holds
+is the same object in the copy as in the original; a cursor copies its position (ints and a tuple
+of ints) and deep-copies anything else it holds.
+
+**A thread pool per run.** Every run makes a ``ThreadPoolExecutor`` for parallel fragments
+(``st.fragment(parallel=True)``), which no page of ours uses: the pool is now made on the first
+fragment it is given.
+
+**A cached function's signature.** Every call of an ``st.cache_data`` / ``st.cache_resource``
+function reads the function's signature (``inspect.signature``) once per argument to name it in
+the cache key: the names are now read once per function.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from streamlit.cursor import Cursor, SparseList
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime import parallel_coordinator
+from streamlit.runtime.caching import cache_utils
+
+_ATOMS = (int, str, tuple, type(None))  # a cursor's position: immutable, so the copy may share it
+
+
+def _delta_generator_copy(self: DeltaGenerator, memo: dict[int, Any]) -> DeltaGenerator:
+    dg = DeltaGenerator(root_container=self._root_container, cursor=copy.deepcopy(self._cursor, memo),
+                        parent=copy.deepcopy(self._parent, memo), block_type=self._block_type)
+    dg._form_data = copy.deepcopy(self._form_data, memo)
+    dg._creating_fragment_id = self._creating_fragment_id
+    return dg
+
+
+def _cursor_copy(self: Cursor, memo: dict[int, Any]) -> Cursor:
+    twin = object.__new__(type(self))
+    for name, value in vars(self).items():
+        setattr(twin, name, value if isinstance(value, _ATOMS) else copy.deepcopy(value, memo))
+    return twin
+
+
+def _sparse_list_copy(self: SparseList, memo: dict[int, Any]) -> SparseList:
+    twin = SparseList()
+    twin._data = {i: copy.deepcopy(item, memo) for i, item in self._data.items()}  # usually empty
+    return twin
+
+
+class PoolOnFirstUse:
+    """A ThreadPoolExecutor's submit and shutdown, with the pool made by the first submit."""
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        self._max_workers = max_workers
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()  # a nested fragment may submit from a worker thread
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self._max_workers)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            pool = self._pool
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+_ARG_NAME_ORIGINAL = cache_utils._get_positional_arg_name
+
+
+def install() -> None:
+    """Install the three fixes (idempotent)."""
+    DeltaGenerator.__deepcopy__ = _delta_generator_copy
+    Cursor.__deepcopy__ = _cursor_copy
+    SparseList.__deepcopy__ = _sparse_list_copy
+    parallel_coordinator.ThreadPoolExecutor = PoolOnFirstUse
+    cache_utils._get_positional_arg_name = functools.lru_cache(maxsize=4096)(_ARG_NAME_ORIGINAL)

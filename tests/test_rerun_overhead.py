@@ -1,0 +1,134 @@
+"""The rerun fixes: a fragment's snapshot copies each container once and stays independent of the run it was taken
+from; the per-run thread pool is made only when a parallel fragment needs it; a cached function's argument names
+are read once. The server installs them (server_fixes.install); here they run on Streamlit's own objects."""
+
+from __future__ import annotations
+
+import copy
+import threading
+
+import pytest
+import streamlit as st
+from streamlit.cursor import RunningCursor
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.proto.Element_pb2 import Element
+from streamlit.runtime.caching import cache_utils
+from streamlit.testing.v1 import AppTest
+
+from explorer.ui import rerun_overhead
+
+DEPTH = 6
+
+
+@pytest.fixture(autouse=True, scope="module")
+def installed():
+    rerun_overhead.install()
+
+
+def a_stack(depth: int = DEPTH) -> tuple[DeltaGenerator, ...]:
+    """What ``context_dg_stack`` holds inside ``depth - 1`` nested containers: each one's parent is the one before."""
+    stack = [DeltaGenerator(root_container=0, cursor=RunningCursor(0))]
+    for _ in range(1, depth):
+        cursor = stack[-1]._cursor.open_block()
+        stack.append(DeltaGenerator(root_container=0, cursor=cursor, parent=stack[-1], block_type="vertical"))
+    return tuple(stack)
+
+
+def test_a_snapshot_copies_each_container_once(monkeypatch):
+    made = []
+    original = DeltaGenerator.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    stack = a_stack()
+    monkeypatch.setattr(DeltaGenerator, "__init__", counted)
+    twin = copy.deepcopy(stack)
+    assert len(made) == DEPTH  # Streamlit's own copy makes DEPTH * (DEPTH + 1) / 2 = 21
+    for level in range(1, DEPTH):  # the chain of parents is the copied stack itself, as in the original
+        assert twin[level]._parent is twin[level - 1]
+        assert twin[level] is not stack[level]
+
+
+def test_a_snapshot_keeps_its_place_while_the_run_moves_on():
+    stack = a_stack()
+    twin = copy.deepcopy(stack)
+    where = [dg._cursor.delta_path for dg in twin]
+    for dg in stack:  # the run goes on drawing after the snapshot
+        dg._cursor.lock_element()
+        dg._cursor.open_block()
+    assert [dg._cursor.delta_path for dg in twin] == where
+    assert [dg._cursor.delta_path for dg in stack] != where
+    assert all(a._cursor.parent_path == b._cursor.parent_path for a, b in zip(stack, twin))
+
+
+def test_a_cursors_transient_elements_are_copied_not_shared():
+    cursor = RunningCursor(0, parent_path=(1, 2))
+    element = Element()
+    element.markdown.body = "a spinner's text"
+    cursor.transient_elements[0] = element
+    twin = copy.deepcopy({0: cursor})[0]
+    assert type(twin) is RunningCursor and twin.delta_path == cursor.delta_path
+    assert twin.transient_elements[0] == element and twin.transient_elements[0] is not element
+    cursor.transient_elements[0].markdown.body = "changed later"
+    assert twin.transient_elements[0].markdown.body == "a spinner's text"
+
+
+def test_the_thread_pool_is_made_by_the_first_parallel_fragment():
+    pool = rerun_overhead.PoolOnFirstUse()
+    pool.shutdown(wait=True, cancel_futures=True)  # a run without parallel fragments: nothing to stop
+    assert pool._pool is None
+    assert pool.submit(lambda a, b: a + b, 2, 3).result(timeout=5) == 5
+    assert pool._pool is not None
+    ran_in = pool.submit(threading.current_thread).result(timeout=5)
+    assert ran_in is not threading.current_thread()
+    pool.shutdown(wait=True)
+    with pytest.raises(RuntimeError):  # shut down as a ThreadPoolExecutor is
+        pool.submit(print)
+
+
+def test_parallel_fragments_still_run_and_draw():
+    def app():
+        import streamlit as st
+
+        from explorer.ui import rerun_overhead
+
+        rerun_overhead.install()
+
+        @st.fragment(parallel=True)
+        def part(i: int) -> None:
+            st.write(f"part {i} drawn")
+
+        for i in range(3):
+            part(i)
+        st.write("after the parts")
+
+    at = AppTest.from_function(app).run(timeout=30)
+    assert not at.exception
+    assert sorted(m.value for m in at.markdown) == ["after the parts", "part 0 drawn", "part 1 drawn", "part 2 drawn"]
+
+
+def test_a_cached_function_reads_its_argument_names_once(monkeypatch):
+    reads = []
+    original = cache_utils.type_util.get_func_parameters
+
+    def counted(func):
+        reads.append(func)
+        return original(func)
+
+    monkeypatch.setattr(cache_utils.type_util, "get_func_parameters", counted)
+
+    @st.cache_data
+    def double(n: int, *, unused: int = 0) -> int:
+        return 2 * n
+
+    assert [double(n) for n in (1, 2, 3, 2)] == [2, 4, 6, 4]
+    assert len(reads) == 1  # read on every call before: four
+
+
+def test_the_argument_names_are_still_right():
+    def plain(a, b, /, c, *rest, d=0, **more):
+        return a
+
+    assert [cache_utils._get_positional_arg_name(plain, i) for i in (-1, 0, 1, 2, 3, 4)] == [None, "a", "b", "c", None, None]
