@@ -4,6 +4,7 @@ import asyncio
 import socket
 
 import pytest
+from streamlit.runtime import Runtime
 from streamlit.web.server.starlette.starlette_server import _bind_socket
 
 from explorer.ui import no_delay
@@ -58,8 +59,15 @@ def test_sockets_that_are_not_tcp_are_left_alone():
         assert right.recv(1) == b"x"
 
 
-def test_install_without_a_server_does_nothing():
-    no_delay.install()  # under pytest there is no Streamlit runtime: nothing to fix, nothing raised
+def test_a_file_that_is_not_a_socket_is_left_alone(tmp_path):
+    with open(tmp_path / "plain.txt", "w") as f:
+        assert no_delay.send_at_once(f.fileno()) is False
+
+
+def test_install_without_a_server_does_nothing(monkeypatch):
+    monkeypatch.setattr(no_delay, "_DONE", set())
+    assert not Runtime.exists()  # as under AppTest: no server, so no sockets to fix
+    no_delay.install()
     assert not no_delay._DONE
 
 

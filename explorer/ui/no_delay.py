@@ -9,7 +9,7 @@ browser that sent its move within ~40 ms of the last reply (quick clicks, a burs
 that acknowledgement, by 40 ms on Linux: such a move came back ~48 ms after it was sent instead of
 ~10 ms on a bare one-slider page (measured with moves 30 ms apart; with 100 ms apart no delay shows).
 
-Linux (and BSD) hand a listening socket's TCP_NODELAY down to each connection it accepts, so
+Linux hands a listening socket's TCP_NODELAY down to each connection it accepts, so
 :func:`install` sets it once on the listener, and on the connections already open, from the event
 loop the server runs on.
 """
@@ -26,7 +26,11 @@ _DONE: set[int] = set()  # the event loops already fixed (one per server process
 
 def send_at_once(fd: int) -> bool:
     """Turn Nagle's algorithm off on the TCP socket ``fd`` (True), or leave any other socket alone (False)."""
-    with socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM) as sock:  # a duplicate: closing it keeps fd open
+    try:
+        sock = socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM)  # a duplicate: closing it keeps fd open
+    except OSError:  # not a socket
+        return False
+    with sock:
         if sock.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE) != socket.SOCK_STREAM:
             return False
         if sock.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN) not in (socket.AF_INET, socket.AF_INET6):
