@@ -1,6 +1,7 @@
 """The rerun fixes: a fragment's snapshot copies each container once and stays independent of the run it was taken
 from; the per-run thread pool is made only when a parallel fragment needs it; a cached function's argument names
-are read once. The server installs them (server_fixes.install); here they run on Streamlit's own objects."""
+are read once, and its key is made once per compiled function. The server installs them (server_fixes.install);
+here they run on Streamlit's own objects."""
 
 from __future__ import annotations
 
@@ -134,3 +135,36 @@ def test_the_argument_names_are_still_right():
         return a
 
     assert [cache_utils._get_positional_arg_name(plain, i) for i in (-1, 0, 1, 2, 3, 4)] == [None, "a", "b", "c", None, None]
+
+
+SCRIPT = '''
+import streamlit as st
+
+@st.cache_data
+def triple(n: int) -> int:
+    return {factor} * n
+'''
+
+
+def test_a_page_scripts_cached_function_is_keyed_from_its_source_once(tmp_path, monkeypatch):
+    page = tmp_path / "page.py"
+    page.write_text(SCRIPT.format(factor=3))
+    code = compile(page.read_text(), str(page), "exec")
+    reads = []
+    original = cache_utils.inspect.getsource
+    monkeypatch.setattr(cache_utils.inspect, "getsource", lambda obj: reads.append(obj) or original(obj))
+
+    runs = []
+    for _ in range(3):  # three full runs of the page: its decorator line runs each time, on the same code
+        namespace = {"__name__": "__page__"}
+        exec(code, namespace)
+        runs.append(namespace["triple"])
+    assert [f(7) for f in runs] == [21, 21, 21]
+    assert len({f._function_key for f in runs}) == 1  # one cache for every run, as Streamlit keys it
+    assert len(reads) == 1  # read and hashed on every run before: three
+
+    page.write_text(SCRIPT.format(factor=4))  # an edited page compiles to new code: a new key, a new cache
+    edited = {"__name__": "__page__"}
+    exec(compile(page.read_text(), str(page), "exec"), edited)
+    assert edited["triple"](7) == 28
+    assert edited["triple"]._function_key != runs[0]._function_key
