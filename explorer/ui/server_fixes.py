@@ -2,7 +2,7 @@
 a fragment run for a page the session has left, a fragment run that cuts a full run's unsent tail,
 and the legacy pages/ mode; script runs take turns (:mod:`explorer.ui.script_gate`), work every
 rerun redid for nothing is done once (:mod:`explorer.ui.rerun_overhead`), and every websocket sends
-at once (:mod:`explorer.ui.no_delay`: Nagle's algorithm held the reply to a quick click ~40 ms).
+at once (:mod:`explorer.ui.no_delay`: Nagle's algorithm held a reply 40 ms when the move came soon after the last).
 
 **File watcher.** Streamlit 1.67 gates its source-file watcher on ``server.fileWatcherType`` when a session starts,
 but not when a browser tab reconnects to its session (a Wi-Fi blip, a laptop lid):
