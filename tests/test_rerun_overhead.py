@@ -6,7 +6,9 @@ here they run on Streamlit's own objects."""
 from __future__ import annotations
 
 import copy
+import gc
 import threading
+import weakref
 
 import pytest
 import streamlit as st
@@ -168,3 +170,17 @@ def test_a_page_scripts_cached_function_is_keyed_from_its_source_once(tmp_path, 
     exec(compile(page.read_text(), str(page), "exec"), edited)
     assert edited["triple"](7) == 28
     assert edited["triple"]._function_key != runs[0]._function_key
+
+
+def test_the_memos_keep_no_run_alive(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text(SCRIPT.format(factor=5))
+    code = compile(page.read_text(), str(page), "exec")
+    runs = [{"__name__": "__page__"}, {"__name__": "__page__"}]
+    for namespace in runs:  # two full runs: each one's key and argument names go through the memos
+        exec(code, namespace)
+        assert namespace["triple"](2) == 10
+    first = weakref.ref(runs[0]["triple"].__wrapped__)  # the first run's function, holding that run's globals
+    del runs[0]
+    gc.collect()
+    assert first() is None  # a memo kept it before (up to 4,096 runs' globals)

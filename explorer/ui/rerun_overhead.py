@@ -15,7 +15,7 @@ fragment it is given.
 
 **A cached function's signature.** Every call of an ``st.cache_data`` / ``st.cache_resource``
 function reads the function's signature (``inspect.signature``) once per argument to name it in
-the cache key: the names are now read once per function.
+the cache key: the names are now read once per compiled function.
 
 **A cached function's own key.** A page script's ``@st.cache_data`` line runs again on every full
 run, and Streamlit reads and hashes the function's source each time (``inspect.getsource``; 3.5% of
@@ -25,7 +25,7 @@ a full run of Logits → softmax): the key is now made once per compiled functio
 from __future__ import annotations
 
 import copy
-import functools
+import inspect
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -80,25 +80,28 @@ class PoolOnFirstUse:
             pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-_KEY_ORIGINAL = cache_utils._make_function_key
-_FUNCTION_KEYS: dict[tuple, str] = {}  # (cache type, code object, module, qualified name) -> the cache's key
+def once_per_code(original, func_at: int):
+    """``original`` memoised by the compiled code of its function argument (at ``func_at``) and its other
+    arguments, not by the function object: a page script's ``@st.cache_data`` line runs again on every full run,
+    making a new function from the same code each time. Holding code, not functions, keeps no run's globals alive."""
+    memo: dict[tuple, Any] = {}
+
+    def once(*args):
+        func = inspect.unwrap(args[func_at])  # what Streamlit reads the source and signature of
+        code = getattr(func, "__code__", None)
+        if code is None:
+            return original(*args)
+        key = (code, func.__module__, func.__qualname__, *args[:func_at], *args[func_at + 1:])
+        if key not in memo:  # the answer may be None
+            memo[key] = original(*args)
+        return memo[key]
+
+    return once
 
 
-def _function_key_once(cache_type, func) -> str:
-    """A cached function's key, hashed from its source once per code object: a page script runs its
-    ``@st.cache_data`` lines again on every full run, with the same compiled code each time."""
-    code = getattr(func, "__code__", None)
-    if code is None:
-        return _KEY_ORIGINAL(cache_type, func)
-    memo = (cache_type, code, func.__module__, func.__qualname__)
-    key = _FUNCTION_KEYS.get(memo)
-    if key is None:
-        key = _FUNCTION_KEYS[memo] = _KEY_ORIGINAL(cache_type, func)
-    return key
-
-
-_ARG_NAME_ORIGINAL = cache_utils._get_positional_arg_name
-_ARG_NAME_ONCE = functools.lru_cache(maxsize=4096)(_ARG_NAME_ORIGINAL)  # one memo for the process: install() runs per rerun
+# one memo each for the process (install() runs on every full run)
+_ARG_NAME_ONCE = once_per_code(cache_utils._get_positional_arg_name, 0)  # (func, index) -> name
+_KEY_ONCE = once_per_code(cache_utils._make_function_key, 1)  # (cache type, func) -> the cache's key
 
 
 def install() -> None:
@@ -108,4 +111,4 @@ def install() -> None:
     SparseList.__deepcopy__ = _sparse_list_copy
     parallel_coordinator.ThreadPoolExecutor = PoolOnFirstUse
     cache_utils._get_positional_arg_name = _ARG_NAME_ONCE
-    cache_utils._make_function_key = _function_key_once
+    cache_utils._make_function_key = _KEY_ONCE
