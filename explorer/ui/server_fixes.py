@@ -1,8 +1,9 @@
 """Fixes for Streamlit 1.67 itself: a reconnecting tab's file watcher, the theme message per rerun,
 a fragment run for a page the session has left, a fragment run that cuts a full run's unsent tail,
 and the legacy pages/ mode; script runs take turns (:mod:`explorer.ui.script_gate`), work every
-rerun redid for nothing is done once (:mod:`explorer.ui.rerun_overhead`), and every websocket sends
-at once (:mod:`explorer.ui.no_delay`: Nagle's algorithm held a reply 40 ms when the move came soon after the last).
+rerun redid for nothing is done once (:mod:`explorer.ui.rerun_overhead`), every websocket sends
+at once (:mod:`explorer.ui.no_delay`: Nagle's algorithm held a reply 40 ms when the move came soon after the last),
+and a run's messages wake the event loop once per batch, not once per element (:mod:`explorer.ui.event_batch`).
 
 **File watcher.** Streamlit 1.67 gates its source-file watcher on ``server.fileWatcherType`` when a session starts,
 but not when a browser tab reconnects to its session (a Wi-Fi blip, a laptop lid):
@@ -52,7 +53,7 @@ from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from explorer.ui import no_delay, rerun_overhead, script_gate
+from explorer.ui import event_batch, no_delay, rerun_overhead, script_gate
 
 _ORIGINAL = AppSession.register_file_watchers
 
@@ -123,6 +124,7 @@ def install() -> None:
     drop_fragment_runs_of_left_pages()  # and one script run at a time (script_gate)
     rerun_overhead.install()
     no_delay.install()  # every websocket sends at once
+    event_batch.install()  # a run's messages wake the event loop once per batch
 
 
 def keep_file_watchers_off() -> None:
