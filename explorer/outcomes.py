@@ -125,10 +125,22 @@ def first_jump(traj: Trajectory, span: float) -> str:
             "Try a much smaller learning rate, or a start where the curve is gentler.")
 
 
+def leaders(runs: dict[str, Trajectory]) -> list[str]:
+    """The racers that finished lowest, lowest first: one, or every racer within 10⁻⁴ of the winner's way down from the
+    start (a tie); none when no racer finished. A racer that diverged is never among them."""
+    done = sorted(((float(t.losses[-1]), n) for n, t in runs.items() if not t.diverged))
+    if not done:
+        return []
+    best = done[0][0]
+    # a too-large rate can walk every racer uphill without diverging: then the "fall" is a rise
+    fall = abs(max(float(runs[n].losses[0]) for _, n in done) - best)
+    return [n for v, n in done if v - best <= 1e-4 * fall + 1e-12]
+
+
 def standings(runs: dict[str, Trajectory], labels: dict[str, str]) -> str:
     """Who ended lowest, and by how much: 'Adam ended lowest (f = 0.001); SGD: f = 0.03, 30× higher.'
 
-    Racers within 10⁻⁴ of the way down from the start of the winner tie.
+    Racers that :func:`leaders` counts as tied share the lead.
     """
     done = sorted(((float(t.losses[-1]), n) for n, t in runs.items() if not t.diverged))
     out = [f"{labels[n]} diverged at step {t.diverged_at}" for n, t in runs.items() if t.diverged]
@@ -139,15 +151,13 @@ def standings(runs: dict[str, Trajectory], labels: dict[str, str]) -> str:
         head = f"{labels[winner]} ended at f = {num(best)}" if len(runs) == 1 else \
             f"Only {labels[winner]} finished: f = {num(best)}"
         return "; ".join([head, *out]) + "."
-    # a too-large rate can walk every racer uphill without diverging: then the "fall" is a rise
-    fall = abs(max(float(runs[n].losses[0]) for _, n in done) - best)
-    tied = [n for v, n in done if v - best <= 1e-4 * fall + 1e-12] or [winner]
+    tied = leaders(runs)
     if len(tied) == len(done):
         both, worst = "both" if len(tied) == 2 else "all", num(done[-1][0])
         at = f"at f = {worst}" if worst == num(best) else f"between f = {num(best)} and {worst}"
-        return "; ".join([f"A tie: {_and([labels[n] for n in tied])} {both} ended {at}", *out]) + "."
+        return "; ".join([f"A tie: {listing([labels[n] for n in tied])} {both} ended {at}", *out]) + "."
     top = max(v for v, n in done if n in tied)  # compare the others with the worst of the leaders
-    head = (f"{_and([labels[n] for n in tied])} tie for the lowest (f ≤ {num(top)})" if len(tied) > 1
+    head = (f"{listing([labels[n] for n in tied])} tie for the lowest (f ≤ {num(top)})" if len(tied) > 1
             else f"{labels[winner]} ended lowest (f = {num(best)})")
     rest = [f"{labels[n]}: f = {num(v)}, {_gap(v, top)}" for v, n in done if n not in tied]
     return "; ".join([head, *rest, *out]) + "."
@@ -264,5 +274,6 @@ def _gap(v: float, best: float) -> str:
     return f"{_times(v / best)} higher" if best > 0 and v >= 2 * best else f"{num(v - best)} higher"
 
 
-def _and(words: list[str]) -> str:
+def listing(words: list[str]) -> str:
+    """Names joined as a sentence lists them: "a", "a and b", "a, b and c"."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

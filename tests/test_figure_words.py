@@ -130,3 +130,26 @@ def test_descent_sentences_match_the_runs():
     assert "2 optimizers" in name and "(−3.500, 1.000)" in name
     best = min(runs, key=lambda n: runs[n].losses[-1])
     assert text.endswith(f"Lowest loss: {LABELS[best]}.") and f"{LABELS['adam']} ends at" in text
+
+
+def test_the_race_sentence_and_the_standings_name_the_same_leaders():
+    """The line under the map and the caption below it agree: a tie is named as a tie, and a racer that diverged
+    (its last good loss can be the lowest number on the page) never leads."""
+    from explorer.descent import LABELS, descend
+    from explorer.outcomes import standings
+
+    bowl = parse("x^2 + y^2")
+    tie = {"sgd": descend(bowl, (2.0, 1.0), "sgd", 0.5, 5), "momentum": descend(bowl, (2.0, 1.0), "momentum", 0.1, 200),
+           "adam": descend(bowl, (2.0, 1.0), "adam", 0.001, 5)}
+    assert tie["sgd"].losses[-1] == 0.0 < tie["momentum"].losses[-1] < 1e-8  # SGD at lr 0.5 on x²+y²: there in one step
+    text = words.race(tie)[1]
+    assert text.endswith("Lowest loss: a tie between SGD and SGD + momentum.")
+    assert standings(tie, LABELS).startswith("SGD and SGD + momentum tie for the lowest")
+
+    cliff = parse("-x^2 - y^2")  # no minimum: a fast racer runs away and diverges, a slow one only walks downhill
+    runs = {"sgd": descend(cliff, (1.0, 1.0), "sgd", 1.0, 50), "adam": descend(cliff, (1.0, 1.0), "adam", 0.01, 20)}
+    assert runs["sgd"].diverged and not runs["adam"].diverged  # SGD: x ← 3x each step, past 10⁶ at step 13
+    assert runs["sgd"].losses[-1] < runs["adam"].losses[-1]  # the diverged racer's last good loss is the lowest
+    text = words.race(runs)[1]
+    assert text.endswith("Lowest loss: Adam.") and "SGD diverged at step 13" in standings(runs, LABELS)
+    assert "Lowest loss" not in words.race({"sgd": runs["sgd"]})[1]  # nobody finished: no leader named

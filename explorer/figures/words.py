@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from explorer.descent import LABELS, Trajectory
-from explorer.outcomes import plural
+from explorer.outcomes import leaders, listing, plural
 from explorer.restoration import Curve, Denoising, Inpainting
 from explorer.tape import Tape
 
@@ -58,9 +58,12 @@ def race(runs: dict[str, Trajectory]) -> tuple[str, str]:
     start = next(iter(runs.values())).points[0]
     ends = "; ".join(f"{LABELS[n]} ends at {point(t.points[-1], 3)} with loss {num(t.losses[-1])} after "
                      f"{plural(t.steps_run, 'step')}" for n, t in runs.items())
-    best = min(runs, key=lambda n: runs[n].losses[-1])
-    return (f"Contour map: {plural(len(runs), 'optimizer')} racing downhill from {point(start, 3)}",
-            f"{ends}. Lowest loss: {LABELS[best]}.")
+    lowest = leaders(runs)  # as the standings under the map count them: a tie is a tie, a diverged racer never leads
+    if len(lowest) > 1:
+        ends += f". Lowest loss: a tie between {listing([LABELS[n] for n in lowest])}"
+    elif lowest and len(runs) > 1:
+        ends += f". Lowest loss: {LABELS[lowest[0]]}"
+    return f"Contour map: {plural(len(runs), 'optimizer')} racing downhill from {point(start, 3)}", f"{ends}."
 
 
 def latent_map(z: Sequence[float], n_points: int) -> tuple[str, str]:
