@@ -2,7 +2,8 @@
 
 Pages choose the note beside a figure from this, not from a fixed text, so a note never says
 "the walk settles" next to a walk that bounces or a "diverged" warning. ``classify`` reads one
-:class:`~explorer.descent.Trajectory`; ``standings`` ranks racers; ``fit_outcome`` reads a line fit;
+:class:`~explorer.descent.Trajectory`; ``standings`` ranks racers (``leaders``: who leads, the one rule every sentence
+about a race uses); ``fit_outcome`` reads a line fit;
 ``lesson_holds`` checks a preset's stated facts against the outcomes, so its lesson is shown only
 when the picture agrees with it.
 """
