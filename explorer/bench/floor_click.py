@@ -10,12 +10,12 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.ui.server_fixes import keep_file_watchers_off
+from explorer.ui.server_fixes import install
 
 POINTS = 5_000  # as many dots as floor_page.py
 SIDE = 28
 
-keep_file_watchers_off()
+install()  # the same server fixes as the app and the floor page, so the ratio compares pages only
 rng = np.random.default_rng(0)  # the same cloud as floor_page.py
 xy = rng.normal(size=(POINTS, 2))  # (POINTS, 2)
 fig = go.Figure(go.Scattergl(x=xy[:, 0], y=xy[:, 1], mode="markers", marker={"size": 5, "color": xy[:, 0]}))
