@@ -12,11 +12,13 @@ import inspect
 import math
 import numbers
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
 
 from explorer.expressions import Expression, parse
+from explorer.lanes import Job, Lane, Problem, lane, run_alone
 
 OPTIMIZERS = {  # name -> (torch.optim class, default keyword arguments)
     "sgd": (torch.optim.SGD, {}),
@@ -97,7 +99,14 @@ def descend(f, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100,
 def race_formula(formula: str, start, racers: dict[str, tuple[str, float, dict]],
                  steps: int = 100) -> dict[str, Trajectory | ValueError]:
     """:func:`race` on a formula's text, as a worker process is sent it (text travels; a parse tree need not)."""
-    return race(parse(formula), start, racers, steps)
+    return run_alone(race_formula_job(formula, start, racers, steps))
+
+
+def race_formula_job(formula: str, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100,
+                     problems: dict | None = None) -> Job:
+    """:func:`race_formula` as lanes to step among others (:mod:`explorer.lanes`); ``problems`` keeps one shared
+    function per formula, so races on the same formula share their batch."""
+    return race_job(parse(formula), start, racers, steps, key=("formula", formula), problems=problems)
 
 
 def race(f, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100, *,
@@ -109,62 +118,48 @@ def race(f, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100,
     one racer ``f`` gets a batch per variable, so it must work element-wise (an :class:`Expression` does).
     Raises ValueError for a bad start or step count, or when ``f`` is not finite at the start.
     """
+    return run_alone(race_job(f, start, racers, steps, bound=bound))
+
+
+def race_job(f, start, racers: dict[str, tuple[str, float, dict]], steps: int = 100, *, bound: float = BOUND,
+             elementwise: bool | None = None, key=None, problems: dict | None = None) -> Job:
+    """:func:`race` as a :class:`~explorer.lanes.Job`: its answer is race's result (or its ValueError).
+
+    ``f`` takes a batch when it is an :class:`Expression`, when more than one racer runs, or when ``elementwise``
+    says so; ``problems`` (with a hashable ``key`` for ``f``) lets jobs on the same function share one batch.
+    """
     origin = _start_tensor(f, start, bound)
     if not isinstance(steps, numbers.Integral) or not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
-    dim, batch = len(origin), len(racers) > 1
-    # every racer's point is a column of one tensor, and so is its gradient: one call of f and one backward serve all,
-    # and each optimizer steps its own column in place (a view: a leaf, as torch.optim wants)
-    points = origin.detach().reshape(dim, 1).repeat(1, len(racers))
-    grads = torch.zeros_like(points)
-    inputs = [(row if batch else row[0]).detach().requires_grad_() for row in points]  # what f sees, sharing points' memory
-    seed = torch.ones(len(racers), dtype=torch.float64) if batch else None  # d loss_i / d loss_i, one per racer
-    results: dict[str, Trajectory | ValueError] = {}
-    steppers, column = {}, {}
-    for i, (name, (optimizer, lr, hyper)) in enumerate(racers.items()):
-        param = points[:, i]
-        param.grad = grads[:, i]
+    if elementwise is None:
+        elementwise = isinstance(f, Expression) or len(racers) > 1
+    problem = Problem(f, len(origin), elementwise, bound)
+    if problems is not None and key is not None:
+        problem = problems.setdefault((key, problem.dim, elementwise, bound), problem)
+    lanes: dict[str, Lane | Exception] = {}
+    for name, (optimizer, lr, hyper) in racers.items():
         try:
-            steppers[name] = _stepper(make_optimizer(optimizer, [param], lr, **hyper))
+            lanes[name] = lane(problem, origin, partial(make_optimizer, optimizer, lr=lr, **hyper), steps)
         except ValueError as err:
-            results[name] = err
-        column[name] = i
-    paths = {name: ([], [], []) for name in steppers}  # points, losses, grads
-    live = list(steppers)
-    for k in range(int(steps) + 1):
-        if not live:
-            break
-        losses = _per_racer(f(*inputs), len(racers))
-        if losses.requires_grad:  # a constant function has no gradient: nothing moves
-            found = torch.autograd.grad(losses, inputs, seed, allow_unused=True, materialize_grads=True)
-            torch.stack(found, out=grads if batch else grads.view(dim))
-        at, values, slopes = points.tolist(), losses.reshape(-1).tolist(), grads.tolist()
-        still = []
-        for name in live:
-            i = column[name]
-            point, value, grad = [row[i] for row in at], values[i], [row[i] for row in slopes]
-            why = _trouble(point, value, grad, bound)
-            if why:
-                if k == 0:
-                    raise ValueError(f"the function is {why} at the start {tuple(point)}: pick another start")
-                results[name] = _result(*paths[name], racers[name][0], racers[name][1], k, _reason(why, k, paths[name][1]))
-                continue
-            for kept, v in zip(paths[name], (point, value, grad)):
-                kept.append(v)
-            still.append(name)
-        live = still
-        if k < steps:
-            for name in live:
-                steppers[name]()
-    for name in live:
-        results[name] = _result(*paths[name], racers[name][0], racers[name][1])
-    return {name: results[name] for name in racers}
+            lanes[name] = err
+    return Job(lanes, partial(_trajectories, racers, tuple(origin.tolist())))
 
 
-def _stepper(opt: torch.optim.Optimizer):
-    """torch.optim's own update, minus the per-step profiler hook around it (about half of a step's cost)."""
-    update = getattr(opt.step, "__wrapped__", None)
-    return (lambda: update(opt)) if update is not None else opt.step
+def _trajectories(racers, origin: tuple, lanes: dict[str, Lane | Exception]) -> dict[str, Trajectory | ValueError]:
+    """A finished race's lanes as each racer's Trajectory; ValueError when the function is not usable at the start."""
+    for one in lanes.values():
+        if isinstance(one, Lane) and one.stopped_at == 0:
+            raise ValueError(f"the function is {one.why} at the start {origin}: pick another start")
+    out = {}
+    for name, one in lanes.items():
+        if isinstance(one, Exception):
+            out[name] = one
+            continue
+        optimizer, lr = racers[name][:2]
+        k = one.stopped_at
+        reason = _reason(one.why, k, one.losses) if k is not None else ""
+        out[name] = _result(one.points, one.losses, one.grads, optimizer, lr, k, reason)
+    return out
 
 
 def _start_tensor(f, start, bound: float) -> torch.Tensor:
@@ -174,24 +169,6 @@ def _start_tensor(f, start, bound: float) -> torch.Tensor:
     if isinstance(f, Expression) and len(f.variables) > values.size:
         raise ValueError(f"'{f.text}' uses x and y: the start needs two numbers")
     return torch.tensor(values, dtype=torch.float64, requires_grad=True)
-
-
-def _per_racer(loss, racers: int) -> torch.Tensor:
-    """The loss, checked to hold one number per racer (a one-racer callable may return a 0-d tensor)."""
-    if not isinstance(loss, torch.Tensor) or loss.numel() != racers:
-        raise ValueError("the function must return one number (a scalar tensor) per point")
-    return loss
-
-
-def _trouble(point: list, loss: float, grad: list, bound: float) -> str:
-    """Why this step cannot be used, or "" if it can."""
-    if not all(abs(v) <= bound for v in point):  # NaN fails this test too
-        return "running away"
-    if math.isnan(loss) or any(math.isnan(g) for g in grad):
-        return "not defined (NaN)"
-    if any(math.isinf(g) for g in grad):
-        return "infinitely steep"
-    return "infinite" if math.isinf(loss) else ""
 
 
 def _reason(why: str, k: int, good_losses: list) -> str:

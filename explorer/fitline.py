@@ -15,13 +15,14 @@ neuron sees the standardised input ``x = (C − mean) / std``; its weights are m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import torch
 
 from explorer import SEED
-from explorer.descent import Trajectory, descend
+from explorer.descent import Trajectory, race_job
+from explorer.lanes import Job, run_alone
 
 TRUE_W, TRUE_B = 1.8, 32.0  # F = 1.8·C + 32
 N_POINTS = 24
@@ -118,9 +119,26 @@ def train(c: np.ndarray, f: np.ndarray, optimizer: str = "sgd", lr: float = 0.1,
     ``start`` is the first line in Celsius units; ``scale`` standardises C before training.
     ``hyper`` goes to the optimizer as in :func:`explorer.descent.descend`.
     """
+    return run_alone(train_job(c, f, optimizer, lr, steps, start, scale, **hyper))
+
+
+def train_job(c: np.ndarray, f: np.ndarray, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100,
+              start: tuple[float, float] = (0.0, 0.0), scale: bool = True, problems: dict | None = None,
+              **hyper) -> Job:
+    """:func:`train` as a lane to step among others (:mod:`explorer.lanes`): every neuron trained on the same
+    points shares one batch when ``problems`` is given. The loss takes a batch of (w, b): one MSE per column."""
     scaling = Scaling.of(c) if scale else Scaling()
     x = torch.as_tensor((c - scaling.mean) / scaling.std)  # (n,) what the neuron sees
     y = torch.as_tensor(f)  # (n,)
-    traj = descend(lambda w, b: mse(w, b, x, y), scaling.from_celsius(*start), optimizer, lr, steps, **hyper)
+    key = ("fit", scale, c.tobytes(), f.tobytes())
+    race = race_job(lambda w, b: mse(w[..., None], b[..., None], x, y), scaling.from_celsius(*start),
+                    {optimizer: (optimizer, lr, hyper)}, steps, elementwise=True, key=key, problems=problems)
+    return Job(race.lanes, partial(_fit, race.answer, optimizer, scaling))
+
+
+def _fit(race_answer, optimizer: str, scaling: Scaling, lanes) -> Fit:
+    traj = race_answer(lanes)[optimizer]
+    if isinstance(traj, ValueError):
+        raise traj
     w, b = scaling.to_celsius(traj.points[:, 0], traj.points[:, 1])
     return Fit(w, b, traj.losses, traj, scaling)

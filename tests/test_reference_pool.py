@@ -151,3 +151,35 @@ def test_two_runs_asking_for_the_same_reference_at_once_do_not_stall(worker):
     ask("second")
     first.join(10)
     assert max(took.values()) < 3.0, took
+
+
+def test_a_class_asking_at_once_gets_each_its_own_run_and_a_short_one_is_not_held_behind_a_long_one(worker):
+    """Twelve askers at once (races on two formulas, fits, a QR code): every answer is the server's own, and the
+    first answer back is the shortest run, though it was asked for last."""
+    c, f = celsius_data()
+    asks = [(race_formula, ("x^2 + 3*y^2 + sin(x*y)", (1.5 - i / 10, -2.0), RACERS, 300 + 50 * i)) for i in range(5)]
+    asks += [(race_formula, ("abs(x)^2.5 + y^2", (2.0, 1.0 + i), {"adam": ("adam", 0.05, {})}, 400)) for i in range(3)]
+    asks += [(train, (c, f, "momentum", 0.02 * (i + 1), 500)) for i in range(3)]
+    asks += [(race_formula, ("x^2", (2.0,), {"sgd": ("sgd", 0.1, {})}, 3))]
+    answered, order = [None] * len(asks), []
+
+    def ask(i: int) -> None:
+        fn, args = asks[i]
+        answered[i] = reference_pool.run(fn, *args)
+        order.append(i)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(asks))]
+    for t in threads:
+        t.start()
+        time.sleep(0.002)  # asked in this order
+    for t in threads:
+        t.join(60)
+    assert order[0] == len(asks) - 1, order
+    for (fn, args), there in zip(asks, answered):
+        here = fn(*args)
+        if fn is train:
+            assert np.array_equal(there.w, here.w) and np.array_equal(there.losses, here.losses)
+            continue
+        for name in here:
+            for column in ("points", "losses", "grads"):
+                assert np.array_equal(getattr(there[name], column), getattr(here[name], column)), (args, name)

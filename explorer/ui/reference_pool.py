@@ -2,13 +2,16 @@
 
 A release on a descent page runs real torch.optim for up to a few hundred steps (about 0.1–0.2 ms a
 step, most of it Python between tiny torch calls, all of it holding the GIL). In the server process
-that time is taken from every other session's script. :func:`run` sends the call to one worker
+that time is taken from every other session's script. :func:`run` sends the call to a worker
 process instead (the same function, the same torch, the same float64: the result is the one the
 server would have computed) and, while it waits, gives its turn at the script gate to the next run.
+In the worker (:mod:`explorer.reference_worker`) the runs of a whole class step together, each
+answered as soon as its own last step is done.
 
 The worker is started in the background by the first call; until it has imported torch, and
 whenever it cannot answer (it died, or it takes longer than :data:`TIMEOUT_S`), calls run here as
-before. ``EXPLORER_REFERENCE_WORKERS=0`` turns it off (every call runs here).
+before. ``EXPLORER_REFERENCE_WORKERS=0`` turns it off (every call runs here); more than one starts that
+many, each call going to the one with the fewest calls open.
 
 Other pure-Python work a run must wait for goes the same way: a new class's join QR code (segno's
 mask search, about 4 ms).
@@ -16,15 +19,14 @@ mask search, about 4 ms).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from typing import TypeVar
 
 from explorer.settings import env_number
@@ -38,7 +40,7 @@ RETRY_S = 60.0  # after a worker failed to start, how long calls run here before
 
 T = TypeVar("T")
 _lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None  # set once the worker has answered its warm-up call
+_pool: _Pool | None = None  # set once the worker has answered its warm-up call
 _starting = False
 _failed_at = -RETRY_S  # monotonic time of the last failed start
 
@@ -56,16 +58,17 @@ def run(fn: Callable[..., T], *args, **kwargs) -> T:
         return fn(*args, **kwargs)
     try:
         future = pool.submit(fn, *args, **kwargs)
-    except (BrokenProcessPool, RuntimeError):  # the worker died (or the pool shut down): start another
+    except WorkerGone:  # the worker died: start another
         _forget(pool)
         return fn(*args, **kwargs)
     with script_gate.aside():  # no GIL is needed to wait: the next session's run goes meanwhile
         try:
             return future.result(timeout=TIMEOUT_S)
-        except BrokenProcessPool:
+        except WorkerGone:
             broken = True
+        except Unanswered:  # it could not compute this one (it says why in its log)
+            return fn(*args, **kwargs)
         except TimeoutError:
-            future.cancel()
             broken = False
     if broken:
         _forget(pool)
@@ -93,7 +96,7 @@ def wait_ready(timeout_s: float = START_TIMEOUT_S) -> bool:
     return False
 
 
-def _ready_pool() -> ProcessPoolExecutor | None:
+def _ready_pool() -> _Pool | None:
     """The worker pool if it is up; otherwise start it in the background (once) and return None."""
     global _starting
     if WORKERS <= 0:
@@ -109,15 +112,13 @@ def _ready_pool() -> ProcessPoolExecutor | None:
 
 def _start() -> None:
     global _pool, _starting, _failed_at
-    # spawn: a fresh interpreter, not a fork of a server with threads and torch state
-    pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(os.getpid(),))
+    pool = _Pool(WORKERS)
     try:
-        for warming in [pool.submit(_warm) for _ in range(WORKERS)]:  # each submit spawns a worker: all start now
+        for warming in [worker.submit(_warm) for worker in pool.workers]:  # all start at once
             warming.result(timeout=START_TIMEOUT_S)
     except Exception as err:  # noqa: BLE001 — no worker then: every call runs in the server, as before
         _LOG.warning("the reference worker did not start (%s); references run in the server", err)
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown()
         with _lock:
             _starting, _failed_at = False, time.monotonic()
         return
@@ -125,34 +126,106 @@ def _start() -> None:
         _pool, _starting = pool, False
 
 
-def _forget(pool: ProcessPoolExecutor) -> None:
+def _forget(pool: _Pool) -> None:
     """Drop a broken pool; the next call starts a new worker."""
     global _pool
     with _lock:
         if _pool is pool:
             _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown()
 
 
-def _init_worker(parent: int) -> None:
-    """In the worker: Ctrl-C is the server's to handle, and exit when the server is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+class WorkerGone(RuntimeError):
+    """The worker process ended (or its pipe broke) before it answered."""
 
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+class Unanswered(RuntimeError):
+    """The worker could not compute this call; the asker computes it."""
+
+
+class _Worker:
+    """One worker process (spawned: a fresh interpreter, not a fork of a server with threads and torch state), its
+    pipe, and the calls it has not answered yet; a thread reads its answers as they come."""
+
+    def __init__(self) -> None:
+        from explorer.reference_worker import serve
+
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(child, os.getpid()), name="explorer-reference",
+                                       daemon=True)
+        self.process.start()
+        child.close()
+        self.open: dict[int, Future] = {}
+        self._ids = itertools.count()
+        self._send = threading.Lock()
+        self.gone = False
+        threading.Thread(target=self._read, name="explorer-reference-answers", daemon=True).start()
+
+    def submit(self, fn: Callable, *args, **kwargs) -> Future:
+        future: Future = Future()
+        with self._send:
+            if self.gone:
+                raise WorkerGone("the reference worker has ended")
+            rid = next(self._ids)
+            self.open[rid] = future
+            try:
+                self.conn.send((rid, fn, args, kwargs))
+            except OSError as err:
+                self._end()
+                raise WorkerGone(str(err)) from None
+            except Exception:
+                del self.open[rid]  # e.g. an argument that does not pickle: the caller's own error
+                raise
+        return future
+
+    def _read(self) -> None:
+        while True:
+            try:
+                rid, ok, value = self.conn.recv()
+            except (EOFError, OSError):
+                break
+            future = self.open.pop(rid, None)
+            if future is None or future.done():
+                continue
+            if ok is True:
+                future.set_result(value)
+            else:
+                future.set_exception(value if ok is False else Unanswered("the reference worker could not compute it"))
+        self._end()
+
+    def _end(self) -> None:
+        self.gone = True
+        for future in list(self.open.values()):
+            if not future.done():
+                future.set_exception(WorkerGone("the reference worker has ended"))
+        self.open.clear()
+
+    def shutdown(self) -> None:
+        self.gone = True
+        self.conn.close()
+        self.process.terminate()
+
+
+class _Pool:
+    """``n`` workers; a call goes to the one with the fewest calls open."""
+
+    def __init__(self, n: int) -> None:
+        self.workers = [_Worker() for _ in range(max(1, n))]
+
+    def submit(self, fn: Callable, *args, **kwargs) -> Future:
+        worker = min(self.workers, key=lambda w: len(w.open))
+        return worker.submit(fn, *args, **kwargs)
+
+    def shutdown(self) -> None:
+        for worker in self.workers:
+            worker.shutdown()
 
 
 def _warm() -> int:
     """In the worker: what the first reference would wait on (torch, the optimizers, the parser)."""
-    import torch
-
     from explorer.descent import descend
     from explorer.expressions import parse
 
-    torch.set_num_threads(1)
     descend(parse("x^2"), (1.0,), "adam", 0.1, 2)
     return os.getpid()
