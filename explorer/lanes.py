@@ -7,10 +7,10 @@ serves every function stepping at that moment. Each run keeps its own optimizer 
 and its own step count, so a run can join while others are half way and leave as soon as its last
 step is recorded (a server answering a class does not hold one student's answer for another's).
 
-A batch is padded to a multiple of :data:`PAD` columns: every element then goes through the same
-vectorised kernel whatever shares its batch, so a run's numbers are the same bit for bit alone, in a
-race, or among strangers (a tensor's tail of fewer than one vector width takes a scalar kernel, and
-``x ** 2.5`` differs there in the last bit).
+A batch holds :data:`WIDTH` columns, used or not: fewer than torch's vector loop takes at once, so every
+element goes through torch's scalar kernel, as a lone run's 0-d tensors do. A run's numbers are then the same
+bit for bit alone, in a race or among strangers, and the same as the browser's engine, which copies the scalar
+arithmetic (a vector kernel differs from it in the last bit, e.g. ``x ** 2.5``, and its fused multiply-adds).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-PAD = 16  # columns: a multiple of the widest float64 vector loop (AVX-512: 2 × 8)
+WIDTH = 7  # columns per batch: under the narrowest float64 vector loop (2 × 4 with AVX2; 2 × 8 with AVX-512)
 
 
 @dataclass(eq=False)
@@ -125,13 +125,13 @@ def run_alone(job: Job):
 
 
 class _Group:
-    """Up to :data:`PAD` lanes on one problem, evaluated in one call: lane i's point is column ``slot[i]`` of
+    """Up to :data:`WIDTH` lanes on one problem, evaluated in one call: lane i's point is column ``slot[i]`` of
     ``at`` (copied in before each step) and its gradient a view of the same column of ``slopes``. A problem that
     is not element-wise gets a group per lane, evaluated on 0-d tensors."""
 
     def __init__(self, problem: Problem, first: torch.Tensor) -> None:
         self.problem = problem
-        width = PAD if problem.elementwise else 1
+        width = WIDTH if problem.elementwise else 1
         self.at = first.reshape(problem.dim, 1).repeat(1, width)  # unused columns: a point where f is finite
         self.width = width
         self.rows = list(self.at) if problem.elementwise else [row[0] for row in self.at]  # what f sees: views

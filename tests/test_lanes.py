@@ -8,7 +8,7 @@ import torch
 from explorer.descent import descend, race, race_formula, race_formula_job, race_job
 from explorer.expressions import parse
 from explorer.fitline import celsius_data, train, train_job
-from explorer.lanes import PAD, Runner, run_alone
+from explorer.lanes import WIDTH, Runner, run_alone
 
 C, F = celsius_data()
 
@@ -78,8 +78,8 @@ def test_a_short_run_is_answered_at_its_own_last_step_not_at_the_longest():
 
 
 def test_more_lanes_than_one_batch_holds():
-    """Past PAD lanes on one function a second batch opens; every lane still walks its own path."""
-    rates = np.linspace(0.01, 0.3, PAD + 5)
+    """Past WIDTH lanes on one function a second batch opens; every lane still walks its own path."""
+    rates = np.linspace(0.01, 0.3, WIDTH + 5)
     racers = {f"sgd{i}": ("sgd", float(lr), {}) for i, lr in enumerate(rates)}
     together = race(parse("abs(x)^2.5 + sin(3*y)"), (1.0, 2.0), racers, 60)
     for name, (optimizer, lr, hyper) in racers.items():
@@ -107,3 +107,17 @@ def test_a_job_whose_start_is_undefined_raises_when_answered():
     job = race_formula_job("log(x)", (-1.0,), {"sgd": ("sgd", 0.1, {})}, 5)
     with pytest.raises(ValueError, match="not defined .* at the start"):
         run_alone(job)
+
+
+@pytest.mark.parametrize("formula, start", [("abs(x)^2.5 + sin(3*y)", (1.0, 2.0)), ("x^4 - 3*x^2 + x", (1.9,)),
+                                            ("(1 - x)^2 + 100*(y - x^2)^2", (-1.2, 1.0))])
+def test_a_full_batch_computes_as_lone_scalars_do(formula, start):
+    """Every column of a full batch takes torch's scalar kernels, as 0-d tensors do (and as the browser's engine
+    copies): a vector kernel differs in the last bit."""
+    racers = {f"r{i}": (name, 0.001 * (i + 1), {}) for i, name in enumerate(["sgd", "momentum", "adam", "rmsprop",
+                                                                              "adagrad", "nesterov", "sgd"][:WIDTH])}
+    racers["r5"] = ("nesterov", 0.006, {"momentum": 0.5})
+    batched = run_alone(race_job(parse(formula), start, racers, 200, elementwise=True))
+    for name, spec in racers.items():
+        scalar = run_alone(race_job(parse(formula), start, {name: spec}, 200, elementwise=False))[name]
+        _same(batched[name], scalar)
