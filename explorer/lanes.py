@@ -125,14 +125,14 @@ def run_alone(job: Job):
 
 
 class _Group:
-    """Up to :data:`WIDTH` lanes on one problem, evaluated in one call: lane i's point is column ``slot[i]`` of
-    ``at`` (copied in before each step) and its gradient a view of the same column of ``slopes``. A problem that
-    is not element-wise gets a group per lane, evaluated on 0-d tensors."""
+    """Up to :data:`WIDTH` lanes on one problem, evaluated in one call: a lane's parameter is a column of ``at`` (a
+    view, stepped in place by its optimizer) and its gradient the same column of ``slopes``. A problem that is not
+    element-wise gets a group per lane, evaluated on 0-d tensors."""
 
     def __init__(self, problem: Problem, first: torch.Tensor) -> None:
         self.problem = problem
         width = WIDTH if problem.elementwise else 1
-        self.at = first.reshape(problem.dim, 1).repeat(1, width)  # unused columns: a point where f is finite
+        self.at = first.reshape(problem.dim, 1).repeat(1, width)  # a free column's numbers are computed and ignored
         self.width = width
         self.rows = list(self.at) if problem.elementwise else [row[0] for row in self.at]  # what f sees: views
         self.slopes = torch.zeros_like(self.at)
