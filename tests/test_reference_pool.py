@@ -183,3 +183,25 @@ def test_a_class_asking_at_once_gets_each_its_own_run_and_a_short_one_is_not_hel
         for name in here:
             for column in ("points", "losses", "grads"):
                 assert np.array_equal(getattr(there[name], column), getattr(here[name], column)), (args, name)
+
+
+def test_a_worker_that_cannot_start_leaves_calls_to_the_server_and_stops_the_ones_that_did(monkeypatch):
+    monkeypatch.setattr(reference_pool, "WORKERS", 2)
+    monkeypatch.setattr(reference_pool, "_pool", None)
+    monkeypatch.setattr(reference_pool, "_starting", True)  # as _ready_pool sets it before the start thread runs
+    monkeypatch.setattr(reference_pool, "_failed_at", -reference_pool.RETRY_S)
+    started = []
+    spawn = reference_pool._Worker.__init__
+
+    def the_second_fails(self) -> None:
+        if started:
+            raise OSError("no more processes")
+        spawn(self)
+        started.append(self)
+
+    monkeypatch.setattr(reference_pool._Worker, "__init__", the_second_fails)
+    reference_pool._start()
+    assert reference_pool._pool is None and not reference_pool._starting
+    assert reference_pool.run(os.getpid) == os.getpid()  # here: no new try within RETRY_S
+    started[0].process.join(10)
+    assert not started[0].process.is_alive()

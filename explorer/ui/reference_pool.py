@@ -112,8 +112,9 @@ def _ready_pool() -> _Pool | None:
 
 def _start() -> None:
     global _pool, _starting, _failed_at
-    pool = _Pool(WORKERS)
+    pool = _Pool()
     try:
+        pool.spawn(WORKERS)
         for warming in [worker.submit(_warm) for worker in pool.workers]:  # all start at once
             warming.result(timeout=START_TIMEOUT_S)
     except Exception as err:  # noqa: BLE001 — no worker then: every call runs in the server, as before
@@ -203,15 +204,19 @@ class _Worker:
 
     def shutdown(self) -> None:
         self.gone = True
+        self.process.terminate()  # its end of the pipe closes: the reading thread sees it and stops
         self.conn.close()
-        self.process.terminate()
 
 
 class _Pool:
-    """``n`` workers; a call goes to the one with the fewest calls open."""
+    """The workers; a call goes to the one with the fewest calls open."""
 
-    def __init__(self, n: int) -> None:
-        self.workers = [_Worker() for _ in range(max(1, n))]
+    def __init__(self) -> None:
+        self.workers: list[_Worker] = []
+
+    def spawn(self, n: int) -> None:
+        for _ in range(max(1, n)):
+            self.workers.append(_Worker())  # one that fails to start leaves those before it to shutdown()
 
     def submit(self, fn: Callable, *args, **kwargs) -> Future:
         worker = min(self.workers, key=lambda w: len(w.open))
