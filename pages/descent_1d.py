@@ -9,12 +9,12 @@ import streamlit as st
 
 from explorer.figures import words
 from explorer.figures.descent import LABELS, curve_caption
-from explorer.outcomes import classify, first_jump, lesson_holds, plural, stopped_sentence
+from explorer.outcomes import first_jump, lesson_holds, plural, stopped_sentence
 from explorer.surfaces import CURVES
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
-from explorer.ui.descent.runs import run
+from explorer.ui.descent.runs import classified, question, run
 from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, page_body, plain, setup_page
@@ -46,16 +46,17 @@ def body() -> None:
                        classroom=big, minima=minima)
     caption(curve_caption(minima) + " Drag a control, the start on the curve or the step k: the picture follows.")
 
+    settings = obox.torch_settings([optimizer], values)[optimizer]
     try:
-        traj = run(chosen.f.text, (float(values["x0"]),), optimizer, values["lr"], values["steps"],
-                   obox.torch_settings([optimizer], values)[optimizer])
+        traj = run(chosen.f.text, (float(values["x0"]),), optimizer, values["lr"], values["steps"], settings)
     except ValueError as err:  # e.g. the function is undefined at the start, or Nesterov without momentum
         st.error(plain(f"Can't run this: {err}"))
         url_state.publish(PARAMS)
         st.stop()
 
     span = chosen.domain[0][1] - chosen.domain[0][0]  # what counts as a small move
-    outcome = classify(traj, span, chosen.f, minima)
+    asked = question(chosen.f.text, (float(values["x0"]),), optimizer, values["lr"], settings, values["steps"])
+    outcome = classified(asked, traj, span, chosen.f, minima)
     if first_jump(traj, span):
         st.warning(plain(first_jump(traj, span)), icon=":material/warning:")
     if traj.diverged:

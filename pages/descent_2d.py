@@ -12,12 +12,12 @@ from explorer.descent import LABELS
 from explorer.expressions import parse
 from explorer.figures import words
 from explorer.figures.descent import contour_caption, contour_layers, surface_figure
-from explorer.outcomes import classify, first_jump, lesson_holds, plural, standings, stopped_sentence
+from explorer.outcomes import first_jump, lesson_holds, plural, standings, stopped_sentence
 from explorer.surfaces import SURFACES, grid
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
-from explorer.ui.descent.runs import run_race
+from explorer.ui.descent.runs import classified, question, run_race
 from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, opened, page_body, plain, setup_page
@@ -32,9 +32,10 @@ def landscape(formula: str, domain: tuple, n: int):
     return grid(parse(formula), domain, n=n)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def contour(formula: str, domain: tuple, classroom: bool):
-    """The map's picture and colour bar, made once per landscape: moving the racers' controls leaves them as they are."""
+    """The map's picture and colour bar, made once per landscape and shared, read-only, by every session: moving the
+    racers' controls leaves them as they are (not copied out of a cache on every run: the picture is ~100 KB)."""
     return contour_layers(*landscape(formula, domain, 300), classroom)
 
 
@@ -83,7 +84,8 @@ def body() -> None:
         else:
             runs[name] = outcome
     span = max(hi - lo for lo, hi in chosen.domain)  # what counts as a small move
-    outcomes = {name: classify(t, span, chosen.f, minima) for name, t in runs.items()}
+    outcomes = {name: classified(question(chosen.f.text, start, name, values["lr"], hyper[name], values["steps"]), t,
+                                 span, chosen.f, minima) for name, t in runs.items()}
     for name, t in runs.items():
         if not t.diverged and first_jump(t, span):
             st.warning(plain(f"{LABELS[name]}: {first_jump(t, span)}"), icon=":material/warning:")

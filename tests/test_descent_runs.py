@@ -86,3 +86,18 @@ def test_kept_runs_are_read_only():
     for array in (path.points, path.losses, path.grads, fit.w, fit.b, fit.losses, fit.trajectory.points):
         with pytest.raises(ValueError, match="read-only"):
             array[0] = 0.0
+
+
+def test_what_a_run_did_is_worked_out_once_per_question_and_view(monkeypatch):
+    from explorer.expressions import parse
+    from explorer.outcomes import classify
+
+    f, worked = parse(FORMULA), []
+    monkeypatch.setattr(runs, "classify", lambda *a: worked.append(a) or classify(*a))
+    monkeypatch.setattr(runs, "_OUTCOMES", type(runs._OUTCOMES)())
+    for steps in (40, 40, 400, 40):
+        for span in (6.0, 6.0, 12.0):
+            traj = runs.run(FORMULA, START, "momentum", 0.05, steps, HYPER["momentum"])
+            asked = runs.question(FORMULA, START, "momentum", 0.05, HYPER["momentum"], steps)
+            assert runs.classified(asked, traj, span, f, ()) == classify(traj, span, f, ())
+    assert [(a[0].steps_run, a[1]) for a in worked] == [(40, 6.0), (40, 12.0), (400, 6.0), (400, 12.0)]

@@ -54,3 +54,13 @@ def test_every_spec_passes_plotly_validation(classroom):
         assert len(checked.data) == len(spec["data"])
         assert len(checked.frames) == len(spec.get("frames", []))
         assert len(checked.layout.annotations) == len(spec["layout"].get("annotations", []))
+
+
+def test_a_written_figure_carries_the_json_plotly_writes_for_it():
+    import plotly.io as pio
+
+    from explorer.figures.spec import WrittenFigure
+
+    spec = surface_figure(*grid(parse("x**2 + y**2"), ((-1.0, 1.0), (-1.0, 1.0)), n=9), {}, False).to_dict()
+    kept = WrittenFigure(spec)
+    assert kept.to_dict() == spec and kept.to_dict().json == pio.to_json(spec, validate=False)

@@ -32,7 +32,7 @@ values = {"lr": 0.1, "steps": 30, "momentum": 0.9, "alpha": 0.99, "beta1": 0.9, 
 big = st.session_state.get("big", False)
 if st.session_state.get("mode", "curve") == "curve":
     s = CURVES["wiggly"]
-    live_descent.curve(s.f, s.domain[0], values | {"x0": 7.0}, "adam", ranges, key="t.live", prefix="t",
+    live_descent.curve(s.f, s.domain[0], values | {"x0": st.session_state.get("t.x0", 7.0)}, "adam", ranges, key="t.live", prefix="t",
                        classroom=big, minima=s.minima)
 else:
     s = SURFACES["himmelblau"]
@@ -64,6 +64,21 @@ def test_a_curve_sends_its_tree_controls_and_samples_once():
     assert len(samples["x"]) == 2000 and samples["x"][0] == -50.0 and samples["x"][-1] == 50.0  # two widths each side
     at.run()
     assert payload(at)["asset"] == {"id": data["asset"]["id"]}  # the browser keeps the samples it got
+
+
+def test_a_curve_shown_before_is_not_sent_again_and_a_page_that_lacks_it_gets_it():
+    at = AppTest.from_string(SCRIPT, default_timeout=60).run()
+    first = payload(at)["asset"]
+    at.session_state["t.x0"] = 40.0  # a far start widens the view: new samples
+    at.run()
+    wide = payload(at)["asset"]
+    assert "body" in wide and wide["id"] != first["id"]
+    at.session_state["t.x0"] = 7.0  # back to the first view: the browser holds its samples
+    at.run()
+    assert payload(at)["asset"] == {"id": first["id"]}
+    del at.session_state["t.live.assets_sent"]  # as the widget's "missing" trigger does
+    at.run()
+    assert payload(at)["asset"] == first
 
 
 def test_a_surface_sends_the_contour_picture_and_the_racers():

@@ -1,6 +1,7 @@
 """The rerun fixes: a fragment's snapshot copies each container once and stays independent of the run it was taken
 from; the per-run thread pool is made only when a parallel fragment needs it; a cached function's argument names
-are read once, and its key is made once per compiled function. The server installs them (server_fixes.install);
+are read once, and its key is made once per compiled function; a widget's data is searched for dataframes from
+the values' types. The server installs them (server_fixes.install);
 here they run on Streamlit's own objects."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import weakref
 
 import pytest
 import streamlit as st
+from streamlit.components.v2.bidi_component import serialization
 from streamlit.cursor import RunningCursor
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.proto.Element_pb2 import Element
@@ -184,3 +186,54 @@ def test_the_memos_keep_no_run_alive(tmp_path):
     del runs[0]
     gc.collect()
     assert first() is None  # a memo kept it before (up to 4,096 runs' globals)
+
+
+WIDGET_VALUES = [None, True, 3, 2.5, "text", [], [1.0, 2.0, float("nan")], [[1, 2], [3, 4]], [{"a": 1}], {},
+                 {"x": 1}, {"x": [1, 2]}, {"x": {"y": 1}}, {"x": (1, 2)}, (1, 2)]
+
+
+@pytest.mark.parametrize("value", WIDGET_VALUES, ids=repr)
+def test_a_widget_data_value_is_a_dataframe_exactly_when_streamlit_says_so(value):
+    assert rerun_overhead.dataframe_like(value) is rerun_overhead._ASK_IN_FULL(value) is False
+
+
+def test_dataframes_in_a_widget_data_are_still_found():
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    for value in (frame, frame["a"], {"a": frame["a"], "b": frame["a"]}, np.zeros((2, 2))):
+        assert rerun_overhead.dataframe_like(value) is rerun_overhead._ASK_IN_FULL(value) is True
+    blobs: dict = {}
+    out = serialization._extract_dataframes_from_dict({"points": [1.0, 2.0], "table": frame}, blobs)
+    assert out["points"] == [1.0, 2.0] and len(blobs) == 1 and list(out["table"]) == [serialization.ARROW_REF_KEY]
+
+
+def test_a_plain_list_is_not_searched(monkeypatch):
+    asked = []
+    monkeypatch.setattr(rerun_overhead, "_ASK_IN_FULL", lambda v: asked.append(v) or False)
+    serialization._extract_dataframes_from_dict({"points": list(range(1000)), "style": {"size": 3}, "n": 4}, {})
+    assert asked == []
+
+
+def test_a_kept_figure_goes_out_as_the_json_written_when_it_was_made():
+    def app():
+        import streamlit as st
+
+        from explorer.figures.spec import WrittenFigure
+        from explorer.ui import rerun_overhead
+
+        rerun_overhead.install()
+        kept = WrittenFigure({"data": [{"type": "scatter", "x": [1, 2], "y": [3, 4]}], "layout": {"height": 300}})
+        st.plotly_chart(kept)
+        kept.to_dict().json = kept.to_dict().json.replace('"height":300', '"height":301')  # what was written is sent
+        st.plotly_chart(kept, key="again")
+        st.plotly_chart({"data": [{"type": "bar", "x": [1], "y": [2]}]})  # a plain figure is written as before
+
+    at = AppTest.from_function(app).run(timeout=30)
+    assert not at.exception
+    import json
+
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert specs[0]["layout"]["height"] == 300 and specs[1]["layout"]["height"] == 301
+    assert specs[0]["data"] == [{"type": "scatter", "x": [1, 2], "y": [3, 4]}] and specs[2]["data"][0]["type"] == "bar"

@@ -56,7 +56,7 @@ def test_the_manifold_grids_are_ready_before_a_student_picks_a_spacing(monkeypat
     monkeypatch.setattr(latent, "decode", decoded_again)
     for big in (False, True):  # what the page asks for, in both modes: a cache hit
         for spacing in latent.SPACINGS:
-            assert sections.manifold_base(vae, spacing, half, big)["data"]
+            assert sections.manifold_base(vae, spacing, half, big).to_dict()["data"]
 
 
 def test_shipped_models_come_in_the_pages_order():

@@ -55,6 +55,24 @@ class SpecFigure(go.Figure):
         return self._spec
 
 
+class WrittenSpec(dict):
+    """A finished spec with its JSON written once (``json``): a figure many runs and sessions send as it is.
+    Nothing may change it after it is made (the JSON would no longer say what it holds)."""
+
+    json: str
+
+
+class WrittenFigure(SpecFigure):
+    """A figure kept and sent again unchanged (e.g. a grid of decoded digits made once per process): plotly's JSON
+    of it is written here, once, and st.plotly_chart sends that (explorer.ui.rerun_overhead) instead of writing
+    the same JSON, a large image included, on every run."""
+
+    def __init__(self, spec: dict):
+        written = WrittenSpec(spec)
+        written.json = pio.to_json(dict(spec), validate=False)
+        super().__init__(written)
+
+
 @lru_cache(maxsize=4)
 def _template(name: str) -> dict:
     return go.Figure().to_dict()["layout"]["template"]

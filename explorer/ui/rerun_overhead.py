@@ -20,22 +20,38 @@ the cache key: the names are now read once per compiled function.
 **A cached function's own key.** A page script's ``@st.cache_data`` line runs again on every full
 run, and Streamlit reads and hashes the function's source each time (``inspect.getsource``; 3.5% of
 a full run of Logits → softmax): the key is now made once per compiled function.
+
+**A widget's data searched for dataframes.** Every mount of a Components-v2 widget asks, for each value
+at the top of its ``data`` dict, whether it is a dataframe: some twenty type tests per value, and pandas'
+``infer_dtype`` over every element of a list (on the latent map, 5% of a full run). A list, a string, a
+number, a bool or None never is, and a dict only when its first value is not one of those (a dict of pandas
+Series): those are now answered from their type, anything else asked as before.
+
+**A kept figure's JSON.** ``st.plotly_chart`` writes a figure's JSON on every call: for the latent page's
+grid of 400 decoded digits (one 190 KB image, the same in every run) a fifth of the run. A figure made once
+and kept (:class:`explorer.figures.spec.WrittenFigure`) carries its JSON, written when it was made, and that
+is what is sent (from the first full run after a page has used the figure specs).
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
+import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from streamlit.components.v2.bidi_component import serialization
 from streamlit.cursor import Cursor, SparseList
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime import parallel_coordinator
 from streamlit.runtime.caching import cache_utils
 
 _ATOMS = (int, str, tuple, type(None))  # a cursor's position: immutable, so the copy may share it
+_PLAIN = frozenset((list, str, int, float, bool, type(None)))  # JSON's own types: never a dataframe
+_ASK_IN_FULL = serialization.is_dataframe_like  # what a widget's data value is asked without the fix
+_ORIGINAL: dict[str, Any] = {}  # plotly.io.to_json and the kept figure's type, once plotly is in use
 
 
 def _delta_generator_copy(self: DeltaGenerator, memo: dict[int, Any]) -> DeltaGenerator:
@@ -57,6 +73,34 @@ def _sparse_list_copy(self: SparseList, memo: dict[int, Any]) -> SparseList:
     twin = SparseList()
     twin._data = {i: copy.deepcopy(item, memo) for i, item in self._data.items()}  # usually empty
     return twin
+
+
+def dataframe_like(value: object) -> bool:
+    """``is_dataframe_like`` for a value of a widget's data, the same answer: JSON's own types from their type."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return False
+    if kind is dict and (not value or type(next(iter(value.values()))) in _PLAIN | {dict, tuple}):
+        return False  # a mapping of column -> Series is the only dict Streamlit takes for a dataframe
+    return _ASK_IN_FULL(value)
+
+
+def to_json(fig, *args, **kwargs) -> str:
+    """``plotly.io.to_json``, which st.plotly_chart calls on every run: a kept figure's JSON as it was written."""
+    if type(fig) is _ORIGINAL["kept"] and not args and kwargs == {"validate": False}:
+        return fig.json
+    return _ORIGINAL["to_json"](fig, *args, **kwargs)
+
+
+def _send_kept_json() -> None:
+    """Patched once the figure specs are in use (importing plotly with the server would slow every cold start)."""
+    spec = sys.modules.get("explorer.figures.spec")
+    if spec is None or _ORIGINAL:
+        return
+    import plotly.io
+
+    _ORIGINAL.update(to_json=plotly.io.to_json, kept=spec.WrittenSpec)
+    plotly.io.to_json = to_json
 
 
 class PoolOnFirstUse:
@@ -112,3 +156,5 @@ def install() -> None:
     parallel_coordinator.ThreadPoolExecutor = PoolOnFirstUse
     cache_utils._get_positional_arg_name = _ARG_NAME_ONCE
     cache_utils._make_function_key = _KEY_ONCE
+    serialization.is_dataframe_like = dataframe_like
+    _send_kept_json()

@@ -2,7 +2,8 @@
 
 Run: ``streamlit run tests/e2e/live_descent_app.py`` and open ``?mode=curve|surface|fit`` (``&preset=<key>``,
 ``&opt=<name>`` or ``&opts=a,b``, ``&classroom=1``; ``&lose=K``: the first K runs withhold the curve samples as
-if the browser already had them, as when a run's answer is lost on the way). The page prints the number of script runs in ``#h-runs``
+if the browser already had them, as when a run's answer is lost on the way; ``&alt=<key>``: a button swaps to that curve and
+back). The page prints the number of script runs in ``#h-runs``
 and the controls' session-state values in ``#h-values``, so a test can see that dragging never reruns the
 script and that letting go does, once, with the values the browser had.
 """
@@ -38,12 +39,14 @@ def defaults(**extra) -> None:
 NAMES = ["lr", "steps", "momentum", "alpha", "beta1", "beta2", "eps"]
 st.title(f"Live descent: {mode}")
 if mode == "curve":
-    s = CURVES[query.get("preset", "bowl")]
+    if "alt" in query:  # a button swaps between two curves, as a lesson's steps do
+        st.button("Other curve", key="h.swap", on_click=lambda: st.session_state.update(other=not st.session_state.get("other")))
+    s = CURVES[query["alt"] if st.session_state.get("other") else query.get("preset", "bowl")]
     defaults(lr=s.lr, steps=30, x0=s.start[0], k=0)
     values = live_descent.state_values("h", [*NAMES, "x0", "k"])
     if st.session_state.runs <= int(query.get("lose", "0")):
         asset = live_descent.curve_payload(s.f, s.domain[0], values, query.get("opt", "sgd"), RANGES, key="h.live")[1]
-        st.session_state["h.live.asset_sent"] = asset["id"]
+        st.session_state["h.live.assets_sent"] = {asset["id"]: None}
     live_descent.curve(s.f, s.domain[0], values, query.get("opt", "sgd"), RANGES, key="h.live", prefix="h",
                        classroom=classroom, minima=s.minima)
 elif mode == "surface":

@@ -191,3 +191,21 @@ def test_a_picture_whose_answer_was_lost_is_asked_for_until_it_comes(browser, ha
     wait_for_app(page)
     assert page.evaluate(f"() => {RUNS}") == 4  # one run, then one per request until the answer came
     page.context.close()
+
+
+def test_a_curve_shown_again_is_drawn_from_what_the_browser_kept(browser, harness):
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{harness}/?mode=curve&preset=bowl&alt=two_minima")
+    wait_for_app(page)
+    page.wait_for_function("() => window.__liveDescent && window.__liveDescent.redraws > 0", timeout=60_000)
+    canvas = page.locator("canvas.ld-canvas")  # in the widget's shadow root: a locator reaches it
+    bowl = canvas.evaluate("c => c.toDataURL()")
+    for runs in (2, 3):  # to the other curve (its samples sent) and back (only the bowl's id sent)
+        page.get_by_role("button", name="Other curve").click()
+        page.wait_for_function(f"() => {RUNS} === {runs}", timeout=60_000)
+        wait_for_app(page)
+        page.wait_for_timeout(300)
+        assert (canvas.evaluate("c => c.toDataURL()") == bowl) is (runs == 3)
+    expect(page.locator(".ld-wait")).to_have_count(0)  # nothing was missing: no "Loading the picture…"
+    assert page.evaluate(f"() => {RUNS}") == 3  # and nothing asked for again
+    page.context.close()

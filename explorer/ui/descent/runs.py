@@ -18,10 +18,12 @@ import numpy as np
 
 from explorer.descent import Trajectory, race_formula
 from explorer.fitline import Fit, celsius_data, train
+from explorer.outcomes import Outcome, classify
 from explorer.ui import reference_pool
 
 MAX_PATHS = 512  # racers' paths kept per process (a 500-step path is ~20 KB)
 MAX_FITS = 256  # fits kept per process (a 500-step fit is ~24 KB)
+MAX_OUTCOMES = 1024  # what a run did, in words, kept per process
 
 
 class Longest:
@@ -106,6 +108,33 @@ def fit(optimizer: str, lr: float, steps: int, scale: bool, hyper: tuple) -> Fit
     trained = reference_pool.run(train, c, f, optimizer, lr, int(steps), scale=scale, **dict(hyper))
     FITS.keep(key, trained)
     return trained
+
+
+_OUTCOMES: OrderedDict[tuple, Outcome] = OrderedDict()
+_OUTCOMES_LOCK = threading.Lock()
+
+
+def question(formula: str, start: tuple[float, ...], optimizer: str, lr: float, settings: dict, steps: int) -> tuple:
+    """What names one racer's run: its kept path's key and the steps asked for."""
+    return (*_key(formula, start, optimizer, lr, settings), int(steps))
+
+
+def classified(asked: tuple, traj: Trajectory, span: float, f, minima: tuple) -> Outcome:
+    """:func:`explorer.outcomes.classify` of ``traj``, the run that answers ``asked`` (:func:`question`), once per
+    process and view: a rerun that leaves the run as it was (classroom mode, a box opened, another racer) does not
+    probe the landscape around its end again."""
+    key = (asked, float(span), tuple(minima))
+    with _OUTCOMES_LOCK:
+        found = _OUTCOMES.get(key)
+        if found is not None:
+            _OUTCOMES.move_to_end(key)
+            return found
+    found = classify(traj, span, f, minima)
+    with _OUTCOMES_LOCK:
+        _OUTCOMES[key] = found
+        while len(_OUTCOMES) > MAX_OUTCOMES:
+            _OUTCOMES.popitem(last=False)
+    return found
 
 
 def _key(formula: str, start, optimizer: str, lr: float, settings: dict) -> tuple:

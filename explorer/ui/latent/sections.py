@@ -17,6 +17,7 @@ from explorer import latent
 from explorer.data import class_example, digits
 from explorer.figures import latent as figs
 from explorer.figures.pixels import png_data_url, tile
+from explorer.figures.spec import WrittenFigure
 from explorer.ui.digit_pick import randomise
 from explorer.ui.latent import state
 from explorer.ui.theme import caption, digit_image
@@ -69,13 +70,13 @@ def labelled_strips(rows: list[tuple[str, np.ndarray]], big: bool) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _manifold(name: str, spacing: str, half_width: float, big: bool, height: int, _vae: nn.Module) -> dict:
-    """The 20×20 manifold figure of model ``name`` as a dict, decoded in one batch once."""
+def _manifold(name: str, spacing: str, half_width: float, big: bool, height: int, _vae: nn.Module) -> WrittenFigure:
+    """The 20×20 manifold figure of model ``name``, decoded in one batch once, its JSON written once."""
     images = latent.decode(_vae, latent.manifold_codes(20, spacing, half_width))  # (400, 28, 28)
-    return figs.manifold_figure(images, latent.grid_ticks(20, spacing, half_width), big, height).to_dict()
+    return WrittenFigure(figs.manifold_figure(images, latent.grid_ticks(20, spacing, half_width), big, height).to_dict())
 
 
-def manifold_base(vae: nn.Module, spacing: str, half_width: float, big: bool) -> dict:
+def manifold_base(vae: nn.Module, spacing: str, half_width: float, big: bool) -> WrittenFigure:
     """The VAE's manifold figure for this spacing and mode, built once per process."""
     return _manifold("vae", spacing, half_width, big, 640 if big else 560, vae)
 
@@ -93,8 +94,7 @@ def manifold(ctx: Ctx) -> None:
                                    format_func=SPACING_LABELS.get)
     st.markdown("**Even steps** cover the map's square evenly; **equal probability** gives each row and "
                 "column an equal slice of the prior N(0, 1) — dense near 0, where most codes are.")
-    base = manifold_base(ctx.vae, spacing, ctx.half_width, ctx.big)
-    st.plotly_chart(figs.assemble(base, []), config=STATIC)
+    st.plotly_chart(manifold_base(ctx.vae, spacing, ctx.half_width, ctx.big), config=STATIC)
     caption("Every square is what the decoder draws at the z under it: walk across the grid and "
             "one digit morphs into the next — there are no holes.")
 

@@ -55,6 +55,7 @@ LABELS = {  # the controls' labels (the page's own words); pass ``labels=`` to c
     "momentum": "Momentum μ", "alpha": "RMSprop α", "beta1": "Adam β₁", "beta2": "Adam β₂",
     "eps": "ε (keeps the division finite)",
 }
+ASSETS_HELD = 32  # asset ids remembered per widget and session: a lesson going back to a curve does not resend it
 SAMPLES = 2000  # curve samples over the domain and two widths each side (live_descent_modes.js viewRange's reach)
 
 
@@ -135,7 +136,9 @@ def _plain(values) -> list:
     return list(values)
 
 
-def _asset_id(body: dict | str) -> str:
+@lru_cache(maxsize=128)
+def _asset_id(body: tuple | str) -> str:
+    """A short id of what an asset is made from (a curve's formula and range, a contour picture's data URL)."""
     return hashlib.sha1(repr(body).encode()).hexdigest()[:16]
 
 
@@ -219,14 +222,18 @@ def _show(data: dict, asset: dict | None, key: str, prefix: str, on_release: Cal
         if on_release is not None and values:
             on_release(values)
 
-    sent = f"{key}.asset_sent"  # the asset id this browser page already holds
+    sent = f"{key}.assets_sent"  # the asset ids this browser page already holds (it keeps every one it was sent)
 
-    def resend() -> None:  # the page lacks the asset (e.g. a run cut short): send it again
+    def resend() -> None:  # the page lacks an asset (e.g. a run cut short): send it again
         st.session_state.pop(sent, None)
 
     if asset is not None:
-        fresh = st.session_state.get(sent) != asset["id"]
-        st.session_state[sent] = asset["id"]
+        held = st.session_state.setdefault(sent, {})  # id -> None, oldest first
+        fresh = asset["id"] not in held
+        held.pop(asset["id"], None)
+        held[asset["id"]] = None
+        while len(held) > ASSETS_HELD:
+            del held[next(iter(held))]
         data = data | {"asset": asset if fresh else {"id": asset["id"]}}
     result = _WIDGET(data=data, key=key, on_release_change=deliver, on_missing_change=resend)
     released = result.get("release")
