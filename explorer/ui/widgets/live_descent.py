@@ -136,7 +136,7 @@ def _plain(values) -> list:
     return list(values)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=64)
 def _asset_id(body: tuple | str) -> str:
     """A short id of what an asset is made from (a curve's formula and range, a contour picture's data URL)."""
     return hashlib.sha1(repr(body).encode()).hexdigest()[:16]
