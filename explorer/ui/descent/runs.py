@@ -6,7 +6,8 @@ to the race) does not run it again.
 Not ``st.cache_data``: it holds a per-question lock while it computes, and a run waiting aside on the worker with
 that lock held would make the next run asking the same question wait for it while holding the script gate, so both
 would stand still for the gate's patience (:data:`explorer.ui.script_gate.PATIENCE_S`). Two runs asking at once
-both ask the worker instead. Kept runs are shared by every session, so their arrays are read-only.
+both ask the worker instead. Kept runs are shared by every session, so their arrays are read-only. What each racer's
+run did, in words (:func:`classified`), is kept beside them.
 """
 
 from __future__ import annotations
