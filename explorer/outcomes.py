@@ -6,6 +6,10 @@ Pages choose the note beside a figure from this, not from a fixed text, so a not
 about a race uses); ``fit_outcome`` reads a line fit;
 ``lesson_holds`` checks a preset's stated facts against the outcomes, so its lesson is shown only
 when the picture agrees with it.
+
+The descent pages' widget writes these sentences in the browser from the runs it draws
+(explorer/ui/widgets/live_descent_said.js): a change here is a change there, and
+tests/e2e/test_descent_engine_e2e.py holds the two to the same words.
 """
 
 from __future__ import annotations

@@ -1,30 +1,30 @@
 """Descent on surfaces: real torch.optim optimizers race across a 2-D landscape from one start.
 
-The map, the racers and their controls are the live descent widget (it reruns the race in the browser
-while a control or the start moves); on release the page races real torch.optim for the sentences below.
+The map, the racers, their controls and what each racer did in words are the live descent widget: it reruns
+the race in the browser (torch.optim's arithmetic, to the last bit) while a control or the start moves, and says
+what the race drawn did. The page says what torch.optim refuses, and races real torch.optim for the 3-D view.
 """
 
 import math
 
 import streamlit as st
 
-from explorer.descent import LABELS
+from explorer.descent import LABELS, race
 from explorer.expressions import parse
-from explorer.figures import words
 from explorer.figures.descent import contour_caption, contour_layers, surface_figure
-from explorer.outcomes import first_jump, lesson_holds, plural, standings, stopped_sentence
 from explorer.surfaces import SURFACES, grid
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
-from explorer.ui.descent.runs import classified, question, run_race
-from explorer.ui.describe import describe
+from explorer.ui.descent.runs import run_race
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, opened, page_body, plain, setup_page
 from explorer.ui.widgets import live_descent
+from explorer.ui.widgets.live_descent import Lesson
 
 PARAMS = TABLES["descent_2d"]
 WIDGET = "gd2.live"
+ELSEWHERE = "This surface's lesson is about its own run, and this run shows something else."
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -53,7 +53,7 @@ big = setup_page(
 
 
 def body() -> None:
-    """The surface, the racers and the live map, then torch.optim's reference race in words."""
+    """The surface, the racers and the live map with its sentences; what cannot run; the 3-D view on demand."""
     fbox.link_defaults("gd2", SURFACES)
     url_state.restore(PARAMS)
 
@@ -65,45 +65,33 @@ def body() -> None:
     start = tuple(float(v) for v in values["start"])
     domain = around(chosen.domain, start)
     minima = chosen.preset.minima if chosen.preset is not None else ()
+    span = max(hi - lo for lo, hi in chosen.domain)  # what counts as a small move
+    lesson = None if chosen.preset is None else Lesson(chosen.preset.facts, chosen.preset.note, ELSEWHERE)
     if names:
         live_descent.surface(chosen.f, domain, contour(chosen.f.text, domain, big), values, names, obox.RANGES, key=WIDGET,
-                             prefix="gd2", classroom=big, minima=minima)
+                             prefix="gd2", classroom=big, minima=minima, span=span, lesson=lesson)
         caption(contour_caption(minima))
     else:
         st.info("Pick at least one optimizer to race.")
 
     hyper = obox.torch_settings(names, values)
-    try:
-        raced = run_race(chosen.f.text, start, tuple(names), values["lr"], values["steps"], hyper) if names else {}
+    racers = {name: (name, values["lr"], hyper[name]) for name in names}
+    try:  # what torch.optim refuses: each racer's optimizer made and the function taken at the start, no step run
+        refused = {n: err for n, err in (race(chosen.f, start, racers, 0) if racers else {}).items()
+                   if isinstance(err, ValueError)}
     except ValueError as err:  # e.g. undefined at the start: no racer can run
-        raced = dict.fromkeys(names, err)
-    runs = {}
-    for name, outcome in raced.items():
-        if isinstance(outcome, ValueError):  # e.g. Nesterov without momentum
-            st.error(plain(f"{LABELS[name]} can't run: {outcome}"))
-        else:
-            runs[name] = outcome
-    span = max(hi - lo for lo, hi in chosen.domain)  # what counts as a small move
-    outcomes = {name: classified(question(chosen.f.text, start, name, values["lr"], hyper[name], values["steps"]), t,
-                                 span, chosen.f, minima) for name, t in runs.items()}
-    for name, t in runs.items():
-        if not t.diverged and first_jump(t, span):
-            st.warning(plain(f"{LABELS[name]}: {first_jump(t, span)}"), icon=":material/warning:")
-    if runs:
-        st.markdown("  \n".join(f"**{LABELS[n]}** stopped. {plain(stopped_sentence(t))}" if t.diverged else
-                                 f"**{LABELS[n]}** ({plural(t.steps_run, 'step')}) {plain(outcomes[n].text)}."
-                                 for n, t in runs.items()))
-        describe(WIDGET, None, words.race(runs)[1], note=standings(runs, LABELS))
-    if names and chosen.preset is not None and lesson_holds(chosen.preset.facts, outcomes):
-        st.info(chosen.preset.note, icon=":material/lightbulb:")
-    elif chosen.preset is not None:
-        st.caption(plain("This surface's lesson is about its own run, and this run shows something else."))
+        refused = dict.fromkeys(names, err)
+    for name, err in refused.items():
+        st.error(plain(f"{LABELS[name]} can't run: {err}"))
     if chosen.preset is not None:
         st.button("Reset the lesson", on_click=fbox.use_preset, args=("gd2", chosen.preset),
                   help="Its start, learning rate, racers and steps: the run its note is about.")
     box = opened("The same landscape in 3-D", key="_gd2.surface3d")
     if box is not None:
         with box:
+            raced = run_race(chosen.f.text, start, tuple(n for n in names if n not in refused), values["lr"],
+                             values["steps"], hyper) if len(refused) < len(names) else {}
+            runs = {name: t for name, t in raced.items() if not isinstance(t, ValueError)}
             xs3, ys3, zs3 = landscape(chosen.f.text, domain, 70)
             st.plotly_chart(surface_figure(xs3, ys3, zs3, runs, big), key="gd2.surface", width="stretch")
             caption("Drag to turn it: each optimizer's path lies on the surface (the run the controls last let go of).")

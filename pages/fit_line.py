@@ -1,19 +1,18 @@
 """Fit a line: one neuron y = w·x + b learns Celsius → Fahrenheit by gradient descent.
 
-The pictures and the training controls are the live descent widget (it trains again in the browser while
-a control moves); on release the page trains with real torch.optim for the sentences below.
+The pictures, the training controls and the sentences about the run are the live descent widget: it trains
+in the browser (torch.optim's arithmetic, to the last bit) whenever a control moves and says what the run
+drawn did. The page checks that torch.optim takes the settings, and writes what does not depend on the run.
 """
 
 import numpy as np
 import streamlit as st
+import torch
 
-from explorer.figures import words
-from explorer.fitline import TRUE_B, TRUE_W, celsius_data, exact_fit, mse
-from explorer.outcomes import fit_outcome
+from explorer.descent import make_optimizer
+from explorer.fitline import TRUE_B, TRUE_W, Scaling, celsius_data, exact_fit
 from explorer.ui import url_state
 from explorer.ui.descent import optimizer_box as obox
-from explorer.ui.descent import runs
-from explorer.ui.describe import describe
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, page_body, plain, setup_page
 from explorer.ui.widgets import live_descent
@@ -30,7 +29,7 @@ big = setup_page(
 
 
 def body() -> None:
-    """The optimizer, scaling and the live training pictures, then torch.optim's reference fit in words."""
+    """The optimizer, scaling and the live training with its sentences, then the rule and the best line."""
     url_state.restore(PARAMS)
 
     c_opt, c_scale = st.columns(2, gap="large")
@@ -48,25 +47,24 @@ def body() -> None:
             "(press ▶ to replay the training, drag a control and it trains again).")
 
     hyper = obox.torch_settings([optimizer], values)[optimizer]
-    try:
-        fit = runs.fit(optimizer, float(values["lr"]), int(values["steps"]), bool(scale), tuple(sorted(hyper.items())))
+    try:  # the optimizer torch.optim would train with: made, not stepped
+        make_optimizer(optimizer, [torch.zeros(2, dtype=torch.float64)], float(values["lr"]), **hyper)
     except ValueError as err:  # e.g. Nesterov without momentum
         st.error(plain(f"Can't train: {err}"))
         url_state.publish(PARAMS)
         st.stop()
     best_w, best_b = exact_fit(c, f)
-    describe(WIDGET, None, words.fit(fit.w, fit.b, fit.losses))
+    scaling = Scaling.of(c)
     st.markdown(
         f"**The rule** F = {TRUE_W}·C + {TRUE_B:g}: w = {TRUE_W}, b = {TRUE_B:g}.  \n"
         f"**Best possible** for these noisy points (least squares): w = {best_w:.3f}, b = {best_b:.2f}."
     )
     if scale:
-        st.info(f"Feature scaling: the neuron sees x = (C − {fit.scaling.mean:.1f}) / {fit.scaling.std:.1f}, so both "
+        st.info(f"Feature scaling: the neuron sees x = (C − {scaling.mean:.1f}) / {scaling.std:.1f}, so both "
                 "of its weights matter about equally and one learning rate suits both. The w and b shown are turned "
                 f"back into °F per °C and °F. Switch it off: with raw °C the loss is {np.mean(c ** 2):.0f}× steeper "
                 "along w than along b, and no single learning rate suits both.",
                 icon=":material/straighten:")
-    caption(fit_outcome(fit.losses, float(mse(best_w, best_b, c, f)), fit.diverged)[1])
     st.caption(f"{len(c)} points from F = 1.8·C + 32 plus noise (fixed seed); mean of C = {np.mean(c):.1f} °C.")
 
     url_state.publish(PARAMS)

@@ -1,11 +1,10 @@
-"""The descent pages' runs are kept per racer and Fit a line's per setting: a move that leaves a run as it was reuses
-it, every answer is the run torch.optim makes for exactly those arguments, and a kept run cannot be written to."""
+"""The descent pages' runs are kept per racer: a move that leaves a run as it was reuses it, every answer is the run
+torch.optim makes for exactly those arguments, and a kept run cannot be written to."""
 
 import numpy as np
 import pytest
 
 from explorer.descent import race_formula
-from explorer.fitline import celsius_data, train
 from explorer.ui.descent import runs
 
 FORMULA, START = "x^2 + 3*y^2 + sin(x*y)", (1.5, -2.0)
@@ -27,10 +26,8 @@ def direct(optimizers, lr, steps, hyper=HYPER):
 @pytest.fixture(autouse=True)
 def nothing_kept():
     runs.PATHS.clear()
-    runs.FITS.clear()
     yield
     runs.PATHS.clear()
-    runs.FITS.clear()
 
 
 def test_every_answer_is_the_race_for_those_arguments():
@@ -62,42 +59,8 @@ def test_the_kept_paths_stay_within_their_limit(monkeypatch):
     assert runs.PATHS.get(runs._key(FORMULA, START, "sgd", 0.01, {}), 5) is None  # the oldest went first
 
 
-def test_a_fit_is_kept_and_a_shorter_one_is_cut_from_it():
-    c, f = celsius_data()
-    long = runs.fit("adam", 0.1, 200, True, (("betas", (0.8, 0.99)),))
-    for steps in (0, 1, 37, 200):
-        short, alone = runs.fit("adam", 0.1, steps, True, (("betas", (0.8, 0.99)),)), train(c, f, "adam", 0.1, steps,
-                                                                                              scale=True, betas=(0.8, 0.99))
-        assert all(np.array_equal(getattr(short, k), getattr(alone, k)) for k in ("w", "b", "losses")), steps
-        assert short.steps_run == steps
-    assert runs.fit("adam", 0.1, 150, True, (("betas", (0.8, 0.99)),)).w.base is long.w  # cut, not trained again
-    other = runs.fit("adam", 0.1, 150, False, (("betas", (0.8, 0.99)),))
-    assert not np.array_equal(other.w, long.w[:151])  # unscaled is another fit
-
-
-def test_a_fit_that_cannot_run_says_why():
-    with pytest.raises(ValueError, match="Nesterov momentum requires a momentum"):
-        runs.fit("nesterov", 0.1, 10, True, (("momentum", 0.0),))
-
-
 def test_kept_runs_are_read_only():
-    path = runs.run(FORMULA, START, "sgd", 0.05, 20, {})
-    fit = runs.fit("sgd", 0.05, 20, True, ())
-    for array in (path.points, path.losses, path.grads, fit.w, fit.b, fit.losses, fit.trajectory.points):
+    path = runs.run_race(FORMULA, START, ("sgd",), 0.05, 20, HYPER)["sgd"]
+    for array in (path.points, path.losses, path.grads):
         with pytest.raises(ValueError, match="read-only"):
             array[0] = 0.0
-
-
-def test_what_a_run_did_is_worked_out_once_per_question_and_view(monkeypatch):
-    from explorer.expressions import parse
-    from explorer.outcomes import classify
-
-    f, worked = parse(FORMULA), []
-    monkeypatch.setattr(runs, "classify", lambda *a: worked.append(a) or classify(*a))
-    monkeypatch.setattr(runs, "_OUTCOMES", type(runs._OUTCOMES)())
-    for steps in (40, 40, 400, 40):
-        for span in (6.0, 6.0, 12.0):
-            traj = runs.run(FORMULA, START, "momentum", 0.05, steps, HYPER["momentum"])
-            asked = runs.question(FORMULA, START, "momentum", 0.05, HYPER["momentum"], steps)
-            assert runs.classified(asked, traj, span, f, ()) == classify(traj, span, f, ())
-    assert [(a[0].steps_run, a[1]) for a in worked] == [(40, 6.0), (40, 12.0), (400, 6.0), (400, 12.0)]

@@ -1,13 +1,14 @@
 """Slope and descent page (AppTest): renders, follows a released control, survives bad formulas, keeps the URL.
 
 The picture is the live descent widget: these tests read what the page sends it (controls, curve samples,
-the parser's tree) and the sentences the page writes from its torch.optim reference run. The widget's own
-drawing and its arithmetic against torch are tested in Chromium (tests/e2e/test_live_descent_e2e.py,
-tests/e2e/test_descent_engine_e2e.py).
+the parser's tree) and what the widget writes from it (tests/widget_words.py). The widget's own drawing, its
+arithmetic and its sentences against torch are tested in Chromium (tests/e2e/test_live_descent_e2e.py,
+tests/e2e/test_descent_engine_e2e.py, tests/e2e/test_descent_e2e.py).
 """
 
 import pytest
-from apps import app_test, release, said, shown, widget
+from apps import app_test, release, shown, widget
+from widget_words import written
 
 from explorer.figures.words import num
 
@@ -23,7 +24,7 @@ def controls(at) -> dict:
     return {name: spec["value"] for name, spec in widget(at)["controls"].items()}
 
 
-def test_renders_the_live_curve_with_its_controls_and_the_reference_run(at):
+def test_renders_the_live_curve_with_its_controls_and_what_it_says(at):
     assert not at.exception
     assert at.title[0].value == "Slope and descent"
     data = widget(at)
@@ -33,15 +34,16 @@ def test_renders_the_live_curve_with_its_controls_and_the_reference_run(at):
     xs, ys = data["asset"]["body"]["x"], data["asset"]["body"]["y"]
     assert ys[len(xs) // 2] == pytest.approx(xs[len(xs) // 2] ** 2, rel=1e-6)  # the curve's samples are f = x²
     x30 = 2.5 * 0.8 ** 30  # SGD on x² at η = 0.1: x ← 0.8·x
-    assert f"reached x = {num(x30)}" in said(at)
+    assert f"reached x = {num(x30)}" in written(at).said
+    assert widget(at)["span"] == 6.0 and widget(at)["lesson"]["facts"] == [["is", "sgd", "settled"]]
 
 
-def test_a_released_learning_rate_reruns_torch_and_the_sentences_follow(at):
+def test_a_released_learning_rate_reaches_the_widget_and_the_sentences_follow(at):
     release(at, "gd1", lr=0.3)
     assert not at.exception
     assert controls(at)["lr"] == 0.3
     x30 = 2.5 * (1 - 2 * 0.3) ** 30
-    assert f"reached x = {num(x30)}" in said(at)
+    assert f"reached x = {num(x30)}" in written(at).said
 
 
 def test_step_k_is_clamped_to_the_run(at):
@@ -52,7 +54,7 @@ def test_step_k_is_clamped_to_the_run(at):
 def test_divergence_is_said_in_words(at):
     release(at, "gd1", lr=2.0)
     assert not at.exception
-    assert "learning rate too large: diverged at step" in said(at).lower()
+    assert "learning rate too large: diverged at step" in written(at).text.lower()
 
 
 def test_bad_formula_shows_the_message_and_keeps_the_last_good_function(at):

@@ -1,12 +1,13 @@
 """Descent on surfaces page (AppTest): the race, the start, the racers' settings, the URL.
 
 The map is the live descent widget: these tests read what the page sends it (controls, racers, start,
-the contour picture) and the sentences the page writes from its torch.optim reference race. Dragging and
-clicking the start, and the race drawn in the browser, are tested in Chromium (tests/e2e).
+the contour picture) and what the widget writes from it (tests/widget_words.py). Dragging and clicking the
+start, the race drawn in the browser and its sentences are tested in Chromium (tests/e2e).
 """
 
 import pytest
 from apps import app_test, figure, release, said, shown, widget
+from widget_words import written
 
 from explorer.figures.words import point
 
@@ -27,20 +28,20 @@ def racers(at) -> list[str]:
 
 
 def ends(at, label: str) -> str:
-    """Where the reference run says ``label`` ended, as the "In words" line prints it."""
-    line = next(t for t in said(at).splitlines() if t.startswith("In words:"))
-    return line.split(f"{label} ends at ")[1].split(" with")[0]
+    """Where the widget's "In words" line says ``label`` ended."""
+    return written(at).said.split(f"{label} ends at ")[1].split(" with")[0]
 
 
-def test_renders_the_live_race_and_the_reference_sentences(at):
+def test_renders_the_live_race_and_what_it_says(at):
     assert not at.exception
     data = widget(at)
     assert data["mode"] == "surface" and racers(at) == ["sgd", "momentum", "adam"]
     assert data["start"] == [-3.5, 1.0] and data["tree"]["variables"] == ["x", "y"]
     assert data["asset"]["body"]["picture"].startswith("data:image/png;base64,")
     assert controls(at)["lr"] == 0.095 and controls(at)["momentum"] == 0.7
-    text = said(at)
-    assert "**SGD + momentum** (100 steps) settled in the minimum" in text
+    assert data["span"] == 8.0 and data["lesson"]["note"].startswith("Steep across, flat along")
+    text = written(at).text
+    assert "SGD + momentum (100 steps) settled in the minimum" in text
     assert "Adam" in text and "Lowest loss" in text
 
 
@@ -94,7 +95,7 @@ def test_bad_formula_keeps_the_last_good_surface(at):
 
 def test_divergence_is_said_in_words(at):
     release(at, "gd2", lr=0.2)  # > 2/20 on the steep y direction
-    assert "stopped. Learning rate too large: diverged at step" in said(at)
+    assert "stopped. Learning rate too large: diverged at step" in written(at).text
 
 
 def test_url_round_trip():

@@ -4,7 +4,8 @@ Each keyed control a page draws (and each one that appears once another is set, 
 slider) is set to its lowest and highest value, every choice of a short list, empty and overlong text,
 both sides of a switch, and every button is pressed. After each run the page's text is read as a
 student reads it and checked: counts agree with their nouns ("1 step"), a divergence warning and the
-step readouts name consistent steps, no "nan"/"inf"/"None" or "to the nowhere", no traceback, and
+step readouts name consistent steps, no "nan"/"inf"/"None" or "to the nowhere", no traceback (the descent
+widget's own text read from what the page sent it: tests/widget_words.py), and
 every colour a caption names is drawn in one of the page's figures (or, for the restore page's
 pictures, in the image the caption describes).
 """
@@ -15,6 +16,7 @@ import re
 import numpy as np
 import pytest
 from apps import app_test, page_text, pictures
+from widget_words import descent_widget, written
 
 from explorer.descent import OPTIMIZERS
 from explorer.surfaces import CURVES, SURFACES
@@ -45,6 +47,9 @@ def problems(at) -> list[str]:
     """Sentences on the page that are grammatically or factually off."""
     found = [f"exception: {e.value}" for e in at.exception]
     texts = page_text(at)
+    if not at.exception and descent_widget(at) is not None:  # the live descent widget writes its own text
+        said = written(at)
+        texts += [("widget", t) for t in [*said.warnings, said.text] if t]
     everything = "\n".join(t for _, t in texts)
     for kind, t in texts:
         for m in re.finditer(rf"(?<![\d.,−-])\b1 ({'|'.join(NOUNS)})\b", t):

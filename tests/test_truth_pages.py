@@ -6,10 +6,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from apps import app_test, release, said, shown, widget
+from widget_words import written
 
 from explorer.surfaces import CURVES, SURFACES
 
-D1, D2, FIT = "pages/descent_1d.py", "pages/descent_2d.py", "pages/fit_line.py"
+D1, D2 = "pages/descent_1d.py", "pages/descent_2d.py"
 
 
 def opened(page: str, query: dict | None = None, **state):
@@ -24,8 +25,8 @@ def opened(page: str, query: dict | None = None, **state):
 
 
 def lesson(at) -> str:
-    """The lightbulb note, or "" when the page does not show one."""
-    return "\n".join(shown(i.value) for i in at.info if i.proto.icon == ":material/lightbulb:")
+    """The lesson the descent widget shows, or "" when it shows none (tests/widget_words.py)."""
+    return written(at).note
 
 
 def link(at) -> dict:
@@ -52,14 +53,14 @@ def controls(at) -> dict:
 
 def test_bowl_note_follows_the_run_settled_bouncing_diverged():
     at = opened(D1)
-    assert "the walk settles" in lesson(at) and "the walk settled in the minimum" in said(at, ["markdown"])
+    assert "the walk settles" in lesson(at) and "the walk settled in the minimum" in written(at).text
     release(at, "gd1", lr=1.0)  # x → −x: bounces between ±2.5 for ever
     assert "settles" not in lesson(at) and not lesson(at)
-    assert "bounces between x = 2.5 and x = −2.5" in said(at, ["markdown"]) or \
-        "bounces between x = −2.5 and x = 2.5" in said(at, ["markdown"])
+    assert "bounces between x = 2.5 and x = −2.5" in written(at).text or \
+        "bounces between x = −2.5 and x = 2.5" in written(at).text
     release(at, "gd1", lr=10.0)
-    assert "The run stopped. Learning rate too large: diverged at step" in said(at, ["markdown"]).replace("**", "")
-    assert not lesson(at) and "settle" not in said(at)
+    assert "The run stopped. Learning rate too large: diverged at step" in written(at).text
+    assert not lesson(at) and "settle" not in said(at) + written(at).text
 
 
 @pytest.mark.parametrize("key", list(CURVES))
@@ -81,11 +82,11 @@ def test_each_surface_shows_its_lesson_with_its_own_racers_and_steps(key):
 
 def test_long_valley_race_is_won_by_momentum_and_adam_and_the_note_goes_when_it_stops_being_true():
     at = opened(D2)
-    standings = said(at, ["html"])
+    standings = written(at).standings
     assert re.search(r"(Adam and SGD \+ momentum|SGD \+ momentum and Adam) tie for the lowest", standings)
     assert re.search(r"SGD: f = [\d.]+, about 10⁵× higher", standings)
     at.button_group(key="gd2.opts").set_value(["sgd"]).run()  # the note talks about momentum and Adam
-    assert not lesson(at) and "lesson is about its own run" in said(at, ["caption"])
+    assert not lesson(at) and "lesson is about its own run" in written(at).elsewhere
     next(b for b in at.button if b.label == "Reset the lesson").click().run()
     assert lesson(at) == SURFACES["elongated"].note
 
@@ -93,19 +94,7 @@ def test_long_valley_race_is_won_by_momentum_and_adam_and_the_note_goes_when_it_
 def test_beale_note_stands_beside_its_own_divergence_warning():
     at = opened(D2, {"gd2.fn": "beale"})
     assert "plain SGD is thrown off the first wall and diverges" in lesson(at)
-    assert "SGD stopped. Learning rate too large: diverged at step" in said(at, ["markdown"]).replace("**", "")
-
-
-def test_fit_caption_follows_the_loss_curve():
-    at = opened(FIT)
-    assert "flattens at the noise level" in said(at, ["html"])
-    at.toggle(key="fit.scale").set_value(False).run()  # raw °C at η = 0.1 blows up
-    text = said(at, ["html"])
-    assert "flattens" not in text and "blew up" in text
-    at.toggle(key="fit.scale").set_value(True).run()
-    at.selectbox(key="fit.opt").set_value("adam").run()
-    text = said(at, ["html"])
-    assert "flattens" not in text and "still falling" in text
+    assert "SGD stopped. Learning rate too large: diverged at step" in written(at).text
 
 
 # --- 2. messages in the student's notation, as plain text ---------------------------------------
@@ -214,7 +203,7 @@ def test_an_explosive_first_step_is_warned_about():
     at = opened(D1)
     at.selectbox(key="gd1.fn").set_value("custom").run()
     at.text_input(key="gd1.expr").input("exp(exp(x))").run()
-    warning = said(at, ["warning"])
+    warning = " ".join(written(at).warnings)
     assert "The first step jumped" in warning and "the width of the usual view" in warning
 
 
@@ -222,16 +211,16 @@ def test_an_explosive_first_step_is_warned_about():
 
 def test_one_step_is_one_step():
     at = opened(D1, **{"gd1.steps": 1})
-    text = said(at)
+    text = said(at) + written(at).text
     assert "1 steps" not in text and "After 1 step" in text
 
 
 def test_divergence_step_and_readout_agree():
     at = opened(D1, **{"gd1.lr": 2.0})
-    text = said(at, ["markdown"])
+    text = written(at).text
     step = int(re.search(r"diverged at step (\d+)", text).group(1))
     assert f"the {step - 1} steps before it are shown" in text
-    assert f"after {step - 1} steps; the loss rose" in said(at, ["html"])
+    assert f"after {step - 1} steps; the loss rose" in written(at).said
 
 
 def test_the_caption_names_the_colours_the_curve_figure_uses():

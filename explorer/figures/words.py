@@ -1,7 +1,9 @@
 """Figures in words: each chart's accessible name and a one-sentence description from its data.
 
 What a screen reader says for a chart and what a teacher can read out; numbers in the same
-four-significant-digit form the figures print, with real minus signs.
+four-significant-digit form the figures print, with real minus signs. ``walk``, ``race`` and ``fit`` are
+also written in the browser by the descent widget (explorer/ui/widgets/live_descent_said.js), tested to
+the same words.
 """
 
 from __future__ import annotations

@@ -4,15 +4,25 @@ to the server.
 On Slope and descent, Descent on surfaces and Fit a line the learning rate is dragged with trusted mouse
 events at a mouse's 125 Hz (tests/e2e/live_descent_helpers.py): each move is drawn by the next frame,
 with no websocket frame from the browser; letting go sends one, the page reruns and puts the value in the
-address, and the run drawn is the one real torch.optim makes from the values let go of.
+address, and the run drawn is the one real torch.optim makes from the values let go of. Fit a line's sentences
+are written in the browser: they change with each move of the hand and read as the Python words of torch.optim's run.
 """
 
+from urllib.parse import urlencode
+
 import pytest
+from apps import app_test  # tests/apps.py
+from conftest import NEXT_FRAME  # tests/e2e/conftest.py
 from live_descent_helpers import Widget, assert_same_path, reference, run
 from playwright.async_api import async_playwright
+from widget_words import written  # tests/widget_words.py
 
 from explorer.bench.server import CHROMIUM_ARGS
+from explorer.figures import words
+from explorer.fitline import celsius_data, exact_fit, mse, train
+from explorer.outcomes import fit_outcome
 from explorer.surfaces import CURVES, SURFACES
+from explorer.ui.widgets.live_descent import hyper
 
 pytestmark = pytest.mark.e2e
 
@@ -80,3 +90,62 @@ def test_play_runs_the_steps_in_the_browser(chromium_path, app_server):
         await w.page.wait_for_function("() => window.__liveDescent.k > 10", timeout=10_000)
         assert len(w.sent) == sent
     run(lambda: on_page(chromium_path, app_server, "descent_1d", scenario))
+
+
+def said_of(values: dict, optimizer: str, scale: bool = True) -> str:
+    """What Fit a line's sentences must read for these values: words.fit and fit_outcome of torch.optim's run."""
+    c, f = celsius_data()
+    fit = train(c, f, optimizer, values["lr"], values["steps"], scale=scale, **hyper(optimizer, values))
+    best = exact_fit(c, f)
+    return f"In words: {words.fit(fit.w, fit.b, fit.losses)}{fit_outcome(fit.losses, float(mse(*best, c, f)), fit.diverged)[1]}"
+
+
+def test_fit_a_lines_sentences_follow_the_hand_and_say_torch_optims_run(chromium_path, app_server):
+    async def scenario(w: Widget):
+        assert await w.hook("readout") == said_of(await w.hook("values"), "sgd")
+        assert "flattens at the noise level" in await w.hook("readout")
+        x, y = await w.thumb("lr")
+        await w.mouse("mouseMoved", x, y)
+        await w.mouse("mousePressed", x, y)
+        sent, seen = len(w.sent), set()
+        for fraction in (0.1, 0.45, 0.8):  # the sentences change with each move, before anything is sent
+            await w.mouse("mouseMoved", *(await w.thumb("lr", fraction)))
+            await w.page.evaluate(NEXT_FRAME)
+            text = await w.hook("readout")
+            assert text == said_of(await w.hook("values"), "sgd")
+            seen.add(text)
+        assert len(seen) == 3 and len(w.sent) == sent
+        values = await w.hook("values")
+        assert await released(w, sent, "fit.lr") == 1
+        assert await w.hook("readout") == said_of(values, "sgd")  # the rerun leaves the sentences of the run drawn
+
+        for query, optimizer, scale, words_ in (("fit.scale=0", "sgd", False, "blew up"),
+                                                 ("fit.opt=adam", "adam", True, "still falling")):
+            other = await Widget.open(w.page.context.browser, app_server, f"fit_line?{query}")
+            text = await other.hook("readout")
+            assert words_ in text and "flattens" not in text
+            assert text == said_of(await other.hook("values"), optimizer, scale)
+    run(lambda: on_page(chromium_path, app_server, "fit_line", scenario))
+
+
+VIEWS = [  # (page, query): a lesson that holds, one that does not, a walk that stops, a first step far off the view
+    ("descent_1d", {}), ("descent_1d", {"gd1.lr": "10"}), ("descent_1d", {"gd1.fn": "custom", "gd1.expr": "exp(exp(x))"}),
+    ("descent_2d", {}), ("descent_2d", {"gd2.fn": "beale"}), ("descent_2d", {"gd2.opts": "sgd"}),
+]
+
+
+@pytest.mark.parametrize("path, query", VIEWS, ids=[f"{p}-{'-'.join(q.values()) or 'default'}" for p, q in VIEWS])
+def test_what_a_descent_page_says_is_what_its_runs_did(chromium_path, app_server, path, query):
+    at = app_test(f"pages/{path}.py")
+    for key, value in query.items():
+        at.query_params[key] = value
+    expected = written(at.run())
+
+    async def scenario(w: Widget):
+        readout = await w.hook("readout")
+        warned = await w.page.locator(".ld-warn").first.text_content()
+        return readout, warned
+    readout, warned = run(lambda: on_page(chromium_path, app_server, f"{path}?{urlencode(query)}", scenario))
+    rest = readout.removeprefix(expected.text)  # the curve page's "numbers for one step" follow its sentences
+    assert expected.text and rest != readout and (rest.startswith("The numbers for one step") if path == "descent_1d" else not rest)
+    assert warned == "  ".join(expected.warnings)

@@ -33,15 +33,21 @@ from conftest import ARTIFACTS, ROOT  # tests/e2e/conftest.py
 from test_expressions import VALID  # tests/test_expressions.py
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from explorer.descent import OPTIMIZERS, descend
+from explorer.descent import LABELS, OPTIMIZERS, descend, race
 from explorer.expression_json import tree
 from explorer.expressions import parse
-from explorer.fitline import Scaling, celsius_data, train
+from explorer.figures import words
+from explorer.fitline import Scaling, celsius_data, exact_fit, mse, train
+from explorer.outcomes import classify, first_jump, fit_outcome, lesson_holds, standings, stopped_sentence
+from explorer.outcomes import num as sentence_num
 from explorer.surfaces import CURVES, SURFACES
+from explorer.ui.descent.optimizer_box import RANGES
+from explorer.ui.widgets.live_descent import hyper as settings_of
 
 pytestmark = pytest.mark.e2e
 
-ENGINE = "\n".join((ROOT / "explorer/ui/widgets" / name).read_text(encoding="utf-8") for name in ("descent_exact.js", "descent_engine.js"))
+ENGINE = "\n".join((ROOT / "explorer/ui/widgets" / name).read_text(encoding="utf-8")
+                   for name in ("descent_exact.js", "descent_engine.js", "live_descent_text.js", "live_descent_said.js"))
 STEPS = 500
 RTOL = 1e-9
 FLOOR = 1e-6  # near 0, errors are measured against FLOOR × the largest size that quantity has in the run
@@ -338,3 +344,112 @@ def test_sum_adds_in_torchs_order(engine):
 def test_messages_print_numbers_as_python_does(engine):
     values = [2.0, -2.5, 0.1, 1e-05, 1.5e-07, 123456789.0, 1e16, 2.5e-300, -0.0, 1 / 3, 1e22, 5e-324]
     assert engine.evaluate("vs => vs.map(pyFloat)", values) == [repr(v) for v in values]
+
+
+# numbers where JS's own rounding and Python's part: exact halves (Python rounds them to even), a carry into a new
+# power of ten, the edges of each form, and tiny, huge and negative ones
+PRINTED = [0.125, 0.375, 2.5, 3.5, -2.5, 0.5, -0.5, 1234.5, 1235.5, 99999.5, 999.5, 0.0625, 1.0005, 9.9995, 12.345,
+           -12.345, 1e-3, 9.995e-4, 999.0, 1000.0, 99999.0, 1e5, 123456.0, 1.5e-7, 2.5e-300, -3.25e8, 1 / 3, 2 / 3,
+           0.0, 1e22, 5e-324, 1.7976931348623157e308, float("inf"), float("-inf")]
+
+
+def test_sentences_print_numbers_as_python_does(engine):
+    got = engine.evaluate("vs => vs.map((v) => [figureNum(v), sentenceNum(v), fmtG(v, 3), fmtG(v, 1)])",
+                          [v for v in PRINTED if v == v and abs(v) != float("inf")] + [1e308])
+    finite = [v for v in PRINTED if abs(v) != float("inf")] + [1e308]
+    assert got == [[words.num(v), sentence_num(v), f"{v:.3g}", f"{v:.1g}"] for v in finite]
+    assert engine.evaluate("vs => vs.map((v) => figureNum(v))", [1e308 * 10, -1e308 * 10]) == ["∞", "−∞"]
+
+
+def setting(rng: random.Random, name: str) -> float:
+    """A value the widget's slider for ``name`` can take: within its range, on its step."""
+    lo, hi, step = getattr(RANGES, name)
+    return round(lo + step * rng.randint(0, round((hi - lo) / step)), 6)
+
+
+def fit_cases(n: int, seed: int = 3) -> list[tuple]:
+    """(optimizer, lr, steps, scale, torch.optim settings): random values within the page's ranges, as a class
+    would move them."""
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(n):
+        optimizer = rng.choice(list(OPTIMIZERS))
+        values = {"eps": rng.choice(RANGES.eps), **{k: setting(rng, k) for k in ("momentum", "alpha", "beta1", "beta2")}}
+        cases.append((optimizer, rng.choice(RANGES.lr), rng.randint(1, 500), rng.random() < 0.5, settings_of(optimizer, values)))
+    return cases
+
+
+def test_fit_a_lines_sentences_equal_the_python_words_of_torch_optims_run(engine):
+    c, f = celsius_data()
+    best = float(mse(*exact_fit(c, f), c, f))
+    kinds = []
+    bouncing = [("sgd", 1.0, 60, True, {}), ("momentum", 0.002, 20, False, {"momentum": 0.9})]  # 1 − 2η = −1: it swings
+    for optimizer, lr, steps, scale, hyper in (fit_cases(80) + bouncing
+                                               + [(o, lr, s, sc, h) for o, lr, sc, h in FITS for s in (1, 60, 500)]):
+        try:
+            fit = train(c, f, optimizer, lr, steps, scale=scale, **hyper)
+        except ValueError:
+            continue  # e.g. Nesterov with no momentum: the page says so itself (test_page_fit_line)
+        scaling = Scaling.of(c) if scale else Scaling()
+        data = {"x": ((c - scaling.mean) / scaling.std).tolist(), "y": f.tolist(), "mean": scaling.mean, "std": scaling.std}
+        js = engine.evaluate("""([data, o, lr, steps, hyper, best]) => { const run = trainFit(data, o, lr, steps, hyper);
+            return [fitSaid(run), fitOutcome(run.losses, best, run.diverged)]; }""",
+                             [data, optimizer, lr, steps, {k: list(v) if isinstance(v, tuple) else v for k, v in hyper.items()}, best])
+        kind, outcome = fit_outcome(fit.losses, best, fit.diverged)
+        assert js == [words.fit(fit.w, fit.b, fit.losses), outcome], (optimizer, lr, steps, scale, hyper)
+        kinds.append(kind)
+    assert {"settled", "bouncing", "falling", "climbing", "diverged"} <= set(kinds), set(kinds)  # every kind a run reaches
+
+
+# the page side of a race: each racer's run (with torch's elementary-function results, recorded from the Python
+# run and its probes, so a path that amplifies a last-bit difference cannot hide a wrong sentence) and what is said
+SAID = """([t, start, racers, steps, span, minima, facts, table]) => {
+  const known = Object.fromEntries(Object.entries(table).map(([name, pairs]) => [name, new Map(pairs)]));
+  const lib = Object.fromEntries(Object.entries(DEFAULT_LIB).map(([name, f]) =>
+    [name, known[name] ? (x) => known[name].get(x) ?? f(x) : f]));
+  const compiled = compileExpression(t), fn = { ...compiled, value: (x, y = 0) => compiled.value(x, y, lib) };
+  const ran = racers.map(([name, label, lr, hyper]) => ({ name, label, run: descend(compiled, start, name, lr, steps, hyper, { lib }) }))
+    .filter((r) => !r.run.error);
+  const outcomes = Object.fromEntries(ran.map((r) => [r.name, classify(r.run, span, fn, minima)]));
+  return { each: ran.map((r) => [r.name, outcomes[r.name].kind, outcomes[r.name].text, r.run.diverged ? stoppedSentence(r.run) : "",
+                                 firstJump(r.run, span)]),
+           race: raceSaid(ran), standings: standings(ran), holds: lessonHolds(facts, outcomes),
+           walk: ran.length ? walkSaid(ran[0].run) : "" };
+}"""
+
+
+def race_cases(n: int, seed: int = 5) -> list[tuple]:
+    """(preset, start, {racer: torch.optim settings}, lr, steps): every preset's own run, then random ones."""
+    cases = [(s, s.start, {o: s.kwargs(o) for o in s.racers}, s.lr, s.steps) for s in (*CURVES.values(), *SURFACES.values())]
+    rng = random.Random(seed)
+    for _ in range(n):
+        s = rng.choice([*CURVES.values(), *SURFACES.values()])
+        racers = rng.sample(list(OPTIMIZERS), 1 if s.dim == 1 else rng.randint(1, 4))
+        values = {"eps": rng.choice(RANGES.eps), **{k: setting(rng, k) for k in ("momentum", "alpha", "beta1", "beta2")}}
+        start = tuple(round(rng.uniform(lo, hi), 3) for lo, hi in s.domain)
+        cases.append((s, start, {o: settings_of(o, values) for o in racers}, rng.choice(RANGES.lr), rng.randint(1, 500)))
+    return cases
+
+
+def test_what_the_descent_pages_say_equals_the_python_words_of_torch_optims_runs(engine):
+    kinds = set()
+    for s, start, racers, lr, steps in race_cases(120):
+        span = max(hi - lo for lo, hi in s.domain)
+        with Recorder() as recorder:
+            try:
+                raced = race(s.f, start, {o: (o, lr, h) for o, h in racers.items()}, steps)
+            except ValueError:
+                continue  # undefined at the start: the page says so itself (test_truth_pages)
+            runs = {o: t for o, t in raced.items() if not isinstance(t, ValueError)}
+            outcomes = {o: classify(t, span, s.f, s.minima) for o, t in runs.items()}
+        python = {"each": [[o, outcomes[o].kind, outcomes[o].text, stopped_sentence(t) if t.diverged else "", first_jump(t, span)]
+                           for o, t in runs.items()],
+                  "race": words.race(runs)[1] if runs else "No optimizer is racing: pick one.",
+                  "standings": standings(runs, LABELS), "holds": lesson_holds(s.facts, outcomes),
+                  "walk": words.walk(next(iter(runs.values())))[1] if runs else ""}
+        spec = [tree(s.f), list(start), [[o, LABELS[o], lr, {k: list(v) if isinstance(v, tuple) else v for k, v in h.items()}]
+                                         for o, h in racers.items()], steps, span, [list(m) for m in s.minima], [list(f) for f in s.facts],
+                recorder.pairs()]
+        assert engine.evaluate(SAID, spec) == python, (s.key, start, racers, lr, steps)
+        kinds |= {outcome.kind for outcome in outcomes.values()}
+    assert kinds >= {"diverged", "bouncing", "zigzag", "falling", "stalled", "settled", "local"}, kinds

@@ -62,7 +62,7 @@ def test_valley_and_beale_show_what_their_notes_say(app_server, browser_page, pr
         page.get_by_role("option", name=re.compile(label)).click()
         page.wait_for_function("() => window.__liveDescent?.runs().some((r) => r.optimizer === 'rmsprop')", timeout=60_000)
         wait_for_app(page)
-    lesson = alert(page, note)
+    lesson = page.locator(".ld-note").filter(has_text=note).first  # the widget shows the note while it holds
     lesson.wait_for(timeout=30_000)
     names = page.locator(".ld-key").evaluate_all("els => els.map(e => e.textContent)")
     if preset == "beale":  # the note says SGD diverges: the page says so in the same view

@@ -1,13 +1,13 @@
-"""The runs behind the descent pages and Fit a line: real torch.optim, computed through
+"""The races behind Descent on surfaces' 3-D view: real torch.optim, computed through
 :mod:`explorer.ui.reference_pool` (in its worker process when that is on) and kept for the whole process, the
 longest run per question, so a move that leaves a run as it was (another racer's setting, fewer steps, a racer added
-to the race) does not run it again.
+to the race) does not run it again. (What the pages say about their runs is written in the browser from the runs
+it draws: :mod:`explorer.ui.widgets.live_descent`.)
 
 Not ``st.cache_data``: it holds a per-question lock while it computes, and a run waiting aside on the worker with
 that lock held would make the next run asking the same question wait for it while holding the script gate, so both
 would stand still for the gate's patience (:data:`explorer.ui.script_gate.PATIENCE_S`). Two runs asking at once
-both ask the worker instead. Kept runs are shared by every session, so their arrays are read-only. What each racer's
-run did, in words (:func:`classified`), is kept beside them.
+both ask the worker instead. Kept runs are shared by every session, so their arrays are read-only.
 """
 
 from __future__ import annotations
@@ -18,13 +18,9 @@ from collections import OrderedDict
 import numpy as np
 
 from explorer.descent import Trajectory, race_formula
-from explorer.fitline import Fit, celsius_data, train
-from explorer.outcomes import Outcome, classify
 from explorer.ui import reference_pool
 
 MAX_PATHS = 512  # racers' paths kept per process (a 500-step path is ~20 KB)
-MAX_FITS = 256  # fits kept per process (a 500-step fit is ~24 KB)
-MAX_OUTCOMES = 1024  # what a run did, in words, kept per process
 
 
 class Longest:
@@ -32,7 +28,7 @@ class Longest:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._runs: OrderedDict[tuple, Trajectory | Fit] = OrderedDict()
+        self._runs: OrderedDict[tuple, Trajectory] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: tuple, steps: int):
@@ -64,15 +60,6 @@ class Longest:
 
 
 PATHS = Longest(MAX_PATHS)  # (formula, start, optimizer, lr, settings) -> that racer's longest path
-FITS = Longest(MAX_FITS)  # (optimizer, lr, scale, settings) -> the longest fit
-
-
-def run(formula: str, start: tuple[float, ...], optimizer: str, lr: float, steps: int, hyper: dict) -> Trajectory:
-    """One optimizer's path from ``start``; ValueError when it cannot run (e.g. undefined at the start)."""
-    outcome = paths(formula, start, (optimizer,), lr, steps, {optimizer: hyper})[optimizer]
-    if isinstance(outcome, ValueError):
-        raise outcome
-    return outcome
 
 
 def run_race(formula: str, start: tuple[float, ...], optimizers: tuple[str, ...], lr: float, steps: int,
@@ -98,53 +85,12 @@ def paths(formula: str, start: tuple[float, ...], optimizers, lr: float, steps: 
     return {name: found[name] for name in optimizers}
 
 
-def fit(optimizer: str, lr: float, steps: int, scale: bool, hyper: tuple) -> Fit:
-    """Fit a line's neuron trained on the bundled points (``hyper``: sorted (setting, value) pairs); ValueError
-    when the optimizer cannot be made with them."""
-    key = (optimizer, float(lr), bool(scale), tuple(hyper))
-    kept = FITS.get(key, steps)
-    if kept is not None:
-        return kept
-    c, f = celsius_data()
-    trained = reference_pool.run(train, c, f, optimizer, lr, int(steps), scale=scale, **dict(hyper))
-    FITS.keep(key, trained)
-    return trained
-
-
-_OUTCOMES: OrderedDict[tuple, Outcome] = OrderedDict()
-_OUTCOMES_LOCK = threading.Lock()
-
-
-def question(formula: str, start: tuple[float, ...], optimizer: str, lr: float, settings: dict, steps: int) -> tuple:
-    """What names one racer's run: its kept path's key and the steps asked for."""
-    return (*_key(formula, start, optimizer, lr, settings), int(steps))
-
-
-def classified(asked: tuple, traj: Trajectory, span: float, f, minima: tuple) -> Outcome:
-    """:func:`explorer.outcomes.classify` of ``traj``, the run that answers ``asked`` (:func:`question`), once per
-    process and view: a rerun that leaves the run as it was (classroom mode, a box opened, another racer) does not
-    probe the landscape around its end again."""
-    key = (asked, float(span), tuple(minima))
-    with _OUTCOMES_LOCK:
-        found = _OUTCOMES.get(key)
-        if found is not None:
-            _OUTCOMES.move_to_end(key)
-            return found
-    found = classify(traj, span, f, minima)
-    with _OUTCOMES_LOCK:
-        _OUTCOMES[key] = found
-        while len(_OUTCOMES) > MAX_OUTCOMES:
-            _OUTCOMES.popitem(last=False)
-    return found
-
-
 def _key(formula: str, start, optimizer: str, lr: float, settings: dict) -> tuple:
     return formula, tuple(float(v) for v in start), optimizer, float(lr), tuple(sorted(settings.items()))
 
 
-def _read_only(run) -> None:
-    """Every array of a kept run (and of the trajectory inside a fit) made read-only: sessions share it."""
-    for part in (run, getattr(run, "trajectory", None)):
-        for value in vars(part).values() if part is not None else ():
-            if isinstance(value, np.ndarray):
-                value.flags.writeable = False
+def _read_only(run: Trajectory) -> None:
+    """Every array of a kept run made read-only: sessions share it."""
+    for value in vars(run).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False

@@ -2,7 +2,8 @@
 // `input` event of the widget's own controls and redrawn on the next animation frame; only letting
 // go of a control (`change`, pointerup on the picture, keyup on the map) sends the values to Python,
 // once, as the "release" trigger. live_descent.py prepends descent_engine.js (descend, trainFit),
-// live_descent_draw.js (canvas drawing) and live_descent_text.js (numbers and sentences).
+// live_descent_draw.js (canvas drawing), live_descent_text.js (numbers), live_descent_said.js (what the
+// pages say about a run) and live_descent_modes.js (each mode's picture and text).
 // Modes: "curve" (Slope and descent), "surface" (Descent on surfaces), "fit" (Fit a line).
 
 const ASSETS = new Map(); // asset id -> curve samples, or the contour picture (an Image) and its colour bar
@@ -196,7 +197,7 @@ function createWidget(root, data, firstSend) {
     const errors = runs.filter((r) => r.run.error).map((r) => `${runs.length > 1 ? `${r.label} can't run: ` : "Can't run this: "}${r.run.error}`);
     const stops = runs.filter((r) => !r.run.error && r.run.diverged)
       .map((r) => (mode === "surface" ? `${r.label}: ${r.run.reason}.` : warning(r.run, mode, data.scale)));
-    put(warn, "textContent", [...errors, ...stops].join("  "));
+    put(warn, "textContent", [...errors, ...stops, ...(mode === "fit" ? [] : jumps(view))].join("  "));
     put(readout, "innerHTML", readoutHTML(view));
     api.redraws += 1;
     api.lastDrawMs = performance.now() - t0;

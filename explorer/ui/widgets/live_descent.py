@@ -9,7 +9,9 @@ descent_engine.js (torch.optim's arithmetic, to the last bit) and redraws; nothi
 server while a control moves. When a control is let go (``change``, or the pointer released on the
 picture) it sends every value back once as the ``release`` trigger; its callback writes them to
 ``st.session_state["<prefix>.<name>"]`` before the page reruns, like a widget's ``on_change``, so
-the page's Python reference run, URL state and "copy link" follow.
+URL state and "copy link" follow. What the pages say about the runs is written in the
+browser from the run it draws (live_descent_said.js, tested against the Python words on torch.optim's run):
+they follow a dragged control as the picture does, and a release needs no run on the server.
 
 Control names (and so session-state keys after the prefix): ``lr``, ``steps``, ``momentum``,
 ``alpha``, ``beta1``, ``beta2``, ``eps`` (the settings of the chosen optimizers only), and ``x0``
@@ -35,7 +37,7 @@ from explorer.expressions import Expression, parse
 from explorer.figures.descent import LABELS as OPTIMIZER_LABELS
 from explorer.figures.descent import MINIMUM_COLOUR, START_COLOUR, colour
 from explorer.figures.style import PALETTE, sizes
-from explorer.fitline import TRUE_B, TRUE_W, Scaling, exact_fit
+from explorer.fitline import TRUE_B, TRUE_W, Scaling, exact_fit, mse
 from explorer.surfaces import grid
 from explorer.update_rule import IN_WORDS
 
@@ -44,8 +46,8 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-_FILES = ("descent_exact.js", "descent_engine.js", "live_descent_draw.js", "live_descent_text.js", "live_descent_modes.js",
-          "widget_mount.js", "ask_again.js", "live_descent.js")
+_FILES = ("descent_exact.js", "descent_engine.js", "live_descent_draw.js", "live_descent_text.js", "live_descent_said.js",
+          "live_descent_modes.js", "widget_mount.js", "ask_again.js", "live_descent.js")
 _JS = "\n".join(_asset(n) for n in _FILES)  # plain files joined into one ES module: no bundler, nothing fetched
 _WIDGET = st.components.v2.component("explorer.live_descent", css=_asset("live_descent.css"), js=_JS)
 
@@ -72,6 +74,22 @@ class Ranges:
     beta1: tuple[float, float, float] = (0.0, 0.99, 0.01)
     beta2: tuple[float, float, float] = (0.9, 0.9999, 0.0001)
     extra: dict = field(default_factory=dict)  # name -> (low, high, step) for x0
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A preset's lesson: its ``note``, shown while its ``facts`` (:func:`explorer.outcomes.lesson_holds`) hold of the
+    runs drawn, and what is said instead when they do not (``elsewhere``)."""
+
+    facts: tuple
+    note: str
+    elsewhere: str
+
+
+def _said(span: float, lesson: Lesson | None) -> dict:
+    """What the sentences about the runs need: the view's width (what counts as a small move) and the lesson."""
+    return {"span": float(span), "lesson": None if lesson is None else
+            {"facts": [list(f) for f in lesson.facts], "note": lesson.note, "elsewhere": lesson.elsewhere}}
 
 
 def hyper(optimizer: str, values: Mapping) -> dict:
@@ -143,7 +161,8 @@ def _asset_id(body: tuple | str) -> str:
 
 
 def curve_payload(expr: Expression, domain: tuple[float, float], values: Mapping, optimizer: str, ranges: Ranges, *,
-                  key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None) -> tuple[dict, dict]:
+                  key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
+                  span: float = 1.0, lesson: Lesson | None = None) -> tuple[dict, dict]:
     """The data of a curve widget and its asset (the curve samples): what :func:`curve` sends."""
     x0 = float(values["x0"])
     lo, hi = min(float(domain[0]), x0), max(float(domain[1]), x0)  # a far start widens the view: never off the chart
@@ -151,12 +170,13 @@ def curve_payload(expr: Expression, domain: tuple[float, float], values: Mapping
     x_range = ranges.extra.get("x0", (lo, hi, step))
     data = _common("curve", key, [optimizer], values, ranges, classroom, labels, {"x0": {"range": list(x_range), "value": x0}})
     body = _curve_samples(expr.text, lo, hi)
-    data |= {"tree": tree(expr), "domain": [lo, hi], "minima": [float(m[0]) for m in minima]}
+    data |= {"tree": tree(expr), "domain": [lo, hi], "minima": [float(m[0]) for m in minima]} | _said(span, lesson)
     return data, {"id": _asset_id((expr.text, lo, hi)), "body": body}
 
 
 def surface_payload(expr: Expression, domain, layers, values: Mapping, optimizers: Sequence[str], ranges: Ranges, *,
-                    key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None) -> tuple[dict, dict]:
+                    key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
+                    span: float = 1.0, lesson: Lesson | None = None) -> tuple[dict, dict]:
     """The data of a surface widget and its asset (the contour picture of ``layers`` = contour_layers(...))."""
     image, bar = layers
     ticks = bar["marker"]["colorbar"]
@@ -167,19 +187,21 @@ def surface_payload(expr: Expression, domain, layers, values: Mapping, optimizer
     (x_lo, x_hi), (y_lo, y_hi) = ((float(a), float(b)) for a, b in domain)
     data = _common("surface", key, optimizers, values, ranges, classroom, labels, {})
     data |= {"tree": tree(expr), "domain": [[x_lo, x_hi], [y_lo, y_hi]], "start": [float(v) for v in values["start"]],
-             "minima": [[float(m[0]), float(m[1])] for m in minima]}
+             "minima": [[float(m[0]), float(m[1])] for m in minima]} | _said(span, lesson)
     return data, {"id": _asset_id(image["source"]), "body": body}
 
 
 def fit_payload(c: np.ndarray, f: np.ndarray, values: Mapping, optimizer: str, ranges: Ranges, *, scale: bool,
                 key: str, classroom: bool = False, labels: Mapping | None = None) -> dict:
-    """The data of a fit widget: the measurements, what the neuron sees and how to map it back."""
+    """The data of a fit widget: the measurements, what the neuron sees and how to map it back, and the least-squares
+    line with its loss (the noise level its sentences compare the run with)."""
     scaling = Scaling.of(c) if scale else Scaling()
+    best = exact_fit(c, f)
     data = _common("fit", key, [optimizer], values, ranges, classroom, labels, {})
     data |= {"fit": {"x": ((c - scaling.mean) / scaling.std).tolist(), "y": np.asarray(f, dtype=np.float64).tolist(),
                      "mean": scaling.mean, "std": scaling.std},
-             "c": np.asarray(c, dtype=np.float64).tolist(), "best": list(exact_fit(c, f)), "true": [TRUE_W, TRUE_B],
-             "scale": bool(scale)}
+             "c": np.asarray(c, dtype=np.float64).tolist(), "best": list(best), "best_loss": float(mse(*best, c, f)),
+             "true": [TRUE_W, TRUE_B], "scale": bool(scale)}
     return data
 
 
@@ -242,31 +264,35 @@ def _show(data: dict, asset: dict | None, key: str, prefix: str, on_release: Cal
 
 def curve(expr: Expression, domain: tuple[float, float], values: Mapping, optimizer: str, ranges: Ranges, *, key: str,
           prefix: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
-          on_release: Callable[[dict], None] | None = None) -> dict | None:
-    """Slope and descent, live: the curve, the path, the tangent at step k, the loss, the numbers for one step.
+          span: float = 1.0, lesson: Lesson | None = None, on_release: Callable[[dict], None] | None = None) -> dict | None:
+    """Slope and descent, live: the curve, the path, the tangent at step k, the loss, the numbers for one step, and
+    what the walk did in words (``span``: the view's width, what counts as a small move; ``lesson``: the preset's).
 
     ``values``: ``lr, steps, x0, k`` and the optimizer's settings (``momentum, alpha, beta1, beta2, eps``).
     Returns the released values on the run a release caused (already written to session state), else None.
     """
-    data, asset = curve_payload(expr, domain, values, optimizer, ranges, key=key, classroom=classroom, minima=minima, labels=labels)
+    data, asset = curve_payload(expr, domain, values, optimizer, ranges, key=key, classroom=classroom, minima=minima, labels=labels,
+                                span=span, lesson=lesson)
     return _show(data, asset, key, prefix, on_release)
 
 
 def surface(expr: Expression, domain, layers, values: Mapping, optimizers: Sequence[str], ranges: Ranges, *, key: str,
             prefix: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
-            on_release: Callable[[dict], None] | None = None) -> dict | None:
-    """Descent on surfaces, live: racers over the contour picture ``layers`` (:func:`contour_layers` of ``domain``).
+            span: float = 1.0, lesson: Lesson | None = None, on_release: Callable[[dict], None] | None = None) -> dict | None:
+    """Descent on surfaces, live: racers over the contour picture ``layers`` (:func:`contour_layers` of ``domain``), and
+    what each racer did, the race and its standings in words (``span`` and ``lesson`` as for :func:`curve`).
 
     ``values``: ``lr, steps, start`` and the racers' settings; the start moves by dragging or clicking the map.
     """
     data, asset = surface_payload(expr, domain, layers, values, optimizers, ranges, key=key, classroom=classroom,
-                                  minima=minima, labels=labels)
+                                  minima=minima, labels=labels, span=span, lesson=lesson)
     return _show(data, asset, key, prefix, on_release)
 
 
 def fit(c: np.ndarray, f: np.ndarray, values: Mapping, optimizer: str, ranges: Ranges, *, scale: bool, key: str,
         prefix: str, classroom: bool = False, labels: Mapping | None = None,
         on_release: Callable[[dict], None] | None = None) -> dict | None:
-    """Fit a line, live: the points and the neuron's line, the loss over (w, b) with the path, the loss per step."""
+    """Fit a line, live: the points and the neuron's line, the loss over (w, b) with the path, the loss per step, and
+    the sentences about the run drawn (what the neuron learned, what its loss did), written in the browser."""
     data = fit_payload(c, f, values, optimizer, ranges, scale=scale, key=key, classroom=classroom, labels=labels)
     return _show(data, None, key, prefix, on_release)

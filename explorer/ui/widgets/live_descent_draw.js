@@ -1,6 +1,6 @@
 // Canvas drawing for the live descent widget: axes with nice ticks, lines, markers, the loss chart
 // and the banded contour picture (explorer/figures/maps.py's map_png, for the fit's loss over (w, b)).
-// live_descent.py joins this file with descent_engine.js, live_descent_text.js and live_descent.js.
+// live_descent.py joins this file with the engine, the text and mode files and live_descent.js.
 // A `plot` is {box: {left, top, w, h} in CSS px, x: [lo, hi], y: [lo, hi], logY}; `look` is
 // {sizes, ink, font}: classroom sizes, the theme's text colour and font.
 

@@ -1,7 +1,7 @@
 // The live descent widget's three pictures — curve, surface, fit — drawn from a `view` of the widget:
 // {data, look, asset, fn, runs, values, k, start, boxes, cache, schedule}; and the text beneath each.
-// live_descent.py joins this file with descent_engine.js, live_descent_draw.js, live_descent_text.js
-// and live_descent.js (the widget: controls, events, mount).
+// live_descent.py joins this file with descent_engine.js, live_descent_draw.js, live_descent_text.js,
+// live_descent_said.js and live_descent.js (the widget: controls, events, mount).
 
 function viewRange([lo, hi], xs, reach = 2) { // the domain widened to take in the walk, to the curve samples' reach
   const width = hi - lo, lo2 = Math.min(lo, ...xs), hi2 = Math.max(hi, ...xs), pad = 0.05 * (hi2 - lo2);
@@ -129,20 +129,51 @@ function readoutHTML(v) {
   const { data, runs, values, k } = v, mode = data.mode;
   if (mode === "curve") {
     const run = runs[0].run;
-    return `<h4>The numbers for one step</h4>${run.error ? "" : stepNumbers({ ...run, lr: values.lr }, k, runs[0].words)}`;
+    return `${walkHTML(v)}<h4>The numbers for one step</h4>${run.error ? "" : stepNumbers({ ...run, lr: values.lr }, k, runs[0].words)}`;
   }
-  if (mode === "surface") {
-    return runs.filter((r) => !r.run.error).map((r) => {
-      const n = r.run.points.length - 1, p = r.run.points[n];
-      return `<p><b>${r.label}</b> after ${n} steps: (${fixed(p[0], 3)}, ${fixed(p[1], 3)}), f = ${g4(r.run.losses[n])}</p>`;
-    }).join("");
-  }
-  const run = runs[0].run;
+  if (mode === "surface") return raceHTML(v);
+  const run = runs[0].run; // fit: what the neuron learned and what its loss curve did, of the run drawn
   if (run.error) return "";
-  const n = run.w.length - 1;
-  return `<p><b>Learned</b> after ${n} steps: w = <b>${fixed(run.w[n], 3)}</b>, b = <b>${fixed(run.b[n], 2)}</b> (loss ${g4(run.losses[n])}).</p>`;
+  return `<p class="ld-said"><b>In words:</b> ${fitSaid(run)}</p><p class="ld-outcome">${fitOutcome(run.losses, data.best_loss, run.diverged)}</p>`;
 }
 
+const escaped = (text) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+
+function outcomesOf(v) { // each racer that ran: what its run did (outcomes.classify), by optimizer name
+  const minima = v.data.mode === "curve" ? v.data.minima.map((m) => [m]) : v.data.minima;
+  return Object.fromEntries(ran(v).map((r) => [r.name, classify(r.run, v.data.span, v.fn, minima)]));
+}
+
+const ran = (v) => v.runs.filter((r) => !r.run.error);
+
+function lessonHTML(v, outcomes) { // the preset's note while its facts hold of these runs, else why it is not shown
+  const lesson = v.data.lesson;
+  if (!lesson) return "";
+  if (ran(v).length && lessonHolds(lesson.facts, outcomes)) return `<p class="ld-note"><b>The lesson:</b> ${escaped(lesson.note)}</p>`;
+  return `<p class="ld-outcome">${escaped(lesson.elsewhere)}</p>`;
+}
+
+function raceHTML(v) { // Descent on surfaces: each racer's end, the race in words, the standings and the lesson
+  const racers = ran(v), outcomes = outcomesOf(v);
+  if (!racers.length) return "";
+  const lines = racers.map((r) => (r.run.diverged ? `<p><b>${r.label}</b> stopped. ${stoppedSentence(r.run)}</p>`
+    : `<p><b>${r.label}</b> (${plural(stepsRun(r.run), "step")}) ${outcomes[r.name].text}.</p>`));
+  return [...lines, `<p class="ld-said"><b>In words:</b> ${raceSaid(racers)}</p>`, `<p class="ld-outcome">${standings(racers)}</p>`,
+    lessonHTML(v, outcomes)].join("");
+}
+
+function walkHTML(v) { // Slope and descent: what the walk did, the walk in words and the lesson
+  const run = v.runs[0].run, outcomes = outcomesOf(v);
+  if (run.error) return "";
+  const line = run.diverged ? `<p><b>The run stopped.</b> ${stoppedSentence(run)}</p>`
+    : `<p><b>After ${plural(stepsRun(run), "step")}</b> the walk ${outcomes[v.runs[0].name].text}.</p>`;
+  return `${line}<p class="ld-said"><b>In words:</b> ${walkSaid(run)}</p>${lessonHTML(v, outcomes)}`;
+}
+
+function jumps(v) { // a first step far beyond the view, for each racer that did not stop
+  return ran(v).filter((r) => !r.run.diverged && firstJump(r.run, v.data.span))
+    .map((r) => (v.data.mode === "surface" ? `${r.label}: ${firstJump(r.run, v.data.span)}` : firstJump(r.run, v.data.span)));
+}
 
 function surfaceInfo(v) { // the start and the racers' colours, above the map
   return `<span class="ld-start">Start x = ${fixed(v.start[0], 3)}, y = ${fixed(v.start[1], 3)} \u2014 drag or click on the map to move it.</span> `

@@ -1,15 +1,27 @@
-// Words and numbers of the live descent widget: Python's number formats, and "the numbers for one
-// step" — explorer/update_rule.py's content (the optimizer's state rebuilt from the slopes the run
-// recorded, step k written with its numbers) as HTML instead of LaTeX.
+// Numbers of the live descent widget: Python's number formats, and "the numbers for one step" —
+// explorer/update_rule.py's content (the optimizer's state rebuilt from the slopes the run recorded, step k
+// written with its numbers) as HTML instead of LaTeX. What the pages say about a run: live_descent_said.js.
+
+// Python rounds a number it prints half to even on its exact value; toFixed and toExponential round a half
+// away from zero. An exact half that Python rounds down is printed from the next double towards zero.
+function pyRounded(v, how, digits) {
+  const [whole, frac = ""] = Math.abs(v)[how](100).split("e")[0].split("."); // exact wherever a half can occur
+  const kept = digits ? frac[digits - 1] : whole.slice(-1);
+  const half = frac[digits] === "5" && !/[1-9]/.test(frac.slice(digits + 1));
+  if (!half || Number(kept) % 2 === 1) return v[how](digits);
+  const bits = new BigInt64Array(new Float64Array([v]).buffer);
+  bits[0] -= 1n; // one ulp towards zero, for either sign
+  return new Float64Array(bits.buffer)[0][how](digits);
+}
 
 function fmtG(v, digits) { // Python's format(v, f".{digits}g")
   if (Number.isNaN(v)) return "nan";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  if (v === 0) return "0";
-  const [mant, exp] = v.toExponential(digits - 1).split("e"), e = Number(exp);
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+  const [mant, exp] = pyRounded(v, "toExponential", digits - 1).split("e"), e = Number(exp);
   const strip = (s) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
   if (e < -4 || e >= digits) return `${strip(mant)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-  return strip(v.toFixed(Math.max(0, digits - 1 - e)));
+  return strip(pyRounded(v, "toFixed", Math.max(0, digits - 1 - e)));
 }
 
 const minusSign = (s) => s.replace(/^-/, "\u2212");
