@@ -33,12 +33,12 @@ big = st.session_state.get("big", False)
 if st.session_state.get("mode", "curve") == "curve":
     s = CURVES["wiggly"]
     live_descent.curve(s.f, s.domain[0], values | {"x0": st.session_state.get("t.x0", 7.0)}, "adam", ranges, key="t.live", prefix="t",
-                       classroom=big, minima=s.minima)
+                       classroom=big, minima=s.minima, span=20.0)
 else:
     s = SURFACES["himmelblau"]
     layers = contour_layers(*grid(s, n=60), big)
     live_descent.surface(s.f, s.domain, layers, values | {"start": (0.0, -0.5)}, ["sgd", "momentum", "adam"], ranges,
-                         key="t.live", prefix="t", classroom=big, minima=s.minima)
+                         key="t.live", prefix="t", classroom=big, minima=s.minima, span=10.0)
 """
 
 
@@ -109,7 +109,7 @@ def test_a_fit_sends_what_the_neuron_sees_and_how_to_map_it_back():
 
 
 def test_a_release_is_checked_against_what_was_sent():
-    data, _ = curve_payload(CURVES["bowl"].f, (-3.0, 3.0), VALUES | {"x0": 2.5, "k": 0}, "momentum", RANGES, key="k")
+    data, _ = curve_payload(CURVES["bowl"].f, (-3.0, 3.0), VALUES | {"x0": 2.5, "k": 0}, "momentum", RANGES, key="k", span=6.0)
     released = _accept({"lr": 0.0299, "steps": 800, "x0": -2.345, "momentum": 0.55, "k": 7, "eps": 1, "evil": "x"}, data)
     assert released == {"lr": 0.03, "steps": 500, "x0": -2.35, "momentum": 0.55, "k": 7}  # eps is not Momentum's
     assert _accept({"lr": math.nan, "steps": "many", "x0": None, "momentum": -1}, data) == {"momentum": 0.0}

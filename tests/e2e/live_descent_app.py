@@ -31,6 +31,10 @@ def layers(key: str, big: bool):
     return contour_layers(*grid(SURFACES[key], n=300), big)
 
 
+def span(s) -> float:  # the view's width, as the pages give it: what counts as a small move
+    return max(hi - lo for lo, hi in s.domain)
+
+
 def defaults(**extra) -> None:
     for name, value in {"momentum": 0.9, "alpha": 0.99, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, **extra}.items():
         st.session_state.setdefault(f"h.{name}", value)
@@ -45,16 +49,16 @@ if mode == "curve":
     defaults(lr=s.lr, steps=30, x0=s.start[0], k=0)
     values = live_descent.state_values("h", [*NAMES, "x0", "k"])
     if st.session_state.runs <= int(query.get("lose", "0")):
-        asset = live_descent.curve_payload(s.f, s.domain[0], values, query.get("opt", "sgd"), RANGES, key="h.live")[1]
+        asset = live_descent.curve_payload(s.f, s.domain[0], values, query.get("opt", "sgd"), RANGES, key="h.live", span=span(s))[1]
         st.session_state["h.live.assets_sent"] = {asset["id"]: None}
     live_descent.curve(s.f, s.domain[0], values, query.get("opt", "sgd"), RANGES, key="h.live", prefix="h",
-                       classroom=classroom, minima=s.minima)
+                       classroom=classroom, minima=s.minima, span=span(s))
 elif mode == "surface":
     s = SURFACES[query.get("preset", "elongated")]
     defaults(lr=s.lr, steps=100, start=s.start)
     values = live_descent.state_values("h", [*NAMES, "start"])
     live_descent.surface(s.f, s.domain, layers(s.key, classroom), values, query.get("opts", "sgd,momentum,adam").split(","),
-                         RANGES, key="h.live", prefix="h", classroom=classroom, minima=s.minima)
+                         RANGES, key="h.live", prefix="h", classroom=classroom, minima=s.minima, span=span(s))
 else:
     defaults(lr=0.1, steps=60)
     values = live_descent.state_values("h", NAMES)

@@ -162,7 +162,7 @@ def _asset_id(body: tuple | str) -> str:
 
 def curve_payload(expr: Expression, domain: tuple[float, float], values: Mapping, optimizer: str, ranges: Ranges, *,
                   key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
-                  span: float = 1.0, lesson: Lesson | None = None) -> tuple[dict, dict]:
+                  span: float, lesson: Lesson | None = None) -> tuple[dict, dict]:
     """The data of a curve widget and its asset (the curve samples): what :func:`curve` sends."""
     x0 = float(values["x0"])
     lo, hi = min(float(domain[0]), x0), max(float(domain[1]), x0)  # a far start widens the view: never off the chart
@@ -176,7 +176,7 @@ def curve_payload(expr: Expression, domain: tuple[float, float], values: Mapping
 
 def surface_payload(expr: Expression, domain, layers, values: Mapping, optimizers: Sequence[str], ranges: Ranges, *,
                     key: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
-                    span: float = 1.0, lesson: Lesson | None = None) -> tuple[dict, dict]:
+                    span: float, lesson: Lesson | None = None) -> tuple[dict, dict]:
     """The data of a surface widget and its asset (the contour picture of ``layers`` = contour_layers(...))."""
     image, bar = layers
     ticks = bar["marker"]["colorbar"]
@@ -264,7 +264,7 @@ def _show(data: dict, asset: dict | None, key: str, prefix: str, on_release: Cal
 
 def curve(expr: Expression, domain: tuple[float, float], values: Mapping, optimizer: str, ranges: Ranges, *, key: str,
           prefix: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
-          span: float = 1.0, lesson: Lesson | None = None, on_release: Callable[[dict], None] | None = None) -> dict | None:
+          span: float, lesson: Lesson | None = None, on_release: Callable[[dict], None] | None = None) -> dict | None:
     """Slope and descent, live: the curve, the path, the tangent at step k, the loss, the numbers for one step, and
     what the walk did in words (``span``: the view's width, what counts as a small move; ``lesson``: the preset's).
 
@@ -278,7 +278,7 @@ def curve(expr: Expression, domain: tuple[float, float], values: Mapping, optimi
 
 def surface(expr: Expression, domain, layers, values: Mapping, optimizers: Sequence[str], ranges: Ranges, *, key: str,
             prefix: str, classroom: bool = False, minima: Sequence = (), labels: Mapping | None = None,
-            span: float = 1.0, lesson: Lesson | None = None, on_release: Callable[[dict], None] | None = None) -> dict | None:
+            span: float, lesson: Lesson | None = None, on_release: Callable[[dict], None] | None = None) -> dict | None:
     """Descent on surfaces, live: racers over the contour picture ``layers`` (:func:`contour_layers` of ``domain``), and
     what each racer did, the race and its standings in words (``span`` and ``lesson`` as for :func:`curve`).
 
