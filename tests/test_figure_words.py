@@ -124,6 +124,8 @@ def test_descent_sentences_match_the_runs():
     assert "SGD" in name and "started at x = 2.5" in text and "after 30 steps" in text
     assert f"reached x = {words.num(2.5 * 0.8 ** 30)}" in text  # SGD on x²: x0·(1 − 2·lr)^k
     assert f"from {words.num(6.25)} to {words.num((2.5 * 0.8 ** 30) ** 2)}" in text
+    gone = descend(parse("x^2"), (2.5,), "sgd", 1.5, 30)
+    assert "and stopped at x = " in words.walk(gone)[1]  # a walk that diverged stopped at its last kept point
     runs = {"sgd": descend(parse("x^2 + 20*y^2"), (-3.5, 1.0), "sgd", 0.01, 50),
             "adam": descend(parse("x^2 + 20*y^2"), (-3.5, 1.0), "adam", 0.1, 50)}
     name, text = words.race(runs)

@@ -35,7 +35,7 @@ def decoded_digit(z: Sequence[float]) -> str:
 
 def walk(t: Trajectory) -> tuple[str, str]:
     """Name and description of a 1-D descent: where the walk ended and how far the loss fell."""
-    end = "stopped" if t.diverged else "reached"
+    end = "stopped at" if t.diverged else "reached"
     return (f"Gradient descent with {LABELS[t.optimizer]} on the curve, and the loss after each step",
             f"The walk started at x = {num(t.points[0, 0])} and {end} x = {num(t.points[-1, 0])} after "
             f"{plural(t.steps_run, 'step')}; {_loss_went(t.losses[0], t.losses[-1])}.")

@@ -182,7 +182,7 @@ function raceSaid(racers) { // words.race's description
 }
 
 function walkSaid(run) { // words.walk's description
-  return `The walk started at x = ${figureNum(run.points[0][0])} and ${run.diverged ? "stopped" : "reached"} `
+  return `The walk started at x = ${figureNum(run.points[0][0])} and ${run.diverged ? "stopped at" : "reached"} `
     + `x = ${figureNum(last(run.points)[0])} after ${plural(stepsRun(run), "step")}; ${lossWent(run.losses[0], last(run.losses))}.`;
 }
 
