@@ -103,11 +103,14 @@ def _stop_warning(reason: str) -> str:  # live_descent_text.js's warning() for a
 
 
 def _fit(data: dict, values: dict) -> Written:
-    optimizer = data["optimizers"][0]["name"]
+    return fit_written(values, data["optimizers"][0]["name"], data["scale"], data["best_loss"])
+
+
+def fit_written(values: dict, optimizer: str, scale: bool, best_loss: float) -> Written:
+    """What Fit a line's widget writes for these control values: words.fit and fit_outcome of torch.optim's run."""
     c, f = celsius_data()
     try:
-        fit = train(c, f, optimizer, values["lr"], values["steps"], scale=data["scale"], **hyper(optimizer, values))
+        fit = train(c, f, optimizer, values["lr"], values["steps"], scale=scale, **hyper(optimizer, values))
     except ValueError as err:  # e.g. Nesterov without momentum
         return Written(warnings=[f"Can't run this: {err}"])
-    return Written(lines=[], said=words.fit(fit.w, fit.b, fit.losses),
-                   standings=fit_outcome(fit.losses, data["best_loss"], fit.diverged)[1])
+    return Written(said=words.fit(fit.w, fit.b, fit.losses), standings=fit_outcome(fit.losses, best_loss, fit.diverged)[1])

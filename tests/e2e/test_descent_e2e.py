@@ -15,14 +15,11 @@ from apps import app_test  # tests/apps.py
 from conftest import NEXT_FRAME  # tests/e2e/conftest.py
 from live_descent_helpers import Widget, assert_same_path, reference, run
 from playwright.async_api import async_playwright
-from widget_words import written  # tests/widget_words.py
+from widget_words import fit_written, written  # tests/widget_words.py
 
 from explorer.bench.server import CHROMIUM_ARGS
-from explorer.figures import words
-from explorer.fitline import celsius_data, exact_fit, mse, train
-from explorer.outcomes import fit_outcome
+from explorer.fitline import celsius_data, exact_fit, mse
 from explorer.surfaces import CURVES, SURFACES
-from explorer.ui.widgets.live_descent import hyper
 
 pytestmark = pytest.mark.e2e
 
@@ -95,9 +92,7 @@ def test_play_runs_the_steps_in_the_browser(chromium_path, app_server):
 def said_of(values: dict, optimizer: str, scale: bool = True) -> str:
     """What Fit a line's sentences must read for these values: words.fit and fit_outcome of torch.optim's run."""
     c, f = celsius_data()
-    fit = train(c, f, optimizer, values["lr"], values["steps"], scale=scale, **hyper(optimizer, values))
-    best = exact_fit(c, f)
-    return f"In words: {words.fit(fit.w, fit.b, fit.losses)}{fit_outcome(fit.losses, float(mse(*best, c, f)), fit.diverged)[1]}"
+    return fit_written(values, optimizer, scale, float(mse(*exact_fit(c, f), c, f))).text
 
 
 def test_fit_a_lines_sentences_follow_the_hand_and_say_torch_optims_run(chromium_path, app_server):

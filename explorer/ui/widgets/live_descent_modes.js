@@ -129,12 +129,18 @@ function readoutHTML(v) {
   const { data, runs, values, k } = v, mode = data.mode;
   if (mode === "curve") {
     const run = runs[0].run;
-    return `${walkHTML(v)}<h4>The numbers for one step</h4>${run.error ? "" : stepNumbers({ ...run, lr: values.lr }, k, runs[0].words)}`;
+    return `${walkText(v)}<h4>The numbers for one step</h4>${run.error ? "" : stepNumbers({ ...run, lr: values.lr }, k, runs[0].words)}`;
   }
-  if (mode === "surface") return raceHTML(v);
-  const run = runs[0].run; // fit: what the neuron learned and what its loss curve did, of the run drawn
-  if (run.error) return "";
-  return `<p class="ld-said"><b>In words:</b> ${fitSaid(run)}</p><p class="ld-outcome">${fitOutcome(run.losses, data.best_loss, run.diverged)}</p>`;
+  return mode === "surface" ? raceText(v) : fitText(v);
+}
+
+// What is said of a run depends on the runs alone: worked out once per recompute, not on every frame of a replay
+function perRuns(make) {
+  const kept = new WeakMap();
+  return (v) => {
+    if (!kept.has(v.runs)) kept.set(v.runs, make(v));
+    return kept.get(v.runs);
+  };
 }
 
 const escaped = (text) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -170,10 +176,18 @@ function walkHTML(v) { // Slope and descent: what the walk did, the walk in word
   return `${line}<p class="ld-said"><b>In words:</b> ${walkSaid(run)}</p>${lessonHTML(v, outcomes)}`;
 }
 
-function jumps(v) { // a first step far beyond the view, for each racer that did not stop
-  return ran(v).filter((r) => !r.run.diverged && firstJump(r.run, v.data.span))
-    .map((r) => (v.data.mode === "surface" ? `${r.label}: ${firstJump(r.run, v.data.span)}` : firstJump(r.run, v.data.span)));
+function firstJumps(v) { // a first step far beyond the view, for each racer that did not stop
+  return ran(v).filter((r) => !r.run.diverged).map((r) => [r.label, firstJump(r.run, v.data.span)]).filter(([, jump]) => jump)
+    .map(([label, jump]) => (v.data.mode === "surface" ? `${label}: ${jump}` : jump));
 }
+
+function fitHTML(v) { // Fit a line: what the neuron learned and what its loss curve did, of the run drawn
+  const run = v.runs[0].run;
+  if (run.error) return "";
+  return `<p class="ld-said"><b>In words:</b> ${fitSaid(run)}</p><p class="ld-outcome">${fitOutcome(run.losses, v.data.best_loss, run.diverged)}</p>`;
+}
+
+const [walkText, raceText, fitText, jumps] = [walkHTML, raceHTML, fitHTML, firstJumps].map(perRuns);
 
 function surfaceInfo(v) { // the start and the racers' colours, above the map
   return `<span class="ld-start">Start x = ${fixed(v.start[0], 3)}, y = ${fixed(v.start[1], 3)} \u2014 drag or click on the map to move it.</span> `
