@@ -7,8 +7,8 @@ says what the walk drawn did, and hands the values back on release. The page say
 
 import streamlit as st
 
-from explorer.descent import descend
-from explorer.figures.descent import LABELS, curve_caption
+from explorer.descent import LABELS, descend
+from explorer.figures.descent import curve_caption
 from explorer.outcomes import plural
 from explorer.surfaces import CURVES
 from explorer.ui import url_state

@@ -1,8 +1,8 @@
 """Descent on surfaces: real torch.optim optimizers race across a 2-D landscape from one start.
 
-The map, the racers, their controls and what each racer did in words are the live descent widget: it reruns
-the race in the browser (torch.optim's arithmetic, to the last bit) while a control or the start moves, and says
-what the race drawn did. The page says what torch.optim refuses, and races real torch.optim for the 3-D view.
+The map, the racers, their controls, what each racer did in words and the folded 3-D view are the live descent
+widget: it reruns the race in the browser (torch.optim's arithmetic, to the last bit) while a control or the start
+moves, and draws and says what the race did. The page says what torch.optim refuses.
 """
 
 import math
@@ -11,14 +11,13 @@ import streamlit as st
 
 from explorer.descent import LABELS, race
 from explorer.expressions import parse
-from explorer.figures.descent import contour_caption, contour_layers, surface_figure
+from explorer.figures.descent import contour_caption, contour_layers
 from explorer.surfaces import SURFACES, grid
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
-from explorer.ui.descent.runs import run_race
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption, opened, page_body, plain, setup_page
+from explorer.ui.theme import caption, page_body, plain, setup_page
 from explorer.ui.widgets import live_descent
 from explorer.ui.widgets.live_descent import Lesson
 
@@ -53,7 +52,7 @@ big = setup_page(
 
 
 def body() -> None:
-    """The surface, the racers and the live map with its sentences; what cannot run; the 3-D view on demand."""
+    """The surface, the racers and the live map with its sentences and 3-D view; what cannot run."""
     fbox.link_defaults("gd2", SURFACES)
     url_state.restore(PARAMS)
 
@@ -86,15 +85,6 @@ def body() -> None:
     if chosen.preset is not None:
         st.button("Reset the lesson", on_click=fbox.use_preset, args=("gd2", chosen.preset),
                   help="Its start, learning rate, racers and steps: the run its note is about.")
-    box = opened("The same landscape in 3-D", key="_gd2.surface3d")
-    if box is not None:
-        with box:
-            raced = run_race(chosen.f.text, start, tuple(n for n in names if n not in refused), values["lr"],
-                             values["steps"], hyper) if len(refused) < len(names) else {}
-            runs = {name: t for name, t in raced.items() if not isinstance(t, ValueError)}
-            xs3, ys3, zs3 = landscape(chosen.f.text, domain, 70)
-            st.plotly_chart(surface_figure(xs3, ys3, zs3, runs, big), key="gd2.surface", width="stretch")
-            caption("Drag to turn it: each optimizer's path lies on the surface (the run the controls last let go of).")
 
     url_state.publish(PARAMS)
     url_state.share_link(PARAMS)

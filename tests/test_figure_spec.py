@@ -1,4 +1,4 @@
-"""Plain-dict figures (descent, tape): typed arrays as plotly writes them, and specs that
+"""Plain-dict figures (the tape's graph): typed arrays as plotly writes them, and specs that
 plotly itself accepts."""
 
 import numpy as np
@@ -6,12 +6,9 @@ import plotly.graph_objects as go
 import pytest
 from _plotly_utils.utils import to_typed_array_spec
 
-from explorer.descent import descend
 from explorer.expressions import parse
-from explorer.figures.descent import surface_figure
 from explorer.figures.spec import typed
 from explorer.figures.tape import graph_figure
-from explorer.surfaces import grid
 from explorer.tape import record
 
 
@@ -31,14 +28,6 @@ def test_typed_writes_what_plotly_writes(array):
     assert got == expected
 
 
-def figures(classroom: bool) -> list:
-    """The descent figure Python draws (the rest are the live widget's), from real runs."""
-    surface = parse("x^2 + 3*y^2")
-    runs = {name: descend(surface, (-2.0, 1.0), name, 0.05, 40) for name in ("sgd", "adam")}
-    gx, gy, gz = grid(surface, ((-3.0, 3.0), (-3.0, 3.0)), n=60)
-    return [surface_figure(gx, gy, gz, runs, classroom)]
-
-
 def tape_figures(classroom: bool) -> list:
     """The tape graph at every step of a formula with a reused x and a fixed number (softmax's bars are the
     live widget's SVG)."""
@@ -48,7 +37,7 @@ def tape_figures(classroom: bool) -> list:
 
 @pytest.mark.parametrize("classroom", [False, True])
 def test_every_spec_passes_plotly_validation(classroom):
-    for fig in figures(classroom) + tape_figures(classroom):
+    for fig in tape_figures(classroom):
         spec = fig.to_dict()
         checked = go.Figure(spec)  # raises on any unknown property or invalid value
         assert len(checked.data) == len(spec["data"])
@@ -61,6 +50,6 @@ def test_a_written_figure_carries_the_json_plotly_writes_for_it():
 
     from explorer.figures.spec import WrittenFigure
 
-    spec = surface_figure(*grid(parse("x**2 + y**2"), ((-1.0, 1.0), (-1.0, 1.0)), n=9), {}, False).to_dict()
+    spec = tape_figures(False)[-1].to_dict()
     kept = WrittenFigure(spec)
     assert kept.to_dict() == spec and kept.to_dict().json == pio.to_json(spec, validate=False)

@@ -6,7 +6,7 @@ start, the race drawn in the browser and its sentences are tested in Chromium (t
 """
 
 import pytest
-from apps import app_test, figure, release, said, shown, widget
+from apps import app_test, release, said, shown, widget
 from widget_words import written
 
 from explorer.figures.words import point
@@ -115,21 +115,20 @@ def test_url_round_trip():
     assert at.query_params["gd2.opts"] == "adam,rmsprop"
 
 
-def test_the_3d_view_is_made_only_once_opened():
+def test_the_3d_view_costs_the_server_nothing():
+    """The 3-D view is the widget's own folded box, drawn in the browser from the runs it makes: the page sends no
+    surface figure and has no server-side box to open (its expander and its torch.optim race are gone)."""
     at = app_test(PAGE).run()
-    assert not at.get("plotly_chart")  # closed: a rerun does not build and send the surface
-    at.session_state["_gd2.surface3d"] = True
-    assert figure(at.run())["data"][0]["type"] == "surface"
+    assert not at.get("plotly_chart") and not [e for e in at.expander if "3-D" in e.label]
+    assert "_gd2.surface3d" not in at.session_state
 
 
-def test_classroom_mode_sends_bigger_sizes_and_a_bigger_3d_font():
+def test_classroom_mode_sends_bigger_sizes():
     small, big = app_test(PAGE), app_test(PAGE)
     big.session_state["classroom"] = True
     for at in (small, big):
-        at.session_state["_gd2.surface3d"] = True
         at.run()
     assert widget(big)["sizes"]["font"] > widget(small)["sizes"]["font"]
-    assert figure(big)["layout"]["font"]["size"] > figure(small)["layout"]["font"]["size"]
 
 
 def test_a_link_naming_only_a_preset_opens_at_its_own_start_and_rate():

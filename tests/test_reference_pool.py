@@ -18,7 +18,6 @@ from explorer.descent import race_formula
 from explorer.fitline import celsius_data, train
 from explorer.lessons.qr import join_qr_svg
 from explorer.ui import reference_pool, script_gate
-from explorer.ui.descent import runs
 
 RACERS = {"adam": ("adam", 0.1, {}), "momentum": ("momentum", 0.05, {"momentum": 0.8}), "sgd": ("sgd", 0.05, {})}
 
@@ -133,15 +132,14 @@ def test_two_runs_asking_for_the_same_reference_at_once_do_not_stall(worker):
     gate = script_gate.GATE
     if gate is None:
         pytest.skip("EXPLORER_SCRIPT_RUNS=0: no gate")
-    runs.PATHS.clear()
-    question = ("x^2 + 3*y^2", (1.0, -1.5), ("adam",), 1e-4, 6000, {"adam": {}})  # about half a second of steps
+    question = ("x^2 + 3*y^2", (1.0, -1.5), {"adam": ("adam", 1e-4, {})}, 6000)  # about half a second of steps
     took, asked = {}, threading.Event()
 
     def ask(who: str) -> None:
         t0 = time.monotonic()
         with gate.turn():
             asked.set()
-            runs.run_race(*question)
+            reference_pool.run(race_formula, *question)
         took[who] = time.monotonic() - t0
 
     first = threading.Thread(target=ask, args=("first",))

@@ -1,18 +1,17 @@
 """Figures for gradient descent made in Python: the contour picture the live descent widget draws on, the
-3-D surface, the optimizers' colours and the captions that name them.
+optimizers' colours and the captions that name them, and the 3-D view's heights (the browser's reference).
 
-The curve, the racers on the map, the fit and the loss per step are drawn in the browser by the live
-descent widget (explorer/ui/widgets/live_descent.py), which follows a dragged control.
+The curve, the racers on the map, the fit, the loss per step and the 3-D view are drawn in the browser by the
+live descent widget (explorer/ui/widgets/live_descent.py), which follows a dragged control.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from explorer.descent import LABELS, OPTIMIZERS, Trajectory
+from explorer.descent import OPTIMIZERS
 from explorer.figures.maps import map_layers
-from explorer.figures.spec import SpecFigure, figure, layout, trace, typed
-from explorer.figures.style import PALETTE, axis_style, colour_name, line_width, marker_size, sizes
+from explorer.figures.style import PALETTE, colour_name
 
 START_COLOUR, MINIMUM_COLOUR = "#000000", "#FFFFFF"
 TRAIL, TANGENT, STAR = PALETTE[1], PALETTE[5], PALETTE[2]  # the widget's curve: steps, tangent and minima
@@ -42,7 +41,8 @@ def contour_caption(minima: tuple) -> str:
 
 
 def heights(zs: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Values to colour and lift by: log(1 + f − min) when a few walls would flatten the rest."""
+    """Values to colour and lift by: log(1 + f − min) when a few walls would flatten the rest (the 3-D view's
+    heights, which live_descent_3d.js computes in the browser and is tested against)."""
     z_min, median, top = np.nanmin(zs), np.nanmedian(zs), np.nanpercentile(zs, 99)
     if top - z_min > 10 * (median - z_min):
         return np.log1p(zs - z_min), True
@@ -57,27 +57,3 @@ def lift(values: np.ndarray, zs: np.ndarray, logged: bool) -> np.ndarray:
 def contour_layers(xs, ys, zs, classroom: bool) -> tuple[dict, dict]:
     """The landscape's contour picture and colour bar (:func:`map_layers`): they do not change with the racers."""
     return map_layers(xs, ys, zs, "f(x, y)", classroom)
-
-
-def surface_figure(xs, ys, zs, runs: dict[str, Trajectory], classroom: bool) -> SpecFigure:
-    """The 3-D landscape with each optimizer's path lying on it."""
-    shade, logged = heights(zs)
-    data = [trace("surface", x=typed(xs), y=typed(ys), z=typed(shade), colorscale="Viridis", opacity=0.9,
-                  showscale=False, contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True))))]
-    for name, t in runs.items():
-        px, py = t.points[:, 0], t.points[:, 1]
-        lifted = lift(t.losses, zs, logged) + 0.01 * (np.nanmax(shade) - np.nanmin(shade))  # sit just above the skin
-        off_map = (px < xs[0]) | (px > xs[-1]) | (py < ys[0]) | (py > ys[-1])
-        lifted = np.where(off_map, np.nan, lifted)  # a runaway path leaves the picture instead of stretching it
-        data.append(trace("scatter3d", x=typed(px), y=typed(py), z=typed(lifted), mode="lines+markers",
-                          name=LABELS[name], line=dict(color=colour(name), width=line_width(classroom) * 2),
-                          marker=dict(size=marker_size(classroom) * 0.4, color=colour(name))))
-    tick = dict(size=sizes(classroom)["tick"])
-    return figure(data, layout(
-        classroom, 600 if classroom else 520, legend=dict(orientation="h", y=1.0, x=0),
-        scene=dict(xaxis=dict(title=dict(text="x"), tickfont=tick, range=[xs[0], xs[-1]]),
-                   yaxis=dict(title=dict(text="y"), tickfont=tick, range=[ys[0], ys[-1]]),
-                   zaxis=dict(title=dict(text="log(1+f−min)" if logged else "f"), tickfont=tick),
-                   aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6), camera=dict(eye=dict(x=1.3, y=-1.4, z=0.9))),
-        xaxis=axis_style(classroom), yaxis=axis_style(classroom),
-    ))

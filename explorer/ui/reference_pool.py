@@ -1,20 +1,17 @@
-"""Reference runs in a worker process: the torch.optim loops behind the descent pages' and Fit a line's sentences.
+"""Work a script run must wait for, in a worker process: a new class's join QR code (segno's mask search, about
+4 ms of pure Python), and torch.optim reference runs (no page asks for those now: the descent pages' runs are
+made in the browser).
 
-A release on a descent page runs real torch.optim for up to a few hundred steps (about 0.1–0.2 ms a
-step, most of it Python between tiny torch calls, all of it holding the GIL). In the server process
-that time is taken from every other session's script. :func:`run` sends the call to a worker
-process instead (the same function, the same torch, the same float64: the result is the one the
-server would have computed) and, while it waits, gives its turn at the script gate to the next run.
-In the worker (:mod:`explorer.reference_worker`) the runs of a whole class step together, each
-answered as soon as its own last step is done.
+In the server process such time is taken from every other session's script. :func:`run` sends the call to a
+worker process instead (the same function, the same torch, the same float64: the result is the one the server
+would have computed) and, while it waits, gives its turn at the script gate to the next run. In the worker
+(:mod:`explorer.reference_worker`) the torch.optim runs of a whole class step together, each answered as soon as
+its own last step is done.
 
 The worker is started in the background by the first call; until it has imported torch, and
 whenever it cannot answer (it died, or it takes longer than :data:`TIMEOUT_S`), calls run here as
 before. ``EXPLORER_REFERENCE_WORKERS=0`` turns it off (every call runs here); more than one starts that
 many, each call going to the one with the fewest calls open.
-
-Other pure-Python work a run must wait for goes the same way: a new class's join QR code (segno's
-mask search, about 4 ms).
 """
 
 from __future__ import annotations
@@ -51,7 +48,7 @@ def run(fn: Callable[..., T], *args, **kwargs) -> T:
     ``fn`` must be a module-level function and its arguments plain data (they travel pickled).
     An exception ``fn`` raises reaches the caller as it is, from either place. Never call it inside
     ``st.cache_data``/``st.cache_resource``: their per-key lock, held while this run waits aside, would make
-    a run asking the same question hold the gate while it waits (see :mod:`explorer.ui.descent.runs`).
+    a run asking the same question hold the gate while it waits.
     """
     pool = _ready_pool()
     if pool is None:

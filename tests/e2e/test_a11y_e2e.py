@@ -71,6 +71,7 @@ OPENED = {  # a state a page does not open in: page, what to click
     "softmax-expander": ("softmax", "[data-testid=stExpander] summary"),
     "restore-inpaint": ("restore", "[data-testid=stTab]:has-text('Inpaint')"),
     "latent-ae-vs-vae": ("latent", "[data-testid=stButtonGroup] button:has-text('AE vs VAE')"),
+    "descent_2d-3d-view": ("descent_2d", "details.ld-3d > summary"),
 }
 
 

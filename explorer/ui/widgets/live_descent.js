@@ -3,7 +3,8 @@
 // go of a control (`change`, pointerup on the picture, keyup on the map) sends the values to Python,
 // once, as the "release" trigger. live_descent.py prepends descent_engine.js (descend, trainFit),
 // live_descent_draw.js (canvas drawing), live_descent_text.js (numbers), live_descent_said.js (what the
-// pages say about a run) and live_descent_modes.js (each mode's picture and text).
+// pages say about a run), live_descent_modes.js (each mode's picture and text) and live_descent_3d.js (the
+// surface's folded 3-D view).
 // Modes: "curve" (Slope and descent), "surface" (Descent on surfaces), "fit" (Fit a line).
 
 const ASSETS = new Map(); // asset id -> curve samples, or the contour picture (an Image) and its colour bar
@@ -66,6 +67,7 @@ function createWidget(root, data, firstSend) {
   const canvas = el("canvas", "ld-canvas", figure);
   const player = el("div", "ld-player", figure);
   const readout = el("div", "ld-readout", mode === "curve" ? outer : figure); // the numbers panel spans the width
+  const view3d = mode === "surface" ? makeLandscapeView(figure, data, look, fn, id, () => schedule()) : null;
 
   // ---- the controls: native range inputs with labels; a choice list moves by index
   const values = {}, inputs = {};
@@ -138,6 +140,7 @@ function createWidget(root, data, firstSend) {
       return { x: rect.left + px(plot, x), y: rect.top + py(plot, y) };
     },
     get readout() { return readout.textContent; },
+    view3d,
   };
 
   function payload() {
@@ -199,6 +202,7 @@ function createWidget(root, data, firstSend) {
       .map((r) => (mode === "surface" ? `${r.label}: ${r.run.reason}.` : warning(r.run, mode, data.scale)));
     put(warn, "textContent", [...errors, ...stops, ...(mode === "fit" ? [] : jumps(view))].join("  "));
     put(readout, "innerHTML", readoutHTML(view));
+    if (view3d && view3d.draw(runs, k, figureWidth - 30)) api.redraws3d = (api.redraws3d || 0) + 1;
     api.redraws += 1;
     api.lastDrawMs = performance.now() - t0;
   }
@@ -339,7 +343,7 @@ function createWidget(root, data, firstSend) {
       if (changed) recompute();
     },
     focused() { const a = root.activeElement; return a && a.name ? a.name : a === canvas ? "canvas" : null; },
-    focus(name) { (name === "canvas" ? canvas : inputs[name]?.input)?.focus(); },
+    focus(name) { (name === "canvas" ? canvas : inputs[name]?.input ?? outer.querySelector(`input[name="${CSS.escape(name)}"]`))?.focus(); },
     destroy() {
       observer.disconnect();
       if (raf) cancelAnimationFrame(raf);

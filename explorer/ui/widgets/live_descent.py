@@ -32,9 +32,9 @@ import numpy as np
 import streamlit as st
 
 from explorer.descent import BOUND, OPTIMIZERS
+from explorer.descent import LABELS as OPTIMIZER_LABELS
 from explorer.expression_json import tree
 from explorer.expressions import Expression, parse
-from explorer.figures.descent import LABELS as OPTIMIZER_LABELS
 from explorer.figures.descent import MINIMUM_COLOUR, START_COLOUR, colour
 from explorer.figures.style import PALETTE, sizes
 from explorer.fitline import TRUE_B, TRUE_W, Scaling, exact_fit, mse
@@ -47,7 +47,7 @@ def _asset(name: str) -> str:
 
 
 _FILES = ("descent_exact.js", "descent_engine.js", "live_descent_draw.js", "live_descent_text.js", "live_descent_said.js",
-          "live_descent_modes.js", "widget_mount.js", "ask_again.js", "live_descent.js")
+          "live_descent_modes.js", "live_descent_3d.js", "widget_mount.js", "ask_again.js", "live_descent.js")
 _JS = "\n".join(_asset(n) for n in _FILES)  # plain files joined into one ES module: no bundler, nothing fetched
 _WIDGET = st.components.v2.component("explorer.live_descent", css=_asset("live_descent.css"), js=_JS)
 
