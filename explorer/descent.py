@@ -12,7 +12,7 @@ import inspect
 import math
 import numbers
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 import torch
@@ -68,7 +68,7 @@ def make_optimizer(name: str, params, lr: float, **hyper) -> torch.optim.Optimiz
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer '{name}' — choose one of {', '.join(OPTIMIZERS)}")
     cls, defaults = OPTIMIZERS[name]
-    accepted = set(inspect.signature(cls.__init__).parameters) - {"self", "params", "lr"}
+    accepted = _keywords(cls)
     unknown = set(hyper) - accepted
     if unknown:
         raise ValueError(f"{name} does not take {', '.join(sorted(unknown))} — it takes {', '.join(sorted(accepted))}")
@@ -78,6 +78,12 @@ def make_optimizer(name: str, params, lr: float, **hyper) -> torch.optim.Optimiz
         return cls(params, lr=lr, **({"foreach": False} | defaults | hyper))  # one small tensor: the plain loop is faster
     except (TypeError, ValueError, RuntimeError) as err:  # torch's own checks, e.g. nesterov needs momentum
         raise ValueError(f"{name}: {err}") from None
+
+
+@cache
+def _keywords(cls) -> frozenset[str]:
+    """The settings a torch.optim class takes, read from its signature once (every rerun makes optimizers)."""
+    return frozenset(inspect.signature(cls.__init__).parameters) - {"self", "params", "lr"}
 
 
 def descend(f, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,

@@ -17,7 +17,7 @@ from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
 from explorer.ui.state_tables import TABLES
-from explorer.ui.theme import caption, page_body, plain, setup_page
+from explorer.ui.theme import page_body, plain, setup_page
 from explorer.ui.widgets import live_descent
 from explorer.ui.widgets.live_descent import Lesson
 
@@ -68,8 +68,8 @@ def body() -> None:
     lesson = None if chosen.preset is None else Lesson(chosen.preset.facts, chosen.preset.note, ELSEWHERE)
     if names:
         live_descent.surface(chosen.f, domain, contour(chosen.f.text, domain, big), values, names, obox.RANGES, key=WIDGET,
-                             prefix="gd2", classroom=big, minima=minima, span=span, lesson=lesson)
-        caption(contour_caption(minima))
+                             prefix="gd2", classroom=big, minima=minima, span=span, lesson=lesson,
+                             caption=contour_caption(minima))
     else:
         st.info("Pick at least one optimizer to race.")
 

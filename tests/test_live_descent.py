@@ -11,10 +11,12 @@ import math
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from explorer.expressions import parse
 from explorer.figures.style import CLASSROOM, NORMAL, PALETTE
 from explorer.fitline import celsius_data
-from explorer.surfaces import CURVES
+from explorer.surfaces import CURVES, grid
 from explorer.ui.descent import optimizer_box as obox
+from explorer.ui.widgets import live_descent
 from explorer.ui.widgets.live_descent import LABELS, Ranges, _accept, curve_payload, fit_payload, hyper
 
 RANGES = Ranges(obox.LEARNING_RATES, obox.EPSILONS, obox.USES)
@@ -64,6 +66,14 @@ def test_a_curve_sends_its_tree_controls_and_samples_once():
     assert len(samples["x"]) == 2000 and samples["x"][0] == -50.0 and samples["x"][-1] == 50.0  # two widths each side
     at.run()
     assert payload(at)["asset"] == {"id": data["asset"]["id"]}  # the browser keeps the samples it got
+
+
+def test_curve_samples_are_the_functions_values_to_seven_digits_with_gaps_as_null():
+    xs, ys = grid(parse("log(x) + 1e-9*x^9 - 3e5"), ((-7.0, 18.0),), n=live_descent.SAMPLES)
+    samples = live_descent._curve_samples("log(x) + 1e-9*x^9 - 3e5", 3.0, 8.0)
+    assert samples["x"] == [float(f"{v:.7g}") for v in xs]
+    assert samples["y"] == [None if np.isnan(v) else float(f"{v:.7g}") for v in ys]  # log(x): undefined for x ≤ 0
+    assert samples["y"][0] is None and samples["y"][-1] is not None
 
 
 def test_a_curve_shown_before_is_not_sent_again_and_a_page_that_lacks_it_gets_it():

@@ -66,6 +66,7 @@ function createWidget(root, data, firstSend) {
   const info = el("div", "ld-info", figure);
   const canvas = el("canvas", "ld-canvas", figure);
   const player = el("div", "ld-player", figure);
+  if (data.caption) el("p", "ld-caption", figure).textContent = data.caption; // right under the picture it explains
   const readout = el("div", "ld-readout", mode === "curve" ? outer : figure); // the numbers panel spans the width
   const view3d = mode === "surface" ? makeLandscapeView(figure, data, look, fn, id, () => schedule()) : null;
 

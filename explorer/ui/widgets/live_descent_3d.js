@@ -137,7 +137,7 @@ function drawLandscape(g, box, land, runs, k, view, look, data) {
     }
   }
   floorAndLabels(g, at, land, look, data, "labels");
-  text(g, look, land.logged ? "height: log(1 + f \u2212 min)" : "height: f(x, y)", box.left + 4, box.top + 4, { size: S.tick });
+  text(g, look, land.logged ? "height: log(1 + f \u2212 min)" : "height: f(x, y)", box.left + 4, box.top + 4, { size: S.tick, halo: false });
 }
 
 // The floor's outline under the surface, then the axes' names and ends on the two edges nearest the eye.
@@ -162,7 +162,7 @@ function floorAndLabels(g, at, land, look, data, part) {
     const dx = p[0] - centre[0], dy = p[1] - centre[1], len = Math.hypot(dx, dy) || 1;
     return [p[0] + (dx / len) * far, p[1] + (dy / len) * far];
   };
-  const say = (s, p, size) => text(g, look, s, p[0], p[1], { align: "center", base: "middle", size });
+  const say = (s, p, size) => text(g, look, s, p[0], p[1], { align: "center", base: "middle", size, halo: false }); // on the page's own background
   const xEnd = at([1, xEdge, low])[2] > at([-1, xEdge, low])[2] ? -1 : 1, yEnd = at([yEdge, 1, low])[2] > at([yEdge, -1, low])[2] ? -1 : 1;
   say("x", outward(at([xEnd, xEdge, low]), S.font * 1.2), S.font); // each name at its edge's far end: the near corner is shared
   say("y", outward(at([yEdge, yEnd, low]), S.font * 1.2), S.font);
