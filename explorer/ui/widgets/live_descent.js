@@ -203,7 +203,7 @@ function createWidget(root, data, firstSend) {
       .map((r) => (mode === "surface" ? `${r.label}: ${r.run.reason}.` : warning(r.run, mode, data.scale)));
     put(warn, "textContent", [...errors, ...stops, ...(mode === "fit" ? [] : jumps(view))].join("  "));
     put(readout, "innerHTML", readoutHTML(view));
-    if (view3d && view3d.draw(runs, k, figureWidth - 30)) api.redraws3d = (api.redraws3d || 0) + 1;
+    if (view3d && view3d.draw(runs, k, figureWidth - 30)) api.redraws3d = (api.redraws3d || 0) + 1; // less its box's padding
     api.redraws += 1;
     api.lastDrawMs = performance.now() - t0;
   }

@@ -153,7 +153,7 @@ def _seven_digits(values: np.ndarray) -> np.ndarray:
     v = np.asarray(values, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         places = 6 - np.floor(np.log10(np.abs(np.where(v == 0, 1.0, v))))
-        scale = 10.0 ** np.abs(places)  # a power of ten up to 1e22 is exact: dividing by it rounds once
+        scale = 10.0 ** np.abs(places)  # exact up to 1e22, so one rounding; beyond, an error far below the 7th digit
         return np.where(places >= 0, np.round(v * scale) / scale, np.round(v / scale) * scale)
 
 

@@ -83,7 +83,7 @@ function buildLandscape(fn, domain, n = GRID_3D) {
     p[2] = Math.min(p[2], Z_ASPECT * 1.15);
     return p;
   };
-  return { n, points, cells, logged, lo, onBox };
+  return { n, points, cells, logged, lo, onBox, value: (x, y) => fn.value(x, y) };
 }
 
 function projector(box, turn, tilt) { // box coordinates -> [screen x, screen y, nearness]
@@ -231,10 +231,7 @@ function makeLandscapeView(parent, data, look, fn, ids, schedule) {
     draw(runs, k, width) {
       if (!details.open) return false;
       const t0 = performance.now();
-      if (!land) {
-        land = buildLandscape(fn, data.domain);
-        land.value = (x, y) => fn.value(x, y);
-      }
+      if (!land) land = buildLandscape(fn, data.domain); // once per widget: the formula and the view do not change
       const w = Math.max(260, Math.floor(width)), h = Math.round(Math.min(w * 0.72, Math.max(300, window.innerHeight * 0.75)));
       if (w !== size[0] || h !== size[1]) {
         size = [w, h];
