@@ -178,7 +178,7 @@ function makeLandscapeView(parent, data, look, fn, ids, schedule) {
   const details = el("details", "ld-3d", parent), summary = el("summary", "", details);
   summary.textContent = "The same landscape in 3-D";
   const body = el("div", "ld-3d-body", details), controls = el("div", "ld-3d-controls", body);
-  const canvas = el("canvas", "ld-canvas ld-canvas3d", body);
+  const canvas = el("canvas", "ld-canvas3d", body); // not .ld-canvas: that class is the map's (its cursor and focus ring)
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", "The landscape f(x, y) in 3-D, each racer's path lying on it; the sentences under the map say what each did");
   const note = el("p", "ld-3d-note", body);
