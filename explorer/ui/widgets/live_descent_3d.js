@@ -13,9 +13,7 @@ const PATH_NEARER = 0.05, MARK_NEARER = 0.09; // how much nearer the eye a path 
 const VIEW_3D = new Map(); // widget target -> {open, turn, tilt}: a widget built anew keeps its view
 
 function heights(zs) { // figures/descent.py's heights(): log(1 + f − min) when a few walls would flatten the rest
-  const finite = Float64Array.from(zs.filter((z) => !Number.isNaN(z))).sort();
-  const lo = finite[0], median = quantile(finite, 0.5), top = quantile(finite, 0.99);
-  const logged = top - lo > 10 * (median - lo);
+  const { lo, logged } = wallScale(zs); // the samples' gaps are NaN, never ±∞
   return { shade: logged ? zs.map((z) => Math.log1p(z - lo)) : zs.slice(), logged, lo };
 }
 

@@ -187,10 +187,16 @@ function quantile(sorted, q) {
 }
 
 // values: (n × n) row-major, row 0 at the lowest y -> an n × n canvas, row 0 at the top
-function bandedPicture(values, n) {
+// The lowest finite value, and whether a few walls would flatten the rest (the 99th percentile more than ten times
+// as far above the lowest as the median is): then a picture shades by log(1 + v − lo)
+function wallScale(values) {
   const finite = Float64Array.from(values.filter(Number.isFinite)).sort();
   const lo = finite[0], median = quantile(finite, 0.5), top = quantile(finite, 0.99);
-  const logged = top - lo > 10 * (median - lo);
+  return { lo, logged: top - lo > 10 * (median - lo) };
+}
+
+function bandedPicture(values, n) {
+  const { lo, logged } = wallScale(values);
   const shade = values.map((v) => (logged ? Math.log1p(v - lo) : Math.sqrt(Math.max(v - lo, 0))));
   let sLo = Infinity, sHi = -Infinity;
   for (const s of shade) if (Number.isFinite(s)) { sLo = Math.min(sLo, s); sHi = Math.max(sHi, s); }
