@@ -149,6 +149,15 @@ def test_a_button_sends_its_trigger_once():
     assert w.state is None
 
 
+def test_a_button_drawn_again_by_the_run_it_started_is_not_pressed_again():
+    buttons = [p for k, p in _controls("pages/restore.py").values() if k == "button"]
+    w = widget_from_element(_element("button", buttons[0]), "", None)
+    w.act(random.Random(0))  # pressed: the run it starts draws the button again before the press is done
+    again = widget_from_element(_element("button", buttons[0]), "", w)
+    w.sent()
+    assert again.state is None and again.actionable
+
+
 def test_typed_and_plain_arrays_decode_alike():
     a = np.array([0.5, -1.25, 3.0])
     typed = json.loads(pio.to_json(go.Figure(go.Scatter(x=a, y=a))))["data"][0]["x"]

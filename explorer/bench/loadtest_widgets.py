@@ -22,6 +22,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 _DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "i2": "<i2", "u2": "<u2", "i4": "<i4", "u4": "<u4"}
 OPTION_KINDS = ("selectbox", "radio", "select_slider", "button_group")  # values are option labels
+TRIGGERS = ("button", "bidi_component")  # what the browser reports once, for the run a press or release starts
 KINDS = ("slider", "number_input", "checkbox", "button", "plotly_chart", "bidi_component", *OPTION_KINDS)
 
 
@@ -69,7 +70,7 @@ class Widget:
 
     def sent(self) -> None:
         """After the rerun that carried it: a trigger (a button's, a widget's) is not sent again."""
-        if self.kind in ("button", "bidi_component"):
+        if self.kind in TRIGGERS:
             self.state = None
 
 
@@ -119,9 +120,10 @@ def widget_from_element(el, fragment_id: str, known: Widget | None) -> Widget | 
     if kind == "slider" and proto.type == proto.SELECT_SLIDER:  # a select_slider travels as a Slider of indices
         kind = "select_slider"
     state = _initial_state(kind, proto)
-    # the browser keeps what the person set unless the server overrides it; a trigger fires once
+    # the browser keeps what the person set unless the server overrides it; a trigger fires once, so a button
+    # (or widget) drawn again by the run its press started holds no trigger for the next run
     if known is not None and known.state is not None and not getattr(proto, "set_value", False) \
-            and kind != "bidi_component":
+            and kind not in TRIGGERS:
         state = known.state
     actionable = kind in KINDS and not getattr(proto, "disabled", False)
     if kind == "plotly_chart":  # only a chart that takes clicks and has points to click
