@@ -5,9 +5,8 @@ import sys
 
 import streamlit as st
 
-from explorer import ROOT
 from explorer.ui import warm
-from explorer.ui.pages import PAGES, icon_url
+from explorer.ui.pages import icon_url, st_pages
 from explorer.ui.server_fixes import entry_script, install
 from explorer.ui.theme import classroom, classroom_toggle
 
@@ -26,8 +25,7 @@ def main() -> None:
     sidebar = st.session_state.setdefault("_sidebar_at_open", "collapsed" if classroom() else "auto")
     st.set_page_config(page_title="Explorer", page_icon=icon_url(), layout="wide",
                        initial_sidebar_state=sidebar)
-    pages = [st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
-    page = st.navigation(pages)
+    page = st.navigation(st_pages())
     classroom_toggle()
     with entry_script():  # pages check it: a run without it is Streamlit's legacy pages/ mode
         page.run()

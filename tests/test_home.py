@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 from apps import app_test
+from streamlit.testing.v1 import AppTest
 
 from explorer import ROOT
 from explorer.ui.pages import PAGES
@@ -52,3 +53,25 @@ def test_the_home_page_opens_without_importing_torch():
             "print(len(at.exception), 'torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "False"]
+
+
+def _two_runs_pages() -> None:
+    import streamlit as st
+
+    from explorer.ui.pages import st_pages
+
+    first, second = st_pages(), st_pages()
+    picked = st.navigation(first, position="hidden")
+    for said in (picked.title, [a is b for a, b in zip(first, second)], [p._can_be_called for p in second],
+                 [p.url_path for p in second]):
+        st.text(str(said))
+
+
+def test_every_run_gets_its_own_pages_made_once_per_process():
+    at = AppTest.from_function(_two_runs_pages, default_timeout=60).run()
+    assert not at.exception
+    title, same, callable_, paths = (t.value for t in at.text)
+    assert title == PAGES[0].title
+    assert same == str([False] * len(PAGES))  # st.navigation marks its pick callable in this run's copy only
+    assert callable_ == str([False] * len(PAGES))
+    assert paths == str([""] + [p.path.removeprefix("pages/").removesuffix(".py") for p in PAGES[1:]])

@@ -8,6 +8,7 @@ so the step's state wins even when the session has visited the page before.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,9 +75,12 @@ def stop() -> None:
     st.session_state.pop(KEY, None)
 
 
-def page_names() -> set[str]:
+_PAGE_NAMES = frozenset(Path(p.path).stem for p in PAGES) - {LESSONS_PAGE}
+
+
+def page_names() -> frozenset[str]:
     """URL paths of the app's pages (file stems), without the Lessons page itself."""
-    return {Path(p.path).stem for p in PAGES} - {LESSONS_PAGE}
+    return _PAGE_NAMES
 
 
 _TITLES = {Path(p.path).stem: p.title for p in PAGES}  # a step's page -> its title (every card, every run)
@@ -103,7 +107,12 @@ def current_page() -> str:
     if ctx is None:
         return ""
     info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) if ctx.page_script_hash else None
-    return Path(info["script_path"] if info else ctx.main_script_path).stem
+    return _stem(info["script_path"] if info else ctx.main_script_path)
+
+
+@functools.lru_cache(maxsize=64)
+def _stem(script_path: str) -> str:
+    return Path(script_path).stem  # pathlib parses the whole path: a few microseconds, several times a run
 
 
 def page_link_base() -> str:
