@@ -55,7 +55,7 @@ def test_the_home_page_opens_without_importing_torch():
     assert out.stdout.split() == ["0", "False"]
 
 
-def _two_runs_pages() -> None:
+def _pages_asked_twice() -> None:
     import streamlit as st
 
     from explorer.ui.pages import st_pages
@@ -67,8 +67,8 @@ def _two_runs_pages() -> None:
         st.text(str(said))
 
 
-def test_every_run_gets_its_own_pages_made_once_per_process():
-    at = AppTest.from_function(_two_runs_pages, default_timeout=60).run()
+def test_each_call_gets_its_own_copies_of_the_pages():
+    at = AppTest.from_function(_pages_asked_twice, default_timeout=60).run()
     assert not at.exception
     title, same, callable_, paths = (t.value for t in at.text)
     assert title == PAGES[0].title
