@@ -47,7 +47,6 @@ def body() -> None:
         f"η = {preset.lr:g} for {plural(preset.steps, 'step')} — and this run shows something else."))
     live_descent.curve(chosen.f, chosen.domain[0], values, optimizer, obox.RANGES, key=WIDGET, prefix="gd1",
                        classroom=big, minima=minima, span=chosen.domain[0][1] - chosen.domain[0][0], lesson=lesson)
-    caption(curve_caption(minima) + " Drag a control, the start on the curve or the step k: the picture follows.")
 
     settings = obox.torch_settings([optimizer], values)[optimizer]
     try:  # what torch.optim refuses: the optimizer made and the function taken at the start, no step run
@@ -56,6 +55,8 @@ def body() -> None:
         st.error(plain(f"Can't run this: {err}"))
         url_state.publish(PARAMS)
         st.stop()
+    # said only of a run that runs: a refused one draws no steps and no loss
+    caption(curve_caption(minima) + " Drag a control, the start on the curve or the step k: the picture follows.")
     if preset is not None:
         st.button("Reset the lesson", on_click=fbox.use_preset, args=("gd1", preset), help="Its start, learning rate, steps and optimizer.")
 

@@ -42,9 +42,6 @@ def body() -> None:
     c, f = celsius_data()
     live_descent.fit(c, f, values, optimizer, obox.RANGES, scale=bool(scale), key=WIDGET, prefix="fit", classroom=big,
                      labels={"steps": "Steps (each uses all the points)"})
-    caption("Left: the Celsius–Fahrenheit measurements and the neuron's line at step k; right: the loss for every "
-            "(w, b), the path training took and the star where the loss is lowest; below: the loss after each step "
-            "(press ▶ to replay the training, drag a control and it trains again).")
 
     hyper = obox.torch_settings([optimizer], values)[optimizer]
     try:  # the optimizer torch.optim would train with: made, not stepped
@@ -53,6 +50,10 @@ def body() -> None:
         st.error(plain(f"Can't train: {err}"))
         url_state.publish(PARAMS)
         st.stop()
+    # said only of a training that runs: a refused one draws no line, path or loss
+    caption("Left: the Celsius–Fahrenheit measurements and the neuron's line at step k; right: the loss for every "
+            "(w, b), the path training took and the star where the loss is lowest; below: the loss after each step "
+            "(press ▶ to replay the training, drag a control and it trains again).")
     best_w, best_b = exact_fit(c, f)
     scaling = Scaling.of(c)
     st.markdown(

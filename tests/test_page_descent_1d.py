@@ -73,6 +73,15 @@ def test_a_formula_in_y_is_refused_on_the_curve_page(at):
     assert "curves of x only" in at.error[0].value
 
 
+def test_a_refused_run_is_said_and_the_caption_of_its_steps_is_not(at):
+    assert any("the steps so far" in h.proto.body for h in at.get("html"))
+    at.selectbox(key="gd1.opt").set_value("nesterov").run()
+    release(at, "gd1", momentum=0.0)
+    assert not at.exception
+    assert "Can't run this: nesterov: Nesterov momentum requires a momentum" in at.error[0].value
+    assert not any("the steps so far" in h.proto.body for h in at.get("html"))  # a refused run draws no steps
+
+
 def test_preset_moves_start_and_learning_rate(at):
     at.selectbox(key="gd1.fn").set_value("two_minima").run()
     assert at.text_input(key="gd1.expr").value == "x^4 - 3.5*x^2 + 3*x"
