@@ -51,13 +51,14 @@ def icon_url() -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-_made: list = []  # the st.Page of every page, made on the first run of the process
+@functools.cache
+def _made() -> tuple:
+    """The st.Page of every page, made on the first run of the process (it needs a run's context)."""
+    return tuple(st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES))
 
 
 def st_pages() -> list:
     """The app's st.Page objects for st.navigation. Making one resolves its file and checks it exists (ten
     pages: 0.7 ms of every full run); they are made once and each call gets its own shallow copies, since
     st.navigation marks the page it picks as callable for that run only."""
-    if not _made:
-        _made[:] = [st.Page(ROOT / p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
-    return [copy.copy(page) for page in _made]
+    return [copy.copy(page) for page in _made()]

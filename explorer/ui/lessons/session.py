@@ -8,7 +8,6 @@ so the step's state wins even when the session has visited the page before.
 
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,12 +106,7 @@ def current_page() -> str:
     if ctx is None:
         return ""
     info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) if ctx.page_script_hash else None
-    return _stem(info["script_path"] if info else ctx.main_script_path)
-
-
-@functools.lru_cache(maxsize=64)
-def _stem(script_path: str) -> str:
-    return Path(script_path).stem  # pathlib parses the whole path: a few microseconds, several times a run
+    return Path(info["script_path"] if info else ctx.main_script_path).stem
 
 
 def page_link_base() -> str:
