@@ -7,13 +7,14 @@ says what the walk drawn did, and hands the values back on release. The page say
 
 import streamlit as st
 
-from explorer.descent import LABELS, descend
+from explorer.descent import LABELS
 from explorer.figures.descent import curve_caption
 from explorer.outcomes import plural
 from explorer.surfaces import CURVES
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
+from explorer.ui.descent.refusals import refused
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import caption, page_body, plain, setup_page
 from explorer.ui.widgets import live_descent
@@ -49,10 +50,12 @@ def body() -> None:
                        classroom=big, minima=minima, span=chosen.domain[0][1] - chosen.domain[0][0], lesson=lesson)
 
     settings = obox.torch_settings([optimizer], values)[optimizer]
-    try:  # what torch.optim refuses: the optimizer made and the function taken at the start, no step run
-        descend(chosen.f, (float(values["x0"]),), optimizer, values["lr"], 0, **settings)
-    except ValueError as err:  # e.g. the function is undefined at the start, or Nesterov without momentum
-        st.error(plain(f"Can't run this: {err}"))
+    try:  # e.g. the function is undefined at the start, or Nesterov without momentum
+        why = refused(chosen.f, (float(values["x0"]),), {optimizer: (optimizer, values["lr"], settings)})
+    except ValueError as err:
+        why = {optimizer: err}
+    if why:
+        st.error(plain(f"Can't run this: {why[optimizer]}"))
         url_state.publish(PARAMS)
         st.stop()
     # said only of a run that runs: a refused one draws no steps and no loss

@@ -9,13 +9,14 @@ import math
 
 import streamlit as st
 
-from explorer.descent import LABELS, race
+from explorer.descent import LABELS
 from explorer.expressions import parse
 from explorer.figures.descent import contour_caption, contour_layers
 from explorer.surfaces import SURFACES, grid
 from explorer.ui import url_state
 from explorer.ui.descent import function_box as fbox
 from explorer.ui.descent import optimizer_box as obox
+from explorer.ui.descent.refusals import refused
 from explorer.ui.state_tables import TABLES
 from explorer.ui.theme import page_body, plain, setup_page
 from explorer.ui.widgets import live_descent
@@ -75,12 +76,11 @@ def body() -> None:
 
     hyper = obox.torch_settings(names, values)
     racers = {name: (name, values["lr"], hyper[name]) for name in names}
-    try:  # what torch.optim refuses: each racer's optimizer made and the function taken at the start, no step run
-        refused = {n: err for n, err in (race(chosen.f, start, racers, 0) if racers else {}).items()
-                   if isinstance(err, ValueError)}
+    try:
+        why = refused(chosen.f, start, racers)
     except ValueError as err:  # e.g. undefined at the start: no racer can run
-        refused = dict.fromkeys(names, err)
-    for name, err in refused.items():
+        why = dict.fromkeys(names, err)
+    for name, err in why.items():
         st.error(plain(f"{LABELS[name]} can't run: {err}"))
     if chosen.preset is not None:
         st.button("Reset the lesson", on_click=fbox.use_preset, args=("gd2", chosen.preset),

@@ -14,10 +14,12 @@ import numpy as np
 import pytest
 
 from explorer import ROOT
-from explorer.descent import race_formula
+from explorer.descent import race, race_formula
+from explorer.expressions import parse
 from explorer.fitline import celsius_data, train
 from explorer.lessons.qr import join_qr_svg
 from explorer.ui import reference_pool, script_gate
+from explorer.ui.descent.refusals import refused
 
 RACERS = {"adam": ("adam", 0.1, {}), "momentum": ("momentum", 0.05, {"momentum": 0.8}), "sgd": ("sgd", 0.05, {})}
 
@@ -92,6 +94,24 @@ def test_an_error_in_the_worker_reaches_the_caller_as_it_is(worker):
     racers = {"nesterov": ("nesterov", 0.1, {"momentum": 0.0})}
     with pytest.raises(ValueError, match="nesterov"):
         raise reference_pool.run(race_formula, "x^2", (1.0,), racers, 5)["nesterov"]
+
+
+def test_what_torch_optim_refuses_is_asked_of_the_worker_and_is_what_the_servers_race_refuses(worker, monkeypatch):
+    asked = []
+    ask = reference_pool.run
+    monkeypatch.setattr(reference_pool, "run", lambda fn, *args: asked.append(fn) or ask(fn, *args))
+    f = parse("x^2 + 3*y^2 + sin(x*y)")
+    racers = {**RACERS, "nesterov": ("nesterov", 0.1, {"momentum": 0.0}), "rmsprop": ("rmsprop", -0.5, {})}
+    said = {name: str(why) for name, why in refused(f, (1.5, -2.0), racers).items()}
+    here = {name: str(why) for name, why in race(f, (1.5, -2.0), racers, 0).items() if isinstance(why, ValueError)}
+    assert said == here and set(said) == {"nesterov", "rmsprop"}
+    assert asked == [race_formula]  # the worker's question (it answers when up: the tests above)
+    assert refused(f, (1.5, -2.0), RACERS) == {}
+    assert refused(f, (1.5, -2.0), {}) == {}
+    with pytest.raises(ValueError, match="not defined .* at the start"):  # no racer can run: said as race says it
+        refused(parse("log(x)"), (-1.0,), {"sgd": ("sgd", 0.1, {})})
+    with pytest.raises(ValueError, match="uses x and y"):
+        refused(f, (1.0,), {"sgd": ("sgd", 0.1, {})})
 
 
 def test_waiting_on_the_worker_gives_the_turn_to_the_next_run(worker):

@@ -1,6 +1,7 @@
 """Work a script run must wait for, in a worker process: a new class's join QR code (segno's mask search, about
-4 ms of pure Python), and torch.optim reference runs (no page asks for those now: the descent pages' runs are
-made in the browser).
+4 ms of pure Python), what torch.optim refuses of a descent page's runs (a 0-step race: a run's tiny torch calls
+cost several times more in the server, where each hands the GIL to the busy event loop), and torch.optim reference
+runs (no page asks for whole runs now: the descent pages' runs are made in the browser).
 
 In the server process such time is taken from every other session's script. :func:`run` sends the call to a
 worker process instead (the same function, the same torch, the same float64: the result is the one the server
