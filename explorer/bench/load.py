@@ -79,14 +79,15 @@ def warm(url: str, page: str, n_replicas: int = 1) -> None:
             return
 
 
-def settle(srv: Server, quiet: float = 0.05, limit_s: float = 90.0) -> None:
-    """Wait until the server has used under ``quiet`` of a core for a second (its warm-up done), at most ``limit_s``:
-    a page measured while the warm-up still runs would share the cores with it."""
+def settle(*servers: Server, quiet: float = 0.05, limit_s: float = 90.0) -> None:
+    """Wait until the servers together have used under ``quiet`` of a core for a second (their warm-ups done), at
+    most ``limit_s``: a page measured while a warm-up still runs, its own or the other server's, shares the cores
+    with it."""
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
-        before = group_cpu_seconds(srv.pid)
+        before = sum(group_cpu_seconds(srv.pid) for srv in servers)
         time.sleep(1.0)
-        if group_cpu_seconds(srv.pid) - before < quiet:
+        if sum(group_cpu_seconds(srv.pid) for srv in servers) - before < quiet:
             return
 
 
@@ -169,7 +170,7 @@ def _load_one(srv: Server, label: str, page: str, ns, duration: float, n_replica
     return rows
 
 
-PAIRS = 3  # floor-then-page runs per page for its ratio
+PAIRS = 5  # floor-then-page runs per page for its ratio
 
 
 def paired_ratios(pages: list[str], n: int = 30, duration: float = 10.0, n_replicas: int = 1,
@@ -184,7 +185,7 @@ def paired_ratios(pages: list[str], n: int = 30, duration: float = 10.0, n_repli
             floor_p95, page_p95, errors = [], [], 0
             for k in range(pairs):
                 for srv, path, into in ((floor, "", floor_p95), (app, page, page_p95)):
-                    settle(srv)
+                    settle(floor, app)  # the app's warm-up (models, the reference worker) would slow the floor's run
                     # a seed no other run uses: a lesson's sessions visit the other pages, which keep what they ran
                     res = run_load(srv.url, n, duration=duration, page=path, seed=SEED + 1 + i * pairs + k,
                                    resume_midway=n_replicas > 1)
