@@ -1,7 +1,8 @@
 """Work a script run must wait for, in a worker process: a new class's join QR code (segno's mask search, about
 4 ms of pure Python), what torch.optim refuses of a descent page's runs (a 0-step race: a run's tiny torch calls
-cost several times more in the server, where each hands the GIL to the busy event loop), and torch.optim reference
-runs (no page asks for whole runs now: the descent pages' runs are made in the browser).
+cost several times more in the server, where each hands the GIL to the busy event loop), Denoise and inpaint's
+networks on a new question (explorer/restoration_worker.py), and torch.optim reference runs (no page asks for
+whole runs now: the descent pages' runs are made in the browser).
 
 In the server process such time is taken from every other session's script. :func:`run` sends the call to a
 worker process instead (the same function, the same torch, the same float64: the result is the one the server
@@ -226,9 +227,11 @@ class _Pool:
 
 
 def _warm() -> int:
-    """In the worker: what the first reference would wait on (torch, the optimizers, the parser)."""
+    """In the worker: what the first call would wait on (torch, the optimizers, the parser, the restorers)."""
     from explorer.descent import descend
     from explorer.expressions import parse
+    from explorer.restoration_worker import preload
 
     descend(parse("x^2"), (1.0,), "adam", 0.1, 2)
+    preload()
     return os.getpid()

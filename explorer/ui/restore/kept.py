@@ -1,6 +1,10 @@
 """The networks' results kept per question for the whole process: a rerun that leaves the digit, the noise and the
 mask as they were (a box opened, the link shared, classroom mode) shows the kept result instead of running the
-networks, the filter and the scores again. Sessions share a kept result, so nothing may write to its tensors."""
+networks, the filter and the scores again. Sessions share a kept result, so nothing may write to its tensors.
+
+A new question is computed by the reference worker (explorer/restoration_worker.py) while the asking run steps
+aside from the script gate: in the server, the network's forward pass took the GIL from every other session's run.
+The worker answers with its own copy of the model only while its weights are the server's, else here."""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from explorer.restoration import Denoising, Inpainting, denoise, inpaint
+from explorer import restoration_worker as there
+from explorer.data import BUNDLED
+from explorer.restoration import Denoising, Inpainting
+from explorer.ui import reference_pool
 
 KEPT = 256  # results per tab (a digit's result is a few 28 × 28 tensors)
 
@@ -36,11 +43,22 @@ def _thawed(key: tuple[bytes, str, tuple[int, ...]]) -> Tensor:
     return torch.from_numpy(np.frombuffer(pixels, dtype=np.dtype(dtype)).reshape(shape).copy())
 
 
+def _array(key: tuple[bytes, str, tuple[int, ...]]) -> np.ndarray:
+    return _thawed(key).numpy()
+
+
+def _worker_or_here(fn, *args) -> dict:
+    """``fn(*args)`` by the reference worker, or here when it has not the same model (None) or is not up."""
+    return reference_pool.run(fn, *args) or fn(*args)
+
+
 @lru_cache(maxsize=KEPT)
 def _denoised(denoiser, clean, kind, level, filter_name, seed) -> Denoising:
-    return denoise(denoiser, _thawed(clean), kind, level, filter_name, seed)
+    return there.denoising(_worker_or_here(there.denoised_plain, "denoiser", BUNDLED, there.hold(denoiser),
+                                           _array(clean), kind, level, filter_name, seed))
 
 
 @lru_cache(maxsize=KEPT)
 def _inpainted(inpainter, truth, mask) -> Inpainting:
-    return inpaint(inpainter, _thawed(truth), _thawed(mask))
+    return there.inpainting(_worker_or_here(there.inpainted_plain, "inpainter", BUNDLED, there.hold(inpainter),
+                                            _array(truth), _array(mask)))
