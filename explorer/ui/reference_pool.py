@@ -1,7 +1,7 @@
 """Work a script run must wait for, in a worker process: a new class's join QR code (segno's mask search, about
 4 ms of pure Python), what torch.optim refuses of a descent page's runs (a 0-step race: a run's tiny torch calls
 cost several times more in the server, where each hands the GIL to the busy event loop), Denoise and inpaint's
-networks on a new question (explorer/restoration_worker.py), and torch.optim reference runs (no page asks for
+networks on a new question (explorer/models_by_weights.py), and torch.optim reference runs (no page asks for
 whole runs now: the descent pages' runs are made in the browser).
 
 In the server process such time is taken from every other session's script. :func:`run` sends the call to a
@@ -73,6 +73,13 @@ def run(fn: Callable[..., T], *args, **kwargs) -> T:
         _forget(pool)
     _LOG.warning("the reference worker did not answer %s; computing it in the server", getattr(fn, "__name__", fn))
     return fn(*args, **kwargs)
+
+
+def run_unless_declined(fn: Callable[..., T | None], *args) -> T:
+    """:func:`run`, where ``fn`` answers None in a process that has not what the call needs (the worker without the
+    asker's model: explorer/models_by_weights.py): then it is computed here."""
+    answer = run(fn, *args)
+    return fn(*args) if answer is None else answer
 
 
 def worker_pid() -> int | None:
@@ -230,7 +237,7 @@ def _warm() -> int:
     """In the worker: what the first call would wait on (torch, the optimizers, the parser, the restorers)."""
     from explorer.descent import descend
     from explorer.expressions import parse
-    from explorer.restoration_worker import preload
+    from explorer.models_by_weights import preload
 
     descend(parse("x^2"), (1.0,), "adam", 0.1, 2)
     preload()

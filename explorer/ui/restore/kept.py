@@ -2,7 +2,7 @@
 mask as they were (a box opened, the link shared, classroom mode) shows the kept result instead of running the
 networks, the filter and the scores again. Sessions share a kept result, so nothing may write to its tensors.
 
-A new question is computed by the reference worker (explorer/restoration_worker.py) while the asking run steps
+A new question is computed by the reference worker (explorer/models_by_weights.py) while the asking run steps
 aside from the script gate: in the server, the network's forward pass took the GIL from every other session's run.
 The worker answers with its own copy of the model only while its weights are the server's, else here."""
 
@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from explorer import restoration_worker as there
+from explorer import models_by_weights as there
 from explorer.data import BUNDLED
 from explorer.restoration import Denoising, Inpainting
 from explorer.ui import reference_pool
@@ -47,18 +47,13 @@ def _array(key: tuple[bytes, str, tuple[int, ...]]) -> np.ndarray:
     return _thawed(key).numpy()
 
 
-def _worker_or_here(fn, *args) -> dict:
-    """``fn(*args)`` by the reference worker, or here when it has not the same model (None) or is not up."""
-    return reference_pool.run(fn, *args) or fn(*args)
-
-
 @lru_cache(maxsize=KEPT)
 def _denoised(denoiser, clean, kind, level, filter_name, seed) -> Denoising:
-    return there.denoising(_worker_or_here(there.denoised_plain, "denoiser", BUNDLED, there.hold(denoiser),
-                                           _array(clean), kind, level, filter_name, seed))
+    return there.denoising(reference_pool.run_unless_declined(
+        there.denoised_plain, "denoiser", BUNDLED, there.hold(denoiser), _array(clean), kind, level, filter_name, seed))
 
 
 @lru_cache(maxsize=KEPT)
 def _inpainted(inpainter, truth, mask) -> Inpainting:
-    return there.inpainting(_worker_or_here(there.inpainted_plain, "inpainter", BUNDLED, there.hold(inpainter),
-                                            _array(truth), _array(mask)))
+    return there.inpainting(reference_pool.run_unless_declined(
+        there.inpainted_plain, "inpainter", BUNDLED, there.hold(inpainter), _array(truth), _array(mask)))

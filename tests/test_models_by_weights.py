@@ -1,12 +1,12 @@
-"""Denoise and inpaint in the reference worker: the server's very result (to the bit) while the worker's copy of the
-checkpoint has the server's weights, and the server's own model's result when it has not."""
+"""Denoise and inpaint's networks in the reference worker: the server's very result (to the bit) while the worker's
+copy of the checkpoint has the server's weights, and the server's own model's result when it has not."""
 
 import copy
 
 import pytest
 import torch
 
-from explorer import restoration_worker as there
+from explorer import models_by_weights as there
 from explorer import zoo
 from explorer.data import BUNDLED, digits
 from explorer.restoration import denoise, inpaint, make_mask
@@ -79,3 +79,4 @@ def test_where_no_checkpoint_loads_the_worker_declines_and_the_asker_computes(tm
     assert there.denoised_plain("denoiser", BUNDLED, "0" * 64, clean.numpy(), "gaussian", 0.3, "median 3×3", 1) is None
     assert there.inpainted_plain("inpainter", BUNDLED, "0" * 64, clean.numpy(), clean.numpy()) is None
     there.preload()  # the worker's warm-up goes on without them
+

@@ -1,5 +1,5 @@
-"""Denoise and inpaint where the model is named by its weights: what the reference worker runs for the
-Denoise and inpaint page.
+"""A model's work where the model is named by its weights: what the reference worker runs for Denoise and inpaint's
+networks.
 
 The server knows its model object; the worker, another process, holds its own copy of the checkpoint. A call
 names the model by ``(name, dataset)`` and the digest of the asker's weights: the worker answers with its copy
@@ -83,8 +83,8 @@ def _model(name: str, dataset: str, digest: str) -> nn.Module | None:
 
 
 def preload(names: tuple[str, ...] = ("denoiser", "inpainter"), dataset: str = BUNDLED) -> None:
-    """Load this process's copies of the restorers (the worker's warm-up); a checkpoint that cannot load is left
-    out: its calls are answered by the asker."""
+    """Load this process's copies of the models (the worker's warm-up); a checkpoint that cannot load is left out:
+    its calls are answered by the asker."""
     for name in names:
         _model(name, dataset, digest="")
 
