@@ -23,12 +23,11 @@ big = setup_page(
 )
 
 
-def explore(ctx: sections.Ctx, section: str) -> None:
+def explore(ctx: sections.Ctx) -> None:
     """The live map with its digit and z ranges, and the link, since the link carries z."""
     ctx = replace(ctx, z=state.z())  # in a fragment rerun the arguments are the last full run's
-    overlay = MENU[section].overlay
     live_map.show(ctx.vae, ctx.mu, ctx.labels, ctx.z, ctx.half_width, ctx.big, on_pick=state.set_z,
-                  key=state.MAP_KEY, overlays=overlay(ctx) if overlay else (), image=ctx.decode(ctx.z))
+                  key=state.MAP_KEY, image=ctx.decode(ctx.z))
     caption("Each dot is one of 1,000 test digits at its code μ, coloured by class. Hover anywhere — on a dot "
             "or between them — and your browser decodes that point; click, drag or slide z₁ and z₂ to move "
             "z, the white star.")
@@ -50,10 +49,22 @@ def body() -> None:
     ctx = sections.Ctx(vae, mu, logvar, labels, half, big, state.z())
 
     # a move of z reruns only the map, unless the section below draws z too
-    (explore if follows_z(section) else st.fragment(explore))(ctx, section)
+    drawn_follows = follows_z(section)
+    (explore if drawn_follows else st.fragment(explore))(ctx)
     model_card.show("vae", state.DATASET)
     st.segmented_control("Explore", tuple(MENU), key="latent.section", required=True, label_visibility="collapsed")
+    st.fragment(open_section)(ctx, section, drawn_follows)
+
+
+def open_section(ctx: sections.Ctx, section: str, drawn_follows: bool) -> None:
+    """The open section and what it draws on the map: a fragment, so its own controls rerun only it (the map
+    redraws their overlays in the browser). A control that moves z, or makes the section draw z, reruns the page."""
+    if st.session_state.pop(state.MOVED_Z, False) or follows_z(section) != drawn_follows:
+        st.rerun()  # the map above (drawn by the page's run) must show the new z, or rerun with the section
+    ctx = replace(ctx, z=state.z())
     MENU[section].show(ctx)
+    overlay = MENU[section].overlay
+    live_map.show_overlays(overlay(ctx) if overlay else (), key=state.MAP_KEY)
     url_state.publish(PARAMS)  # a section may have changed its own controls
 
 

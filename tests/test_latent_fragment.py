@@ -1,5 +1,7 @@
 """On a real server, a pick on the live map reruns only the map (st.fragment), unless the section
 below draws z too (then the page's body, still not the frame around it); the URL follows z either way.
+A control of the open section reruns only the section, and the map takes its overlays from the section's
+overlay mount; a section control that moves z, or makes the section draw z, reruns the page.
 The link box and a model card are fragments of their own: opening one redraws only it."""
 
 import json
@@ -84,3 +86,74 @@ def test_opening_the_link_box_or_the_model_card_redraws_only_that_box(app_url, p
     assert not s.result.errors
     assert s.finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
     assert drawn and len(drawn) < 12, drawn  # the box and what is inside it, not the page's dozens of elements
+
+
+def open_at(url: str, query: str):
+    """A session on the latent page opened with ``query``, after its first run."""
+    s = Session(url, "latent", random.Random(4), LoadResult(url, "latent", 1, 0), 120.0, None)
+    s.query_string = query
+    return s
+
+
+def widget(s: Session, key: str):
+    return next(w for w in s.widgets.values() if w.id.endswith(key))
+
+
+def data_of(s: Session, key: str) -> dict:
+    return json.loads(widget(s, key).element.json)
+
+
+def test_a_sections_own_control_reruns_only_the_section_and_its_overlay_moves_on_the_map(app_url):
+    async def go():
+        s = open_at(app_url, "latent.section=Encode&latent.digit=3")
+        await s.open()
+        await s.rerun()
+        star = data_of(s, "latent.map.overlays")["overlays"]
+        digit, body = widget(s, "latent.digit"), widget(s, "latent.section")
+        assert digit.fragment_id not in ("", body.fragment_id, widget(s, "latent.map").fragment_id)
+        drawn: list[str] = []
+        seen = s.on_delta
+        s.on_delta = lambda fwd, *rest: drawn.append(fwd.delta.WhichOneof("type")) or seen(fwd, *rest)
+        digit.state.string_array_value.data[:] = ["8"]  # the segmented control's new value
+        await s.rerun(digit.fragment_id)
+        await s.ws.close()
+        return s, star, drawn
+    s, star, drawn = run_sync(go)
+    assert not s.result.errors and s.finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    (moved,) = data_of(s, "latent.map.overlays")["overlays"]
+    assert "a 3" in star[0]["label"] and "a 8" in moved["label"] and moved["z"] != star[0]["z"]
+    assert "latent.digit=8" in s.query_string  # the link follows the section's control
+    assert len(drawn) < 25, drawn  # the section, not the map and the page around it
+
+
+def test_a_button_under_the_map_that_moves_z_redraws_the_map_there(app_url):
+    async def go():
+        s = open_at(app_url, "latent.section=Encode&latent.digit=4&latent.example=2")
+        await s.open()
+        await s.rerun()
+        (star,) = data_of(s, "latent.map.overlays")["overlays"]
+        button = next(w for w in s.widgets.values() if w.kind == "button" and "Decode this point" in w.element.label)
+        button.act(s.rng)
+        await s.rerun(button.fragment_id)
+        await s.ws.close()
+        return s, star
+    s, star = run_sync(go)
+    assert not s.result.errors
+    assert s.finished == ForwardMsg.FINISHED_SUCCESSFULLY  # the section's run asked for the page's
+    assert data_of(s, "latent.map")["z"] == pytest.approx(star["z"], abs=0.006)
+
+
+def test_switching_a_section_to_draw_z_puts_the_map_back_into_the_page_run(app_url):
+    async def go():
+        s = open_at(app_url, "latent.section=Interpolate")
+        await s.open()
+        await s.rerun()
+        assert widget(s, "latent.map").fragment_id != widget(s, "latent.section").fragment_id
+        path = widget(s, "latent.path")
+        path.state.string_array_value.data[:] = ["last two clicks"]  # as the browser sends it: the option's label
+        await s.rerun(path.fragment_id)
+        await s.ws.close()
+        return s
+    s = run_sync(go)
+    assert not s.result.errors and s.finished == ForwardMsg.FINISHED_SUCCESSFULLY
+    assert widget(s, "latent.map").fragment_id == widget(s, "latent.section").fragment_id  # a pick reruns both

@@ -6,14 +6,19 @@ AppTest are content hashes of the PNG bytes, so equal URLs mean equal pictures.
 """
 
 import base64
+import io
 import json
+import re
 
 import numpy as np
 import pytest
+import torch
 from apps import app_test, figure, values
+from PIL import Image
 
 from explorer import zoo
 from explorer.bench.apptest import with_trigger
+from explorer.data import class_example, digits
 from explorer.figures.style import CLASSROOM, NORMAL
 from explorer.latent import decode
 
@@ -48,7 +53,12 @@ def shown(at) -> np.ndarray:
 
 
 def overlays(at, kind: str) -> list[dict]:
-    return [o for o in payload(at)["overlays"] if o["kind"] == kind]
+    """What the open section draws on the live map: its overlay mount's data (the map's own carries none)."""
+    assert payload(at)["overlays"] == []
+    (mount,) = [e for e in at.get("bidi_component") if e.key == f"{MAP}.overlays"]
+    data = json.loads(mount.proto.json)
+    assert data["overlays_for"] == MAP
+    return [o for o in data["overlays"] if o["kind"] == kind]
 
 
 def test_the_first_map_is_the_live_map_with_every_test_digit():
@@ -58,7 +68,7 @@ def test_the_first_map_is_the_live_map_with_every_test_digit():
     assert len(data["points"]) == 2 * 1000 and sorted(set(data["labels"])) == list(range(10))
     assert data["z"] == [0.0, 0.0] and data["sizes"] == NORMAL and data["decoder_id"]
     assert not at.slider  # z₁ and z₂ are range inputs inside the widget, not Streamlit sliders
-    assert [e.key for e in at.get("bidi_component")] == [f"{MAP}.weights", MAP]
+    assert [e.key for e in at.get("bidi_component")] == [f"{MAP}.weights", MAP, f"{MAP}.overlays"]
     assert all(figure(at, i)["data"][0]["type"] == "image" for i in range(len(at.get("plotly_chart"))))  # manifold
 
 
@@ -193,6 +203,27 @@ def test_more_latents_draws_four_labelled_rows_that_follow_the_example():
     at.slider(key="latent.example").set_value(7).run()
     assert not at.exception
     assert rows_of_digits(at) != rows  # other digits, other pictures
+
+
+def test_more_latents_rows_are_each_models_reconstruction_of_the_ten_chosen_digits():
+    """Each row's picture and error are the model's decoder at the encoder's μ of the example-th test digit of each
+    class, computed here with torch directly."""
+    missing = [m for m in ("vae8", "vae16") if zoo.verify(m) is not None]
+    if missing:
+        pytest.skip(f"checkpoints not shipped yet: {missing}")
+    at = run(latent__section="More latents", latent__example=37)
+    images, labels = digits("mnist-5k", "test")
+    x = images[[class_example(labels.numpy(), k, 37) for k in range(10)]]  # (10, 1, 28, 28)
+    pictures = re.findall(r'src="data:image/png;base64,([^"]+)"', rows_of_digits(at))
+    for name, row in (("vae", 1), ("vae8", 2), ("vae16", 3)):
+        model = zoo.load(name)
+        with torch.inference_mode():
+            rec = torch.sigmoid(model.decode(model.encode(x)[0]))  # (10, 1, 28, 28)
+        assert f"latents · error {torch.mean((rec - x) ** 2).item():.3f}" in rows_of_digits(at).split("<b>")[row + 1]
+        shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(pictures[row]))))
+        k = shown.shape[0] // 30  # the strip's whole enlargement: 28 pixels and a 1-pixel border each side
+        digit = shown[k:k + 28 * k:k, k:k + 28 * k:k] / 255.0  # the first digit, back at 28 × 28
+        assert np.abs(digit - rec[0, 0].numpy()).max() <= 1 / 255 + 1e-6
 
 
 def test_ae_vs_vae_follows_a_pick():

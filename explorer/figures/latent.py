@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from explorer.figures.pixels import tile
-from explorer.figures.spec import SpecFigure
+from explorer.figures.spec import SpecFigure, typed
 from explorer.figures.style import PALETTE, marker_size, sizes, style
 
 
@@ -88,15 +88,18 @@ def point_overlay(z, color: str, label: str) -> dict:
     return {"kind": "point", "z": [round(float(z[0]), 4), round(float(z[1]), 4)], "color": color, "label": label}
 
 
-def sampling_traces(mu, rings: dict, samples: np.ndarray, classroom: bool) -> list:
-    """One digit's code distribution: N samples z, the kσ ellipses (``rings``: k -> outline) and mu."""
+def sampling_traces(mu, rings: dict, samples: np.ndarray, classroom: bool) -> list[dict]:
+    """One digit's code distribution: N samples z, the kσ ellipses (``rings``: k -> outline) and mu, as plain
+    trace dicts (a rerun with fresh samples builds them; plotly's validation of go objects would double that)."""
     s = sizes(classroom)
-    traces = [go.Scattergl(x=samples[:, 0], y=samples[:, 1], mode="markers", name="samples z = μ + σ·ε",
-                           marker={"size": s["marker"] * 0.8, "color": "#000000", "opacity": 0.7,
-                                   "line": {"width": 1, "color": "#ffffff"}})]  # the rim shows on dark
+    traces = [{"type": "scattergl", "x": typed(samples[:, 0]), "y": typed(samples[:, 1]), "mode": "markers",
+               "name": "samples z = μ + σ·ε",
+               "marker": {"size": s["marker"] * 0.8, "color": "#000000", "opacity": 0.7,
+                          "line": {"width": 1, "color": "#ffffff"}}}]  # the rim shows on dark
     for k, outline in sorted(rings.items()):
-        traces.append(go.Scatter(x=outline[:, 0], y=outline[:, 1], mode="lines", name=f"{k:g}σ",
-                                 line={"color": "#D55E00", "width": s["line"], "dash": "solid" if k == 1 else "dash"}))
+        traces.append({"type": "scatter", "x": typed(outline[:, 0]), "y": typed(outline[:, 1]), "mode": "lines",
+                       "name": f"{k:g}σ",
+                       "line": {"color": "#D55E00", "width": s["line"], "dash": "solid" if k == 1 else "dash"}})
     return traces + [marker_trace(mu, classroom, name="μ")]
 
 

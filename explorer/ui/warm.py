@@ -103,14 +103,17 @@ def _models() -> dict[tuple[str, str], object]:
 
 
 def _latent_figures() -> None:
-    """The latent page's manifold grids: the same few figures for every class, ~0.1 s each to build."""
+    """The latent page's manifold grids and every test digit's reconstruction by each VAE: the same for every
+    class, ~0.1 s each to make."""
     from explorer import latent
-    from explorer.ui.latent import sections, state
+    from explorer.ui.latent import compare, sections, state
     from explorer.ui.models import preload
 
     vae = preload("vae", state.DATASET)
     mu, _, _ = state.codes("vae", state.DATASET, vae)
     sections.warm_manifolds(vae, latent.extent(mu))
+    for name, _ in compare.SIZES:
+        state.reconstructions(preload(name, state.DATASET))
 
 
 def _scores() -> None:

@@ -2,7 +2,8 @@
 
 Run: ``streamlit run tests/e2e/live_map_app.py``. Query flags: ``classroom=1`` for classroom sizes,
 ``fallback=1`` for a decoder the browser cannot run (an extra layer it lacks; the same pictures),
-``overlay=1`` for a path and a marked point drawn on the map, ``lose=K``: the first K runs withhold the
+``overlay=1`` for a path drawn on the map and a marked point drawn on it from a fragment below (its "Move the
+marked point" button reruns only the fragment), ``lose=K``: the first K runs withhold the
 decoder as if the browser already had it, as when a run's answer is lost on the way. The page prints the picked z in
 ``#h-z`` and the number of script runs in ``#h-runs``, so a test can see that hovering, dragging
 and sliding never rerun the script and that a release does; "Jump" moves z from the server.
@@ -57,11 +58,23 @@ st.button("Jump", on_click=set_z, args=(1.0, 1.0))
 model = without_browser_decoder(vae) if st.query_params.get("fallback") == "1" else vae
 overlays = []
 if st.query_params.get("overlay") == "1":
-    overlays = [path_overlay(np.array([[-2.0, -2.0], [-1.0, 0.0], [0.0, 2.0]])),
-                point_overlay((2.0, -2.0), "#D55E00", "a marked point")]
+    overlays = [path_overlay(np.array([[-2.0, -2.0], [-1.0, 0.0], [0.0, 2.0]]))]
 z = (st.session_state["h.z1"], st.session_state["h.z2"])
 if st.session_state.runs <= int(st.query_params.get("lose", "0")):
     st.session_state["h.live.decoder_sent"] = live_map._export(model)[0]["id"]
 picked = live_map.show(model, mu, labels, z, r, classroom, set_z, key="h.live", overlays=overlays)
 st.html(f'<p id="h-z">z = {z[0]:.2f}, {z[1]:.2f}</p><p id="h-runs">script runs: {st.session_state.runs}</p>'
         f'<p id="h-picked">picked this run: {picked}</p>')
+
+
+@st.fragment
+def marked_point() -> None:
+    """A point drawn on the map from below it, by a fragment whose button reruns only the fragment."""
+    if st.button("Move the marked point"):
+        st.session_state["h.mark"] = -st.session_state.get("h.mark", 2.0)
+    at = st.session_state.get("h.mark", 2.0)
+    live_map.show_overlays([point_overlay((at, -at), "#D55E00", "a marked point")], key="h.live")
+
+
+if st.query_params.get("overlay") == "1":
+    marked_point()

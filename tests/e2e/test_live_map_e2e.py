@@ -216,6 +216,21 @@ def test_overlays_are_drawn_on_the_map(browser, harness):
     page.context.close()
 
 
+def test_a_fragment_below_the_map_moves_its_overlay_without_a_run_of_the_map(browser, harness):
+    page = open_map(browser, harness, query="?overlay=1")
+    canvas = page.locator("canvas.lm-map")
+    before = runs(page)
+    assert canvas.evaluate(MAP_PIXEL, list(to_client(page, (2.0, -2.0)))) == pytest.approx([0xD5, 0x5E, 0x00], abs=20)
+    page.get_by_role("button", name="Move the marked point").click()  # the click scrolls: positions are read after
+    page.wait_for_function(f"c => {{ const p = window.__liveMap.zToClient(-2, 2); return ({MAP_PIXEL})(c, [p.x, p.y])[2] < 20; }}",
+                           arg=canvas.element_handle(), timeout=30_000)
+    canvas.scroll_into_view_if_needed()
+    assert canvas.evaluate(MAP_PIXEL, list(to_client(page, (-2.0, 2.0)))) == pytest.approx([0xD5, 0x5E, 0x00], abs=20)
+    assert canvas.evaluate(MAP_PIXEL, list(to_client(page, (2.0, -2.0)))) != pytest.approx([0xD5, 0x5E, 0x00], abs=20)
+    assert runs(page) == before  # the fragment's run alone: the map was not drawn again by the server
+    page.context.close()
+
+
 @pytest.mark.parametrize("width,height,query", [(1280, 720, ""), (1920, 1080, "?classroom=1")])
 def test_screenshots_mid_sweep(browser, harness, centres, width, height, query):
     page = open_map(browser, harness, width, height, query)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from torch import nn
 
 from explorer import latent
 from explorer.data import class_example, digits
@@ -51,26 +50,18 @@ def ae_vs_vae(ctx: Ctx) -> None:
     model_card.show("ae", state.DATASET)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _reconstruct(name: str, dataset: str, idx: tuple[int, ...], _model: nn.Module) -> np.ndarray:
-    """Decoded mu of the chosen test digits under model ``name``: (len(idx), 28, 28)."""
-    images, _ = digits(dataset, "test")
-    mu, _ = latent.encode(_model, images[list(idx)])
-    return latent.decode(_model, mu)
-
-
 def more_latents(ctx: Ctx) -> None:
     """The same ten digits reconstructed through 2, 8 and 16 latent variables."""
     st.slider("Example", 0, 99, key="latent.example")
-    idx = tuple(class_example(ctx.labels, k, st.session_state["latent.example"]) for k in range(10))
+    idx = [class_example(ctx.labels, k, st.session_state["latent.example"]) for k in range(10)]
     images, _ = digits(state.DATASET, "test")
-    originals = images[list(idx), 0].numpy()  # (10, 28, 28)
+    originals = images[idx, 0].numpy()  # (10, 28, 28)
     rows = [("original", originals)]
     for name, d in SIZES:
         model = ctx.vae if name == "vae" else load_model(name, state.DATASET)
         if model is None:  # load_model has said why
             continue
-        rec = _reconstruct(name, state.DATASET, idx, model)
+        rec = state.reconstructions(model)[idx]
         rows.append((f"{d} latents · error {np.mean((rec - originals) ** 2):.3f}", rec))
     labelled_strips(rows, ctx.big)
     caption("Top: real test digits. Below: what comes back through 2, 8 and 16 numbers — more latent "

@@ -174,7 +174,7 @@ def sampling(ctx: Ctx) -> None:
         caption(f"Zoomed in on test digit #{i}: the encoder gives μ = ({mu[0]:.2f}, {mu[1]:.2f}) and "
                 f"σ = ({sigma[0]:.2f}, {sigma[1]:.2f}); each dot is one draw z = μ + σ·ε.")
     with right:
-        digit_image(ctx.decode(mu), ctx.big, caption_text="decoded at μ", scale=0.6)
+        digit_image(state.reconstructions(ctx.vae)[i], ctx.big, caption_text="decoded at μ", scale=0.6)
         strip(ctx.decode(z[:6]), ctx.big, label="decoded at the first 6 samples", per_row=3)
         caption("The same digit gives a different code each time, and each code decodes to a slightly "
                 "different digit.")
@@ -189,9 +189,9 @@ def encode(ctx: Ctx) -> None:
     with cols[0]:
         digit_image(images[i], ctx.big, caption_text=f"test #{i}: a real {ctx.labels[i]}")
     with cols[1]:
-        digit_image(ctx.decode(mu), ctx.big, caption_text="decoded from its μ")
+        digit_image(state.reconstructions(ctx.vae)[i], ctx.big, caption_text="decoded from its μ")
     with cols[2]:
         st.markdown(f"μ = **({mu[0]:.2f}, {mu[1]:.2f})** — the coloured star on the map.")
-        st.button("Decode this point on the map", on_click=state.set_z, args=(mu[0], mu[1]))
+        st.button("Decode this point on the map", on_click=state.move_z_from_below, args=(mu[0], mu[1]))
     caption("The encoder squeezes 784 pixels into two numbers; the decoder redraws the digit from "
             "those two numbers alone.")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import numpy as np
 import streamlit as st
 from torch import nn
@@ -13,6 +16,7 @@ from explorer.ui import url_state
 
 DATASET = "mnist-5k"
 MAP_KEY = "latent.map"  # the live map widget: its "pick" trigger hands z back
+MOVED_Z = "_latent.moved_z"  # set by a control below the map that moved z: the page reruns to redraw the map
 Z_LIMIT = 50.0  # URL sanity bound; z is clamped to the map's range
 
 
@@ -26,6 +30,12 @@ def set_z(z1: float, z2: float) -> None:
     st.session_state["latent.prev"] = z()
     st.session_state["latent.z1"] = round(float(z1), 2)
     st.session_state["latent.z2"] = round(float(z2), 2)
+
+
+def move_z_from_below(z1: float, z2: float) -> None:
+    """``set_z`` for a button under the map: its section's run alone would leave the map at the old z."""
+    set_z(z1, z2)
+    st.session_state[MOVED_Z] = True
 
 
 def clamp_z(half_width: float) -> None:
@@ -47,6 +57,21 @@ def codes(name: str, dataset: str, _model: nn.Module) -> tuple[np.ndarray, np.nd
     images, labels = digits(dataset, "test")
     mu, logvar = latent.encode(_model, images)
     return mu, logvar, labels.numpy()
+
+
+_RECONSTRUCTED: weakref.WeakKeyDictionary[nn.Module, np.ndarray] = weakref.WeakKeyDictionary()
+_RECONSTRUCTING = threading.Lock()
+
+
+def reconstructions(model: nn.Module, dataset: str = DATASET) -> np.ndarray:
+    """Every test digit decoded from its own μ under ``model``, (N, 28, 28), made once per model object (~0.1 s):
+    a control that picks test digits then indexes it, whatever digit it picks."""
+    with _RECONSTRUCTING:
+        if model not in _RECONSTRUCTED:
+            images, _ = digits(dataset, "test")
+            mu, _ = latent.encode(model, images)
+            _RECONSTRUCTED[model] = np.concatenate([latent.decode(model, mu[i:i + 500]) for i in range(0, len(mu), 500)])
+        return _RECONSTRUCTED[model]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

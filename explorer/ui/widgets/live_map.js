@@ -2,14 +2,17 @@
 // digit follows the mouse, a drag, the z1/z2 range inputs and the arrow keys on every animation frame.
 // Only a release (click, end of a drag, a range's `change`, Enter) sends z to Python: setTriggerValue("pick").
 // live_map.py prepends live_decoder.js (compileDecoder) and live_draw.js (draw*) to this file.
-// Two mounts share this module: "explorer.live_map_weights" (data = the decoder export as JSON bytes on the
-// session's first run, then only its id) and "explorer.live_map" (extent, z, overlays, sizes; the codes
-// and labels on a page's first run, then only their id).
+// Three mounts share this module: "explorer.live_map_weights" (data = the decoder export as JSON bytes on the
+// session's first run, then only its id), "explorer.live_map" (extent, z, sizes; the codes and labels on a
+// page's first run, then only their id) and "explorer.live_map_overlays" (what a part of the page further
+// down draws on the map: its own run sends them, and the map redraws without a run of its own).
 
 const DECODERS = new Map(); // decoder id -> compiled decoder or the Error that stopped it
 const CODES = new Map(); // codes id -> {points, labels}, kept from the run that carried them
 const MAPS = new WeakMap(); // parentElement -> its map: new data updates it in place (focus and drags survive)
 const READY = "explorer-live-map-decoder";
+const OVERLAYS = new Map(); // map key -> the overlays its overlay mount sent last
+const OVERLAID = "explorer-live-map-overlays";
 const STEP = 0.01; // the resolution of z: the ranges' step and what the link keeps
 
 function registerWeights(spec) {
@@ -23,6 +26,11 @@ function registerWeights(spec) {
     }
   }
   window.dispatchEvent(new CustomEvent(READY, { detail: spec.id }));
+}
+
+function setOverlays(target, overlays) {
+  OVERLAYS.set(target, overlays || []);
+  window.dispatchEvent(new CustomEvent(OVERLAID, { detail: target }));
 }
 
 function el(tag, cls, parent) {
@@ -200,7 +208,7 @@ function createMap(root, data, send) {
     drawAxes(g, view, cssH);
     drawPoints(g, view, data.points, data.labels);
     drawClassLabels(g, view, data.points, data.labels);
-    drawOverlays(g, view, data.overlays);
+    drawOverlays(g, view, overlays());
   }
 
   function layout(force) {
@@ -241,7 +249,7 @@ function createMap(root, data, send) {
       item.append(String(k));
     });
     keys.replaceChildren();
-    for (const o of data.overlays || []) {
+    for (const o of overlays()) {
       if (!o.label) continue;
       const item = el("div", "lm-key", keys);
       el("span", o.kind === "path" ? "lm-line" : "lm-star", item).style.color = o.color || "#000";
@@ -335,6 +343,11 @@ function createMap(root, data, send) {
   }
   const onReady = (e) => { if (e.detail === data.decoder_id) useDecoder(); };
   window.addEventListener(READY, onReady);
+  function overlays() { // the map's own, then those its overlay mount sent
+    return [...(data.overlays || []), ...(OVERLAYS.get(data.target) || [])];
+  }
+  const onOverlays = (e) => { if (e.detail === data.target) { fillKeys(); layout(true); } };
+  window.addEventListener(OVERLAID, onOverlays);
 
   function update(next, nextSend) {
     data = next;
@@ -369,6 +382,7 @@ function createMap(root, data, send) {
   function destroy() {
     observer.disconnect();
     window.removeEventListener(READY, onReady);
+    window.removeEventListener(OVERLAID, onOverlays);
     window.removeEventListener("resize", onResize);
     for (const [name, fn] of Object.entries(onCanvas)) canvas.removeEventListener(name, fn);
     if (raf) cancelAnimationFrame(raf);
@@ -394,6 +408,10 @@ const CODES_WAIT = { waitClass: "lm-wait", waitText: "Loading the map's pointsâ€
 
 export default function mount({ parentElement, data, setTriggerValue }) {
   if (data instanceof Uint8Array) data = JSON.parse(new TextDecoder().decode(data)); // the export, sent as JSON bytes
+  if (data && data.overlays_for) {
+    setOverlays(data.overlays_for, data.overlays);
+    return () => {};
+  }
   if (data && data.layers) {
     registerWeights(data);
     stopAsking(parentElement);

@@ -2,10 +2,12 @@
 
 Built on Streamlit's Components v2 (``st.components.v2.component``: no iframe; the JS module's
 default export gets ``parentElement``, ``data``, ``setStateValue``, ``setTriggerValue``).
-Two mounts share one JS module: ``explorer.live_map_weights`` carries the decoder export as JSON bytes (a
+Three mounts share one JS module: ``explorer.live_map_weights`` carries the decoder export as JSON bytes (a
 few MB: sent on the session's first run only, later runs send its id, and the browser asks
-again through the ``missing`` trigger if it lacks it) and ``explorer.live_map`` carries the
-small per-run data (extent, z, the server's picture of z, overlays, sizes). The codes (1,000 points and
+again through the ``missing`` trigger if it lacks it), ``explorer.live_map`` carries the
+small per-run data (extent, z, the server's picture of z, overlays, sizes), and
+``explorer.live_map_overlays`` (:func:`show_overlays`) carries what a part of the page below the map draws on
+it: a fragment there reruns alone and the map redraws in the browser. The codes (1,000 points and
 their labels) go the same way as the weights: once per browser page, then only their id.
 Hovering, dragging, the z₁/z₂ range inputs and the arrow keys redraw in the browser and never
 rerun the script; a release (click, end of a drag, a range's ``change``, Enter) sends z back as
@@ -41,6 +43,7 @@ def _asset(name: str) -> str:
 _JS = "\n".join(_asset(name) for name in ("live_decoder.js", "live_draw.js", "ask_again.js", "live_map.js"))
 _MAP = st.components.v2.component("explorer.live_map", css=_asset("live_map.css"), js=_JS)
 _WEIGHTS = st.components.v2.component("explorer.live_map_weights", js=_JS, isolate_styles=False)
+_OVERLAYS = st.components.v2.component("explorer.live_map_overlays", js=_JS, isolate_styles=False)
 _EXPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its export and JSON, built once
 
 
@@ -150,3 +153,10 @@ def show(vae: nn.Module, mu, labels, z, extent, classroom: bool, on_pick: Callab
         result = _MAP(data=data, key=key, on_pick_change=deliver, on_missing_change=resend_codes)
     picked = result.get("pick")
     return (float(picked[0]), float(picked[1])) if picked else None
+
+
+def show_overlays(overlays: Sequence[dict], key: str = "latent.live") -> None:
+    """Draw ``overlays`` (``explorer.figures.latent.path_overlay`` / ``point_overlay``) on the live map of ``key``
+    from anywhere on the page, after the map's own: a 0-px mount, so a fragment that holds it changes what the map
+    shows without rerunning the map. A view with nothing to draw sends an empty list, which clears the last one's."""
+    _OVERLAYS(data={"overlays_for": key, "overlays": list(overlays)}, key=f"{key}.overlays")
