@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import os
 import threading
 import weakref
 
@@ -54,14 +53,6 @@ def hold(model: nn.Module) -> str:
     return digest
 
 
-def _stamp(name: str, dataset: str) -> tuple:
-    try:
-        info = os.stat(zoo.models_dir() / f"{name}-{dataset}.pt")
-    except OSError:
-        return ()
-    return info.st_mtime_ns, info.st_size
-
-
 def _model(name: str, dataset: str, digest: str) -> nn.Module | None:
     """The model with this digest: the asker's own, else this process's copy of the checkpoint if its weights are
     those; None if not (the checkpoint is reloaded only when its file changed)."""
@@ -69,7 +60,7 @@ def _model(name: str, dataset: str, digest: str) -> nn.Module | None:
     if held is not None:
         return held
     with _lock:
-        stamp = _stamp(name, dataset)
+        stamp = zoo.file_stamp(zoo.models_dir() / f"{name}-{dataset}.pt")
         copy = _loaded.get((name, dataset))
         if copy is None or copy[0] != stamp:
             try:

@@ -46,6 +46,15 @@ class CheckpointError(ValueError):
     """A checkpoint cannot be used; the message says why."""
 
 
+def file_stamp(path: os.PathLike) -> tuple:
+    """A file's mtime and size (empty if missing): what changes when a model is retrained and saved."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ()
+    return info.st_mtime_ns, info.st_size
+
+
 def models_dir(root: str | os.PathLike | None = None) -> Path:
     """The checkpoint folder: ``root``, else $EXPLORER_MODELS, else ``models/`` in the repo."""
     if root is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 import streamlit as st
@@ -10,15 +9,6 @@ import streamlit as st
 from explorer import background, model_card, zoo
 from explorer.data import BUNDLED
 from explorer.ui.theme import opened
-
-
-def stamp(path: os.PathLike) -> tuple:
-    """A file's mtime and size (empty if missing): a retrained model rewrites it."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return ()
-    return (info.st_mtime_ns, info.st_size)
 
 
 @lru_cache(maxsize=64)  # a Card is frozen: every session may share one
@@ -52,7 +42,7 @@ def show(name: str, dataset: str = BUNDLED) -> None:
     """A closed expander naming the model, its data and split, its training and its held-out scores; a fragment
     of its own, so opening it redraws only the card."""
     folder = zoo.models_dir()
-    about = card(name, dataset, str(folder), (stamp(folder / zoo.MANIFEST), stamp(folder / f"{name}-{dataset}.pt")))
+    about = card(name, dataset, str(folder), (zoo.file_stamp(folder / zoo.MANIFEST), zoo.file_stamp(folder / f"{name}-{dataset}.pt")))
     box = opened(about.title, key=f"_card.{name}.{dataset}", icon=":material/info:")
     if box is None:
         return

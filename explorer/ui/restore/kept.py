@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import torch
 from torch import Tensor, nn
 
 from explorer import models_by_weights as there
@@ -38,22 +37,18 @@ def _frozen(t: Tensor) -> tuple[bytes, str, tuple[int, ...]]:
     return a.tobytes(), a.dtype.str, a.shape
 
 
-def _thawed(key: tuple[bytes, str, tuple[int, ...]]) -> Tensor:
+def _thawed(key: tuple[bytes, str, tuple[int, ...]]) -> np.ndarray:
     pixels, dtype, shape = key
-    return torch.from_numpy(np.frombuffer(pixels, dtype=np.dtype(dtype)).reshape(shape).copy())
-
-
-def _array(key: tuple[bytes, str, tuple[int, ...]]) -> np.ndarray:
-    return _thawed(key).numpy()
+    return np.frombuffer(pixels, dtype=np.dtype(dtype)).reshape(shape).copy()  # writable: torch.from_numpy takes it
 
 
 @lru_cache(maxsize=KEPT)
 def _denoised(denoiser, clean, kind, level, filter_name, seed) -> Denoising:
     return there.denoising(reference_pool.run_unless_declined(
-        there.denoised_plain, "denoiser", BUNDLED, there.hold(denoiser), _array(clean), kind, level, filter_name, seed))
+        there.denoised_plain, "denoiser", BUNDLED, there.hold(denoiser), _thawed(clean), kind, level, filter_name, seed))
 
 
 @lru_cache(maxsize=KEPT)
 def _inpainted(inpainter, truth, mask) -> Inpainting:
     return there.inpainting(reference_pool.run_unless_declined(
-        there.inpainted_plain, "inpainter", BUNDLED, there.hold(inpainter), _array(truth), _array(mask)))
+        there.inpainted_plain, "inpainter", BUNDLED, there.hold(inpainter), _thawed(truth), _thawed(mask)))
