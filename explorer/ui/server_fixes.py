@@ -3,7 +3,8 @@ a fragment run for a page the session has left, a fragment run that cuts a full 
 and the legacy pages/ mode; script runs take turns (:mod:`explorer.ui.script_gate`), work every
 rerun redid for nothing is done once (:mod:`explorer.ui.rerun_overhead`), every websocket sends
 at once (:mod:`explorer.ui.no_delay`: Nagle's algorithm held a reply 40 ms when the move came soon after the last),
-and a run's messages wake the event loop once per batch, not once per element (:mod:`explorer.ui.event_batch`).
+a run's messages wake the event loop once per batch, not once per element (:mod:`explorer.ui.event_batch`), and
+``st.switch_page`` ends its run without a fixed wait.
 
 **File watcher.** Streamlit 1.67 gates its source-file watcher on ``server.fileWatcherType`` when a session starts,
 but not when a browser tab reconnects to its session (a Wi-Fi blip, a laptop lid):
@@ -33,6 +34,11 @@ fragment's block at, say, ``[0, 3, 7]`` without the outer fragment's ``[0, 3, 4.
 queue whole for a fragment run, as if it had been flushed a moment earlier; the fragment run's
 own deltas replace the fragment's elements.
 
+**st.switch_page's fixed wait.** Before it ends the run, ``st.switch_page`` sleeps two message flush intervals
+(10 ms), so that its query params reach the browser before the next run clears the session's queue. In 1.67 that
+clear keeps ``page_info_changed`` messages (``ForwardMsgQueue.clear(retain_lifecycle_msgs=True)``), so the query
+arrives all the same and the wait only delays every page a lesson opens: :func:`switch_page_at_once`.
+
 **Legacy pages/ mode.** With a ``pages/`` folder, Streamlit runs a linked page bare (no entry
 script, no navigation) until ``st.navigation`` has run once in the process; see
 :func:`leave_legacy_pages_mode`.
@@ -46,6 +52,7 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit import config
+from streamlit.commands import execution_control
 from streamlit.runtime import app_session
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.pages_manager import PagesManager
@@ -116,12 +123,18 @@ def drop_fragment_runs_of_left_pages() -> None:
     ScriptRunner._run_script = _run_script_of_this_page
 
 
+def switch_page_at_once() -> None:
+    """Let ``st.switch_page`` end its run without sleeping (idempotent): the sleep is its only use of the interval."""
+    execution_control.MESSAGE_FLUSH_INTERVAL_SECS = 0.0
+
+
 def install() -> None:
     """The fixes every server process of ours runs with (the app's entry script and the bench's floor page)."""
     keep_file_watchers_off()
     cache_theme_messages()
     keep_queued_deltas_for_fragment_runs()
     drop_fragment_runs_of_left_pages()  # and one script run at a time (script_gate)
+    switch_page_at_once()
     rerun_overhead.install()
     no_delay.install()  # every websocket sends at once
     event_batch.install()  # a run's messages wake the event loop once per batch

@@ -21,7 +21,6 @@ from explorer.lessons import Lesson, Step
 from explorer.lessons import load as load_lesson
 from explorer.lessons.state import link_query, step_values
 from explorer.lessons.store import ClassStore, open_store
-from explorer.ui import script_gate
 from explorer.ui.pages import PAGES
 
 KEY = "_lesson.now"  # session_state: the Presenting of this session, if any
@@ -130,8 +129,7 @@ def go(page: str, query: dict[str, str]) -> bool:
     # reach the browser before switch_page's own; classroom mode rides along (switch_page drops widget states)
     query = query | ({"classroom": "1"} if st.session_state.get("classroom") else {})
     try:
-        with script_gate.aside():  # switch_page sleeps two flush intervals: other sessions' runs go meanwhile
-            st.switch_page(str(ROOT / "pages" / f"{page}.py"), query_params=query)
+        st.switch_page(str(ROOT / "pages" / f"{page}.py"), query_params=query)
     except StreamlitAPIException:  # StreamlitPageNotFoundError included
         return False
     return True  # not reached: switch_page ends this run
