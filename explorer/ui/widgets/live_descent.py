@@ -140,10 +140,8 @@ def _common(mode: str, key: str, optimizers: Sequence[str], values: Mapping, ran
 
 
 @lru_cache(maxsize=64)
-@lru_cache(maxsize=64)  # a class draws a few curves: a rerun that keeps the curve does not sample it again
 def _curve_samples(formula: str, lo: float, hi: float) -> dict:
-    """The curve over the domain and two widths each side, every value the parser's torch gives (None where undefined).
-    Kept and shared by every session: read only."""
+    """The curve over the domain and two widths each side, every value the parser's torch gives (None where undefined)."""
     width = hi - lo
     xs, ys = grid(parse(formula), ((lo - 2 * width, hi + 2 * width),), n=SAMPLES)
     return {"x": _seven_digits(xs).tolist(), "y": [None if v != v else v for v in _seven_digits(ys).tolist()]}
