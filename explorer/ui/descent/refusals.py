@@ -33,9 +33,8 @@ KEPT = 512  # questions (a formula, a start and a few racers' settings: small)
 
 
 def _frozen(racers: dict[str, tuple[str, float, dict]]) -> tuple:
-    """The racers as a hashable key, in their order (each one's settings as sorted items, a list as a tuple)."""
-    return tuple((name, optimizer, lr, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                                                    for k, v in settings.items())))
+    """The racers as a hashable key, in their order (each one's settings as sorted items)."""
+    return tuple((name, optimizer, lr, tuple(sorted(settings.items())))
                  for name, (optimizer, lr, settings) in racers.items())
 
 
